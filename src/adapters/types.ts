@@ -1,0 +1,29 @@
+import type { Source } from "../config/schema";
+import type { HttpMethod } from "../config/schema";
+import type { Notification } from "../envelope";
+
+/** Everything an adapter may read of a provider's request. Plain data: no Hono, no bindings. */
+export interface ProviderRequest {
+  /** The configured source name (the URL segment). */
+  source: string;
+  method: string;
+  /** The path after `/hooks/{source}/`, without a leading slash; "" when there is none. */
+  rest: string;
+  query: URLSearchParams;
+  headers: Headers;
+  /** The raw body, exactly as received (already authenticated). */
+  body: Uint8Array;
+}
+
+export type AdaptResult =
+  | { ok: true; notifications: Notification[] }
+  /** `reason` is a short sentence for the quarantine record and the 400 answer. */
+  | { ok: false; reason: string };
+
+export interface Adapter {
+  /** Methods a source of this provider accepts when its config does not say. */
+  readonly defaultMethods: readonly HttpMethod[];
+  /** How long a notification id is remembered, when the source does not say. */
+  readonly defaultDedupTtlSeconds: number;
+  adapt(request: ProviderRequest, source: Source): Promise<AdaptResult>;
+}

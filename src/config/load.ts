@@ -1,0 +1,75 @@
+import type { z } from "zod";
+import { GatewayConfig } from "./schema";
+import { resolveSecrets, type SecretReader } from "./secrets";
+
+export type ConfigVerdict =
+  | { ok: true; config: GatewayConfig }
+  | { ok: false; problems: string[] };
+
+/**
+ * Parses and validates a config document: a JSON string or an object (a `[vars]` table),
+ * with `{"secret": "NAME"}` references read through `read`. Pure: the same verdict is
+ * given offline by `npm run check-config` and online on every request.
+ */
+export function parseConfig(raw: unknown, read: SecretReader): ConfigVerdict & { usedSecrets: Map<string, unknown> } {
+  const none = new Map<string, unknown>();
+  if (raw === undefined || raw === null || raw === "") {
+    return { ok: false, problems: ["GATEWAY_CONFIG is not set"], usedSecrets: none };
+  }
+  let document: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      document = JSON.parse(raw);
+    } catch (error) {
+      const detail = error instanceof SyntaxError ? error.message : "unreadable";
+      return { ok: false, problems: [`GATEWAY_CONFIG is not valid JSON (${detail})`], usedSecrets: none };
+    }
+  }
+
+  const resolved = resolveSecrets(document, read);
+  const missing = resolved.missing.map((m) => `${m.path}: secret ${m.name} is not set`);
+  const parsed = GatewayConfig.safeParse(resolved.value);
+  // A missing secret also fails the schema at the same path; report it once, as missing.
+  const missingPaths = new Set(resolved.missing.map((m) => m.path));
+  const invalid = parsed.success
+    ? []
+    : parsed.error.issues
+        .map((issue) => [formatPath(issue.path), issue.message] as const)
+        .filter(([path]) => !missingPaths.has(path))
+        .map(([path, message]) => `${path || "(root)"}: ${message}`);
+
+  const problems = [...missing, ...invalid];
+  if (problems.length > 0 || !parsed.success) {
+    return { ok: false, problems, usedSecrets: resolved.used };
+  }
+  return { ok: true, config: parsed.data, usedSecrets: resolved.used };
+}
+
+export function formatPath(path: readonly PropertyKey[] | z.core.$ZodIssue["path"]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+/**
+ * Once per isolate: the verdict is kept while `GATEWAY_CONFIG` and every secret it reads
+ * are the same values, so tests (and a redeploy that rotates a secret) get a fresh parse
+ * while steady-state requests pay a few string comparisons.
+ */
+let cached: { raw: unknown; usedSecrets: Map<string, unknown>; verdict: ConfigVerdict } | undefined;
+
+export function loadConfig(env: Record<string, unknown>): ConfigVerdict {
+  const raw = env.GATEWAY_CONFIG;
+  if (cached && cached.raw === raw && sameSecrets(cached.usedSecrets, env)) return cached.verdict;
+  const { usedSecrets, ...verdict } = parseConfig(raw, (name) => env[name]);
+  cached = { raw, usedSecrets, verdict };
+  return verdict;
+}
+
+function sameSecrets(used: Map<string, unknown>, env: Record<string, unknown>): boolean {
+  for (const [name, value] of used) if (env[name] !== value) return false;
+  return true;
+}

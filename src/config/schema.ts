@@ -1,0 +1,247 @@
+import { z } from "zod";
+
+/**
+ * The gateway's configuration, as CONTRACT.md section 2 describes it.
+ *
+ * These schemas validate the document *after* `{"secret": "NAME"}` references were
+ * replaced by the secrets' values (see ./secrets.ts), so every secret field is a plain
+ * string here. Messages never echo a received value: zod 4's defaults do not, and the
+ * custom ones below only name what was expected.
+ */
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, "must be 1-64 characters of a-z, 0-9 and -");
+
+const nonEmpty = z.string().min(1, "must not be empty");
+
+export const HttpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+export type HttpMethod = z.infer<typeof HttpMethod>;
+
+export const ProviderName = z.enum([
+  "generic",
+  "standard-webhooks",
+  "ns-bpe",
+  "bs2-boleto",
+  "bs2-spi",
+  "pix",
+  "bmp",
+]);
+export type ProviderName = z.infer<typeof ProviderName>;
+
+// ---------------------------------------------------------------- source auth rules
+
+export const NoneRule = z.object({ type: z.literal("none") });
+
+export const BasicRule = z.object({
+  type: z.literal("basic"),
+  username: nonEmpty,
+  password: nonEmpty,
+});
+
+export const BearerRule = z.object({ type: z.literal("bearer"), token: nonEmpty });
+
+export const HeaderRule = z.object({
+  type: z.literal("header"),
+  name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name"),
+  value: nonEmpty,
+  prefix: z.string().optional(),
+});
+
+export const QueryRule = z.object({ type: z.literal("query"), name: nonEmpty, value: nonEmpty });
+
+export const JwtAlgorithm = z.enum([
+  "HS256",
+  "HS384",
+  "HS512",
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "EdDSA",
+]);
+export type JwtAlgorithm = z.infer<typeof JwtAlgorithm>;
+
+export const JwtRule = z
+  .object({
+    type: z.literal("jwt"),
+    alg: JwtAlgorithm,
+    secret: nonEmpty.optional(),
+    publicKeyPem: nonEmpty.optional(),
+    jwksUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    /** Header carrying the token; `Authorization` (default) expects `Bearer <jwt>`. */
+    header: z.string().default("Authorization"),
+  })
+  .check((ctx) => {
+    const rule = ctx.value;
+    const keys = [rule.secret, rule.publicKeyPem, rule.jwksUrl].filter((k) => k !== undefined);
+    if (keys.length !== 1) {
+      ctx.issues.push({
+        code: "custom",
+        message: "needs exactly one of secret, publicKeyPem, jwksUrl",
+        input: undefined,
+      });
+      return;
+    }
+    const symmetric = rule.alg.startsWith("HS");
+    if (symmetric !== (rule.secret !== undefined)) {
+      ctx.issues.push({
+        code: "custom",
+        message: symmetric ? `${rule.alg} needs secret` : `${rule.alg} needs publicKeyPem or jwksUrl`,
+        input: undefined,
+      });
+    }
+  });
+
+export const HmacRule = z.object({
+  type: z.literal("hmac"),
+  header: nonEmpty,
+  secret: nonEmpty,
+  algorithm: z.enum(["sha256", "sha512", "sha1"]).default("sha256"),
+  encoding: z.enum(["hex", "base64", "base64url"]).default("hex"),
+  prefix: z.string().default(""),
+  /** What is signed: `{body}`, or a template with `{timestamp}` and `{id}`. */
+  signedContent: z.string().default("{body}"),
+  timestampHeader: z.string().optional(),
+  idHeader: z.string().optional(),
+  toleranceSeconds: z.number().int().positive().default(300),
+});
+
+export const StandardWebhooksRule = z.object({
+  type: z.literal("standard-webhooks"),
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a "whsec_..." secret'),
+});
+
+export const AuthRule = z.discriminatedUnion("type", [
+  NoneRule,
+  BasicRule,
+  BearerRule,
+  HeaderRule,
+  QueryRule,
+  JwtRule,
+  HmacRule,
+  StandardWebhooksRule,
+]);
+export type AuthRule = z.infer<typeof AuthRule>;
+export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T }>;
+
+// ---------------------------------------------------------------- sources
+
+export const MtlsPins = z.object({
+  fingerprintsSha256: z.array(z.string().regex(/^[0-9a-fA-F:]{64,95}$/, "must be a SHA-256 fingerprint in hex")).default([]),
+  issuerDn: z.string().optional(),
+  subjectDn: z.string().optional(),
+});
+export type MtlsPins = z.infer<typeof MtlsPins>;
+
+const Cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, "must be an IPv4 or IPv6 address or CIDR range");
+
+/** Dotted path into the request: `body.a.b`, `query.name` or `headers.name`. */
+const RequestPath = z
+  .string()
+  .regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 'must start with "body.", "query." or "headers."');
+
+export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
+
+export const Source = z
+  .object({
+    provider: ProviderName,
+    methods: z.array(HttpMethod).min(1).optional(),
+    auth: z.array(AuthRule).min(1, 'must list at least one rule; a public source says [{"type":"none"}]'),
+    mtls: MtlsPins.optional(),
+    ipAllow: z.array(Cidr).min(1).optional(),
+    dedupTtlSeconds: z.number().int().min(60, "must be at least 60").optional(),
+    maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES_LIMIT).default(1024 * 1024),
+    onInvalid: z.enum(["quarantine", "reject"]).default("quarantine"),
+    idPath: RequestPath.optional(),
+    typePath: RequestPath.optional(),
+    eventType: z.string().min(1).optional(),
+  })
+  .check((ctx) => {
+    const source = ctx.value;
+    if (source.provider !== "generic") {
+      for (const key of ["idPath", "typePath", "eventType"] as const) {
+        if (source[key] !== undefined) {
+          ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
+        }
+      }
+    }
+  });
+export type Source = z.infer<typeof Source>;
+
+// ---------------------------------------------------------------- routes
+
+export const TargetUrl = z.string().refine(isAllowedTargetUrl, {
+  message: "must be an https URL (http only for localhost or 127.0.0.1)",
+});
+
+export function isAllowedTargetUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
+}
+
+export const RouteAuth = z.discriminatedUnion("type", [
+  NoneRule,
+  BasicRule,
+  BearerRule,
+  z.object({ type: z.literal("header"), name: HeaderRule.shape.name, value: nonEmpty }),
+]);
+export type RouteAuth = z.infer<typeof RouteAuth>;
+
+const EventGlob = z.string().regex(/^[A-Za-z0-9_.*-]+$/, "must be an event type or a glob with *");
+
+export const Route = z.object({
+  id: slug,
+  events: z.array(EventGlob).min(1),
+  sources: z.array(slug).min(1).optional(),
+  url: TargetUrl,
+  method: z.enum(["POST", "PUT", "GET"]).default("POST"),
+  auth: RouteAuth.default({ type: "none" }),
+  signingSecret: StandardWebhooksRule.shape.secret.optional(),
+  timeoutMs: z.number().int().min(100).max(30_000).default(10_000),
+});
+export type Route = z.infer<typeof Route>;
+
+// ---------------------------------------------------------------- the whole document
+
+export const Delivery = z.object({
+  maxAttempts: z.number().int().min(1).max(100).default(8),
+  deadLetterTtlDays: z.number().int().min(1).max(365).default(14),
+});
+
+export const GatewayConfig = z
+  .object({
+    sources: z.record(slug, Source),
+    routes: z.array(Route).default([]),
+    delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: 14 }),
+  })
+  .check((ctx) => {
+    const config = ctx.value;
+    const seen = new Set<string>();
+    config.routes.forEach((route, index) => {
+      if (seen.has(route.id)) {
+        ctx.issues.push({ code: "custom", message: `duplicate route id "${route.id}"`, path: ["routes", index, "id"], input: undefined });
+      }
+      seen.add(route.id);
+      route.sources?.forEach((name, i) => {
+        if (!(name in config.sources)) {
+          ctx.issues.push({ code: "custom", message: `no source named "${name}"`, path: ["routes", index, "sources", i], input: undefined });
+        }
+      });
+    });
+  });
+export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -1,0 +1,54 @@
+/**
+ * `{"secret": "NAME"}` references: any string in the config may instead name a binding
+ * (a wrangler secret) that holds the value. Resolution is a pure walk over plain JSON;
+ * what is missing is reported by JSON path and secret name, never by value.
+ */
+
+export type SecretReader = (name: string) => unknown;
+
+export interface MissingSecret {
+  path: string;
+  name: string;
+}
+
+export interface Resolved {
+  value: unknown;
+  missing: MissingSecret[];
+  /** Every secret name read, with the value found, so a cache can tell when they change. */
+  used: Map<string, unknown>;
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isSecretRef(value: unknown): value is { secret: string } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === "secret" && typeof (value as { secret: unknown }).secret === "string";
+}
+
+export function resolveSecrets(document: unknown, read: SecretReader): Resolved {
+  const missing: MissingSecret[] = [];
+  const used = new Map<string, unknown>();
+
+  const walk = (node: unknown, path: string): unknown => {
+    if (isSecretRef(node)) {
+      const name = node.secret;
+      const value = SECRET_NAME.test(name) ? read(name) : undefined;
+      used.set(name, value);
+      if (typeof value !== "string" || value === "") {
+        missing.push({ path, name });
+        return undefined;
+      }
+      return value;
+    }
+    if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
+    if (typeof node === "object" && node !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(node)) out[key] = walk(child, path ? `${path}.${key}` : key);
+      return out;
+    }
+    return node;
+  };
+
+  return { value: walk(document, ""), missing, used };
+}

@@ -1,0 +1,61 @@
+import { DeadLetter, DeadLetterSummary } from "./record";
+
+/**
+ * Dead letters and quarantined requests in STATE KV under `dl:{id}`, with a summary as
+ * metadata so listing and filtering need no read per record. KV is eventually
+ * consistent: a record written in one location may take up to a minute to list in another.
+ */
+const PREFIX = "dl:";
+const DAY = 86_400;
+
+export async function putDeadLetter(kv: KVNamespace, record: DeadLetter, ttlDays: number): Promise<void> {
+  const summary: DeadLetterSummary = {
+    id: record.id,
+    kind: record.kind,
+    source: record.source,
+    routeId: record.routeId,
+    reason: record.reason.slice(0, 200),
+    createdAt: record.createdAt,
+  };
+  await kv.put(PREFIX + record.id, JSON.stringify(record), {
+    expirationTtl: ttlDays * DAY,
+    metadata: summary,
+  });
+}
+
+export async function getDeadLetter(kv: KVNamespace, id: string): Promise<DeadLetter | undefined> {
+  const raw = await kv.get(PREFIX + id, "json");
+  if (raw === null) return undefined;
+  const parsed = DeadLetter.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export async function deleteDeadLetter(kv: KVNamespace, id: string): Promise<void> {
+  await kv.delete(PREFIX + id);
+}
+
+export interface DeadLetterPage {
+  deadLetters: DeadLetterSummary[];
+  cursor?: string;
+}
+
+/**
+ * One page of summaries, filtered by source and route. Filtering happens after KV's page
+ * is read, so a page can hold fewer than `limit` items while `cursor` says there is more.
+ */
+export async function listDeadLetters(
+  kv: KVNamespace,
+  filter: { source?: string; routeId?: string; cursor?: string; limit?: number },
+): Promise<DeadLetterPage> {
+  const page = await kv.list<DeadLetterSummary>({
+    prefix: PREFIX,
+    cursor: filter.cursor,
+    limit: filter.limit ?? 100,
+  });
+  const deadLetters = page.keys
+    .map((key) => DeadLetterSummary.safeParse(key.metadata))
+    .filter((parsed) => parsed.success)
+    .map((parsed) => parsed.data)
+    .filter((s) => (filter.source === undefined || s.source === filter.source) && (filter.routeId === undefined || s.routeId === filter.routeId));
+  return page.list_complete ? { deadLetters } : { deadLetters, cursor: page.cursor };
+}

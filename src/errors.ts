@@ -1,0 +1,40 @@
+/**
+ * One error class, one code enum, one body shape:
+ * `{"error":{"code":"unauthorized","message":"..."},"requestId":"..."}`.
+ * Messages are written for the caller and never carry a secret or a request body.
+ */
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  invalid_payload: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  https_required: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  bad_config: 500,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: (typeof ERROR_STATUS)[ErrorCode];
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = "GatewayError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.headers = headers;
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, requestId: string) {
+  return { error: { code, message }, requestId };
+}

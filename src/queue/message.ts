@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { Envelope } from "../envelope";
+
+/** One delivery attempt, as kept in the message and, at the end, in the dead letter. */
+export const Attempt = z.object({
+  at: z.string(),
+  /** The target's HTTP status; absent for a timeout or network error. */
+  status: z.number().int().optional(),
+  error: z.string().optional(),
+  durationMs: z.number().nonnegative(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+/**
+ * One queue message: one envelope for one route (CONTRACT.md §6), so a failing route never
+ * re-delivers to one that took it. The route is named by id and looked up at delivery time,
+ * from config or from the routes added through the admin API.
+ *
+ * An envelope too large for a queue message travels as `envelopeKey`, a key in STATE KV
+ * where it was stored whole before the message was sent.
+ */
+export const DeliveryMessage = z
+  .object({
+    v: z.literal(1),
+    routeId: z.string().min(1),
+    source: z.string().min(1),
+    envelope: Envelope.optional(),
+    envelopeKey: z.string().optional(),
+    /** Earlier attempts, carried forward when a failed delivery is re-sent with a delay. */
+    attempts: z.array(Attempt).default([]),
+    /** Set when a dead letter is replayed: the record is removed once delivery succeeds. */
+    replayOf: z.string().optional(),
+  })
+  .refine((m) => (m.envelope === undefined) !== (m.envelopeKey === undefined), {
+    message: "needs exactly one of envelope, envelopeKey",
+  });
+export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
+
+/** Queues carries 128 KB a message; past this the envelope is stored aside (leaves room for attempts). */
+export const MAX_INLINE_ENVELOPE_BYTES = 96 * 1024;

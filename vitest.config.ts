@@ -1,0 +1,24 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Tests declare the bindings themselves rather than reading wrangler.toml: the queue has a
+// producer but no background consumer, so each test drives the consumer with real batches
+// (`worker.queue(createMessageBatch(...))`) and nothing is delivered behind its back.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      main: "./src/index.ts",
+      miniflare: {
+        compatibilityDate: "2026-04-01",
+        compatibilityFlags: ["nodejs_compat_v2"],
+        kvNamespaces: ["DEDUP", "STATE"],
+        queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
+        bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters" },
+        cf: false,
+      },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});
