@@ -1,6 +1,8 @@
 // Tells `cloudflare:workers` (env, exports) about this project's bindings and main module.
+type HookgateEnv = import("../src/env").Env;
+
 declare namespace Cloudflare {
-  interface Env extends import("../src/env").Env {}
+  interface Env extends HookgateEnv {}
   interface GlobalProps {
     mainModule: typeof import("../src/index");
   }
