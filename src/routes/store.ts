@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { Route } from "../config/schema";
+import type { GatewayConfig } from "../config/schema";
+import { resolveSecrets, type SecretReader } from "../config/secrets";
+
+/**
+ * Routes added through the admin API live in STATE KV as one document under `routes`,
+ * kept as they were given (secret fields may be `{"secret": "NAME"}` references) and
+ * resolved when used. One key keeps the ingest path at one read; the price is that two
+ * admin writes at the same moment race, and the last one wins. KV is eventually
+ * consistent: a change reaches every location within about a minute.
+ */
+const KEY = "routes";
+
+export const StoredRoute = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The route as given, before secret references were resolved. */
+  route: z.record(z.string(), z.unknown()),
+});
+export type StoredRoute = z.infer<typeof StoredRoute>;
+
+const StoredRoutes = z.array(StoredRoute);
+
+export async function readStoredRoutes(kv: KVNamespace): Promise<StoredRoute[]> {
+  const raw = await kv.get(KEY, "json");
+  if (raw === null) return [];
+  const parsed = StoredRoutes.safeParse(raw);
+  if (!parsed.success) throw new Error("the stored routes document is unreadable");
+  return parsed.data;
+}
+
+export async function writeStoredRoutes(kv: KVNamespace, routes: StoredRoute[]): Promise<void> {
+  await kv.put(KEY, JSON.stringify(routes));
+}
+
+export type ResolvedRoute =
+  | { ok: true; route: Route }
+  | { ok: false; id: string; problem: string };
+
+/** Resolves a stored route's secrets and validates it with the same schema as config routes. */
+export function resolveStoredRoute(stored: StoredRoute, read: SecretReader): ResolvedRoute {
+  const resolved = resolveSecrets({ ...stored.route, id: stored.id }, read);
+  if (resolved.missing.length > 0) {
+    const m = resolved.missing[0]!;
+    return { ok: false, id: stored.id, problem: `${m.path}: secret ${m.name} is not set` };
+  }
+  const parsed = Route.safeParse(resolved.value);
+  if (!parsed.success) return { ok: false, id: stored.id, problem: parsed.error.issues[0]?.message ?? "invalid route" };
+  return { ok: true, route: parsed.data };
+}
+
+/**
+ * Every route a delivery may use: the config's, then the added ones that resolve.
+ * An added route whose secret went missing is left out (and reported by the caller).
+ */
+export async function allRoutes(
+  config: GatewayConfig,
+  kv: KVNamespace,
+  read: SecretReader,
+): Promise<{ routes: Route[]; broken: { id: string; problem: string }[] }> {
+  const stored = await readStoredRoutes(kv);
+  const routes = [...config.routes];
+  const broken: { id: string; problem: string }[] = [];
+  for (const item of stored) {
+    const resolved = resolveStoredRoute(item, read);
+    if (resolved.ok) routes.push(resolved.route);
+    else broken.push({ id: resolved.id, problem: resolved.problem });
+  }
+  return { routes, broken };
+}
+
+export async function findRoute(
+  config: GatewayConfig,
+  kv: KVNamespace,
+  read: SecretReader,
+  id: string,
+): Promise<ResolvedRoute | undefined> {
+  const fromConfig = config.routes.find((r) => r.id === id);
+  if (fromConfig) return { ok: true, route: fromConfig };
+  const stored = (await readStoredRoutes(kv)).find((r) => r.id === id);
+  return stored ? resolveStoredRoute(stored, read) : undefined;
+}
