@@ -25,13 +25,16 @@ export class GatewayError extends Error {
   readonly code: ErrorCode;
   readonly status: (typeof ERROR_STATUS)[ErrorCode];
   readonly headers: Record<string, string>;
+  /** Why, for the log only: never sent to the caller. */
+  readonly detail: string | undefined;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}, detail?: string) {
     super(message);
     this.name = "GatewayError";
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.headers = headers;
+    this.detail = detail;
   }
 }
 

@@ -1,9 +1,14 @@
-import { Hono } from "hono";
+import { queue } from "./delivery";
 import type { Bindings } from "./env";
+import { createApp } from "./http/app";
+import { registerHealth } from "./http/health";
+import { registerHooks } from "./http/hooks";
 
-const app = new Hono<{ Bindings: Bindings }>();
-app.get("/healthz", (c) => c.json({ status: "ok" }));
+const app = createApp();
+registerHealth(app);
+registerHooks(app);
 
 export default {
   fetch: app.fetch,
+  queue,
 } satisfies ExportedHandler<Bindings>;

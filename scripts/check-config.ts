@@ -1,0 +1,47 @@
+/**
+ * `npm run check-config -- FILE [--secrets FILE]`: the verdict the gateway gives a config,
+ * offline. Secrets named by `{"secret": "NAME"}` are read from the environment and from a
+ * dotenv-style file (`.dev.vars` by default, when present); a missing one is reported by
+ * path and name, exactly as the worker would.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { parseConfig } from "../src/config/load";
+
+export function readDotVars(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!match) continue;
+    let value = match[2]!;
+    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
+    vars[match[1]!] = value;
+  }
+  return vars;
+}
+
+function main(argv: string[]): number {
+  const args = [...argv];
+  const secretsAt = args.indexOf("--secrets");
+  const secretsFile = secretsAt >= 0 ? args.splice(secretsAt, 2)[1] : ".dev.vars";
+  const file = args[0];
+  if (!file) {
+    console.error("usage: npm run check-config -- FILE [--secrets FILE]");
+    return 2;
+  }
+  if (!existsSync(file)) {
+    console.error(`${file}: no such file`);
+    return 2;
+  }
+  const fileVars = secretsFile && existsSync(secretsFile) ? readDotVars(readFileSync(secretsFile, "utf8")) : {};
+  const verdict = parseConfig(readFileSync(file, "utf8"), (name) => process.env[name] ?? fileVars[name]);
+  if (!verdict.ok) {
+    console.error(`${file}: the gateway config is invalid`);
+    for (const problem of verdict.problems) console.error(`  - ${problem}`);
+    return 1;
+  }
+  const { sources, routes } = verdict.config;
+  console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${verdict.usedSecrets.size} secrets)`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));

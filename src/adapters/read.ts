@@ -1,0 +1,188 @@
+import type { Payload } from "../envelope";
+import type { ProviderRequest } from "./types";
+
+/**
+ * The lenient readers every adapter shares. Providers send numbers where their documents say
+ * strings and the reverse, vary the letter case of field names, and add fields: these helpers
+ * accept all of that and return `undefined` for what is really not there.
+ */
+
+/** Seven days: longer than any provider's documented retry cycle, short enough to keep KV small. */
+export const DEFAULT_DEDUP_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+export type JsonObject = Record<string, unknown>;
+
+export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export async function sha256Hex(input: Uint8Array | string): Promise<string> {
+  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A notification id as a KV key can hold it: one longer than 200 UTF-8 bytes becomes its SHA-256. */
+export async function safeId(id: string): Promise<string> {
+  return new TextEncoder().encode(id).length > 200 ? sha256Hex(id) : id;
+}
+
+/** Strict UTF-8; the default `ignoreBOM: false` drops a leading byte order mark. */
+export function decodeUtf8(body: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isBlank(body: Uint8Array): boolean {
+  return body.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
+}
+
+export function parseJson(body: Uint8Array): Read<unknown> {
+  if (isBlank(body)) return { ok: false, reason: "The body is empty." };
+  const text = decodeUtf8(body);
+  if (text === undefined) return { ok: false, reason: "The body is not valid UTF-8." };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, reason: "The body is not valid JSON." };
+  }
+}
+
+/** The body as one JSON object: what every provider adapter but `generic` needs. */
+export function parseJsonObject(body: Uint8Array): Read<JsonObject> {
+  const parsed = parseJson(body);
+  if (!parsed.ok) return parsed;
+  if (!isObject(parsed.value)) return { ok: false, reason: "The body is not a JSON object." };
+  return { ok: true, value: parsed.value };
+}
+
+export function isJsonContentType(contentType: string): boolean {
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaType === "application/json" || mediaType.endsWith("+json");
+}
+
+/**
+ * A body that is not JSON, kept with its content type: text when it is valid UTF-8, else bytes.
+ * A missing content type is reported as what it is: text/plain or application/octet-stream.
+ */
+export function rawPayload(body: Uint8Array, contentType: string | null): Payload {
+  const text = decodeUtf8(body);
+  if (text !== undefined) return { kind: "text", contentType: contentType ?? "text/plain; charset=utf-8", text };
+  let binary = "";
+  for (const byte of body) binary += String.fromCharCode(byte);
+  return { kind: "binary", contentType: contentType ?? "application/octet-stream", base64: btoa(binary) };
+}
+
+/**
+ * The query parameters as an object, keys as sent. A key sent once maps to its string;
+ * a key sent several times maps to the list of its values, in order, so nothing is lost.
+ */
+export function queryObject(query: URLSearchParams): Record<string, string | string[]> {
+  const object: Record<string, string | string[]> = {};
+  for (const [key, value] of query) {
+    const seen = object[key];
+    if (seen === undefined) object[key] = value;
+    else object[key] = Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return object;
+}
+
+/** The first value of a query parameter, whatever the letter case of its name. */
+export function queryParam(query: URLSearchParams, name: string): string | undefined {
+  const exact = query.get(name);
+  if (exact !== null) return exact;
+  const lower = name.toLowerCase();
+  for (const [key, value] of query) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A field of an object: the exact name first, then any letter case; `names` are tried in order. */
+export function field(object: unknown, ...names: string[]): unknown {
+  if (!isObject(object)) return undefined;
+  for (const name of names) {
+    if (Object.hasOwn(object, name)) return object[name];
+    const lower = name.toLowerCase();
+    const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+    if (key !== undefined) return object[key];
+  }
+  return undefined;
+}
+
+/** The first of `names` (any letter case) whose value reads as a string (see `asString`). */
+export function stringField(object: unknown, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = asString(field(object, name));
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** A string, or a finite number written out; trimmed; `undefined` when empty or anything else. */
+export function asString(value: unknown): string | undefined {
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value !== "string") return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/** A finite number, or a string holding one in plain decimal ("100", "-1", " 12.5 "). */
+export function asNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string" || !/^\s*[+-]?\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** One item or a list of them, as a list (`null` and absent are the empty list). */
+export function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * An event time for the envelope: only an ISO 8601 date-time that names its offset (or Z),
+ * kept exactly as given. A date alone ("2024-09-05", BMP's "06-09-2024") or a local date-time
+ * without offset does not say which instant it is, so it gives no time (the envelope then
+ * carries the receipt time; the provider's value stays in `data`).
+ */
+export function asEventTime(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const trimmed = value.trim();
+  return RFC3339.test(trimmed) && !Number.isNaN(Date.parse(trimmed)) ? trimmed : undefined;
+}
+
+/** "RecebimentoFinalizado", "tipoEvento", "EM_PROCESSAMENTO", "Acréscimo" → snake_case ASCII. */
+export function toSnakeCase(value: string): string {
+  return value
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
+}
+
+/**
+ * A value found by a configured path: `body.a.b` into the parsed JSON body (a number segment
+ * also indexes a list), `query.name` (any letter case) or `headers.name`.
+ */
+export function lookupPath(request: ProviderRequest, body: unknown, path: string): unknown {
+  const [root, ...segments] = path.split(".");
+  if (root === "query") return queryParam(request.query, segments.join("."));
+  if (root === "headers") return request.headers.get(segments.join(".")) ?? undefined;
+  if (root !== "body") return undefined;
+  let value: unknown = body;
+  for (const segment of segments) {
+    if (Array.isArray(value) && /^\d+$/.test(segment)) value = value[Number(segment)];
+    else value = field(value, segment);
+    if (value === undefined) return undefined;
+  }
+  return value;
+}

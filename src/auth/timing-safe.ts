@@ -1,0 +1,15 @@
+import { utf8 } from "./encoding";
+
+/**
+ * The one comparison every secret goes through. Both sides are hashed first, so the
+ * compared buffers always have the same length and neither length nor content leaks
+ * through timing; workerd's `timingSafeEqual` then compares the digests.
+ */
+export async function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): Promise<boolean> {
+  const [digestA, digestB] = await Promise.all([sha256(a), sha256(b)]);
+  return crypto.subtle.timingSafeEqual(digestA, digestB);
+}
+
+function sha256(value: string | Uint8Array): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", typeof value === "string" ? utf8(value) : value);
+}

@@ -1,0 +1,65 @@
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { GatewayConfig } from "../config/schema";
+import { loadConfig } from "../config/load";
+import type { Bindings } from "../env";
+import { errorBody, GatewayError } from "../errors";
+import { log } from "../log";
+import { discardBody } from "../ingest/body";
+
+export interface AppVariables {
+  requestId: string;
+  config: GatewayConfig;
+  /** Safe facts about the request, added by handlers, written as one log line at the end. */
+  logFields: Record<string, unknown>;
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
+export type App = Hono<AppEnv>;
+
+export function createApp(): App {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = Date.now();
+    const requestId = crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("logFields", {});
+    await next();
+    c.header("X-Request-Id", requestId);
+    log({
+      requestId,
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      durationMs: Date.now() - started,
+      ...c.get("logFields"),
+    });
+  });
+
+  // A bad config answers 500 bad_config on every request, naming paths and secret names only.
+  app.use(async (c, next) => {
+    const verdict = loadConfig(c.env);
+    if (!verdict.ok) throw new GatewayError("bad_config", `the gateway config is invalid: ${verdict.problems.join("; ")}`);
+    c.set("config", verdict.config);
+    await next();
+  });
+
+  app.onError(async (error, c) => {
+    await discardBody(c.req.raw);
+    const known = error instanceof GatewayError ? error : undefined;
+    const code = known?.code ?? "internal_error";
+    const message = known?.message ?? "something went wrong; the request was not taken";
+    c.set("logFields", {
+      ...c.get("logFields"),
+      outcome: code,
+      ...(known?.detail ? { reason: known.detail } : {}),
+      ...(known ? {} : { error: error instanceof Error ? error.name : "unknown" }),
+    });
+    for (const [name, value] of Object.entries(known?.headers ?? {})) c.header(name, value);
+    return c.json(errorBody(code, message, c.get("requestId")), (known?.status ?? 500) as ContentfulStatusCode);
+  });
+
+  app.notFound((c) => c.json(errorBody("not_found", "no such resource", c.get("requestId")), 404));
+  return app;
+}

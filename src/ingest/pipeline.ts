@@ -1,0 +1,96 @@
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { toEnvelope } from "../envelope";
+import { GatewayError } from "../errors";
+import { acceptEnvelopes } from "./accept";
+import { readBody } from "./body";
+import { allows } from "./ip";
+import { checkClientCertificate } from "./mtls";
+import { readPinnedFingerprints } from "../certificates/pins";
+import { quarantine } from "./quarantine";
+import { sourceRuntime } from "./source-runtime";
+
+export interface IngestRequest {
+  request: Request;
+  env: Bindings;
+  config: GatewayConfig;
+  now: Date;
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+/** What the caller answers, and what the request log says about it. */
+export type IngestOutcome =
+  | { status: "accepted" | "duplicate"; source: string; ids: string[]; duplicates: string[] }
+  | { status: "quarantined"; source: string; id: string; reason: string };
+
+/**
+ * The ingest pipeline, in the order of CONTRACT.md §1. Each check fails closed by
+ * throwing a GatewayError; nothing is parsed before the raw bytes are authenticated.
+ */
+export async function ingest({ request, env, config, now, waitUntil }: IngestRequest): Promise<IngestOutcome> {
+  const url = new URL(request.url);
+  if (url.protocol !== "https:" && !isLoopback(url.hostname)) {
+    throw new GatewayError("https_required", "callbacks must use https");
+  }
+
+  const { name, rest } = parseHookPath(url.pathname);
+  const runtime = sourceRuntime(config, name, { fetch: (input, init) => fetch(input, init) });
+  if (!runtime) throw new GatewayError("not_found", "no such source");
+
+  if (!runtime.methods.has(request.method)) {
+    throw new GatewayError("method_not_allowed", `this source takes ${runtime.allowHeader}`, { Allow: runtime.allowHeader });
+  }
+  if (runtime.ipAllow && !allows(runtime.ipAllow, request.headers.get("cf-connecting-ip"))) {
+    throw new GatewayError("forbidden", "this address may not call this source");
+  }
+  if (runtime.source.mtls) {
+    const pinned = await readPinnedFingerprints(env.STATE, name);
+    const tls = (request.cf as { tlsClientAuth?: unknown } | undefined)?.tlsClientAuth;
+    const verdict = checkClientCertificate(tls, runtime.source.mtls, pinned, now.getTime());
+    if (!verdict.ok) throw new GatewayError("forbidden", "a valid client certificate is required", {}, verdict.reason);
+  }
+
+  const body = await readBody(request, runtime.source.maxBodyBytes);
+  const auth = await runtime.authenticate({ method: request.method, url, headers: request.headers, body, now: now.getTime() });
+  if (!auth.ok) {
+    const headers: Record<string, string> = runtime.challenge ? { "WWW-Authenticate": runtime.challenge } : {};
+    throw new GatewayError("unauthorized", "authentication failed", headers, auth.reasons.join(","));
+  }
+
+  const providerRequest = { source: name, method: request.method, rest, query: url.searchParams, headers: request.headers, body };
+  const adapted = await runtime.adapter.adapt(providerRequest, runtime.source);
+  if (!adapted.ok) {
+    if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
+    const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now);
+    return { status: "quarantined", source: name, id, reason: adapted.reason };
+  }
+
+  const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
+  const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
+  const status = result.accepted.length > 0 ? "accepted" : "duplicate";
+  return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
+}
+
+/** `/hooks/{source}` or `/hooks/{source}/{rest}`; `rest` keeps its inner slashes. */
+export function parseHookPath(pathname: string): { name: string; rest: string } {
+  const tail = pathname.slice("/hooks/".length);
+  const slash = tail.indexOf("/");
+  const name = decodeSegment(slash === -1 ? tail : tail.slice(0, slash));
+  const rest = slash === -1 ? "" : tail.slice(slash + 1);
+  return { name, rest: decodeSegment(rest) };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Plain http is allowed only when the URL itself is a loopback one: local development. */
+export function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname);
+}

@@ -1,0 +1,57 @@
+import type { ProviderRequest } from "../adapters/types";
+import type { GatewayConfig } from "../config/schema";
+import type { DeadLetter } from "../deadletters/record";
+import { putDeadLetter } from "../deadletters/store";
+import type { Bindings } from "../env";
+import { GatewayError } from "../errors";
+import type { SourceRuntime } from "./source-runtime";
+
+/**
+ * Keeps a request the adapter could not read, whole: raw bytes, headers without
+ * credentials, the query without credential parameters. The id is derived from the
+ * request, so a provider retrying the same broken request overwrites one record instead
+ * of filling the store. Written before answering: if it cannot be kept, the provider is
+ * told to retry (503), never that it was taken.
+ */
+export async function quarantine(
+  env: Bindings,
+  config: GatewayConfig,
+  runtime: Pick<SourceRuntime, "name" | "credentialHeaders" | "credentialQuery">,
+  request: ProviderRequest,
+  reason: string,
+  now: Date,
+): Promise<string> {
+  const query = new URLSearchParams([...request.query].filter(([name]) => !runtime.credentialQuery.has(name))).toString();
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    if (!runtime.credentialHeaders.has(name.toLowerCase())) headers[name] = value;
+  });
+  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, base64(request.body)].join("\n"))).slice(0, 31);
+  const record: DeadLetter = {
+    id,
+    kind: "quarantine",
+    source: runtime.name,
+    reason,
+    createdAt: now.toISOString(),
+    state: "dead",
+    attempts: [],
+    request: { method: request.method, rest: request.rest, query, headers, bodyBase64: base64(request.body) },
+  };
+  try {
+    await putDeadLetter(env.STATE, record, config.delivery.deadLetterTtlDays);
+  } catch {
+    throw new GatewayError("unavailable", "the request could not be kept; retry", { "Retry-After": "5" });
+  }
+  return id;
+}
+
+export function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

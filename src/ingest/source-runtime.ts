@@ -1,0 +1,61 @@
+import { adapters } from "../adapters";
+import type { Adapter } from "../adapters/types";
+import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
+import type { AuthDeps } from "../auth/types";
+import type { GatewayConfig, Source } from "../config/schema";
+import { compileAllowList, type IpAllowList } from "./ip";
+
+/**
+ * What the pipeline needs of a source, prepared once per config and source: auth rules
+ * checked and their keys imported lazily, the IP list parsed, the adapter chosen.
+ */
+export interface SourceRuntime {
+  name: string;
+  source: Source;
+  adapter: Adapter;
+  methods: ReadonlySet<string>;
+  allowHeader: string;
+  ipAllow: IpAllowList | undefined;
+  authenticate: ReturnType<typeof createSourceAuthenticator>;
+  challenge: string | undefined;
+  dedupTtlSeconds: number;
+  /** Header and query names that carry a credential: stripped from anything kept. */
+  credentialHeaders: ReadonlySet<string>;
+  credentialQuery: ReadonlySet<string>;
+}
+
+const compiled = new WeakMap<GatewayConfig, Map<string, SourceRuntime>>();
+
+export function sourceRuntime(config: GatewayConfig, name: string, deps: AuthDeps): SourceRuntime | undefined {
+  if (!Object.hasOwn(config.sources, name)) return undefined;
+  let byName = compiled.get(config);
+  if (!byName) compiled.set(config, (byName = new Map()));
+  let runtime = byName.get(name);
+  if (!runtime) byName.set(name, (runtime = compile(name, config.sources[name]!, deps)));
+  return runtime;
+}
+
+function compile(name: string, source: Source, deps: AuthDeps): SourceRuntime {
+  const adapter = adapters[source.provider];
+  const methods = source.methods ?? adapter.defaultMethods;
+  const credentialHeaders = new Set(["authorization", "proxy-authorization", "cookie"]);
+  const credentialQuery = new Set<string>();
+  for (const rule of source.auth) {
+    if (rule.type === "header") credentialHeaders.add(rule.name.toLowerCase());
+    if (rule.type === "jwt") credentialHeaders.add(rule.header.toLowerCase());
+    if (rule.type === "query") credentialQuery.add(rule.name);
+  }
+  return {
+    name,
+    source,
+    adapter,
+    methods: new Set(methods),
+    allowHeader: methods.join(", "),
+    ipAllow: source.ipAllow ? compileAllowList(source.ipAllow) : undefined,
+    authenticate: createSourceAuthenticator(source.auth, deps),
+    challenge: wwwAuthenticate(source.auth),
+    dedupTtlSeconds: source.dedupTtlSeconds ?? adapter.defaultDedupTtlSeconds,
+    credentialHeaders,
+    credentialQuery,
+  };
+}

@@ -1,0 +1,74 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../src/index";
+import type { DeliveryMessage } from "../src/queue/message";
+
+export type Overrides = Record<string, unknown>;
+
+/** The real local queue, wrapped so a test can read what was sent, or make sending fail. */
+export function recordingQueue(options: { fail?: boolean } = {}) {
+  const sent: DeliveryMessage[] = [];
+  const queue = {
+    async send(body: DeliveryMessage, opts?: QueueSendOptions) {
+      if (options.fail) throw new Error("queue unavailable");
+      sent.push(body);
+      await env.DELIVERIES.send(body, opts);
+    },
+    async sendBatch(messages: Iterable<MessageSendRequest<DeliveryMessage>>, opts?: QueueSendBatchOptions) {
+      if (options.fail) throw new Error("queue unavailable");
+      const list = [...messages];
+      sent.push(...list.map((m) => m.body));
+      await env.DELIVERIES.sendBatch(list, opts);
+    },
+  };
+  return { queue, sent };
+}
+
+/** Calls the worker with the test's config and bindings, and waits for its waitUntil work. */
+export async function callWorker(request: Request, overrides: Overrides = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, { ...env, ...overrides } as never, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+export function basic(username: string, password: string): string {
+  return "Basic " + btoa(`${username}:${password}`);
+}
+
+export function bytesToHex(bytes: ArrayBuffer | Uint8Array): string {
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function hmac(algorithm: "SHA-256" | "SHA-512" | "SHA-1", key: Uint8Array | string, content: Uint8Array | string): Promise<Uint8Array> {
+  const keyBytes = typeof key === "string" ? new TextEncoder().encode(key) : key;
+  const cryptoKey = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: algorithm }, false, ["sign"]);
+  const data = typeof content === "string" ? new TextEncoder().encode(content) : content;
+  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, data));
+}
+
+/** Signs like a Standard Webhooks sender: `v1,base64(HMAC-SHA256(key, id.timestamp.body))`. */
+export async function standardWebhooksSignature(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  const key = Uint8Array.from(atob(secret.slice("whsec_".length)), (c) => c.charCodeAt(0));
+  const mac = await hmac("SHA-256", key, `${id}.${timestamp}.${body}`);
+  return "v1," + btoa(String.fromCharCode(...mac));
+}
+
+/** Captures console.log lines for the duration of `run`. */
+export async function captureLogs<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  try {
+    return { result: await run(), lines };
+  } finally {
+    console.log = original;
+  }
+}
+
+let counter = 0;
+/** A unique id per call, so tests sharing the local KV never see each other's markers. */
+export function uniqueId(prefix = "n"): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
+}
