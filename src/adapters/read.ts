@@ -25,10 +25,10 @@ export async function safeId(id: string): Promise<string> {
   return new TextEncoder().encode(id).length > 200 ? sha256Hex(id) : id;
 }
 
-/** Strict UTF-8; the default `ignoreBOM: false` drops a leading byte order mark. */
+/** Strict UTF-8; `ignoreBOM: false` drops a leading byte order mark. */
 export function decodeUtf8(body: Uint8Array): string | undefined {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
   } catch {
     return undefined;
   }

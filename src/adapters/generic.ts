@@ -1,0 +1,76 @@
+import type { Payload } from "../envelope";
+import type { Adapter, ProviderRequest } from "./types";
+import {
+  DEFAULT_DEDUP_TTL_SECONDS,
+  type Read,
+  asString,
+  isBlank,
+  isJsonContentType,
+  lookupPath,
+  parseJson,
+  queryObject,
+  rawPayload,
+  safeId,
+  sha256Hex,
+} from "./read";
+
+/**
+ * Any provider, described by its source config: `idPath` and `typePath` ("body.a.b",
+ * "query.name", "headers.name") say where the id and the type are, `eventType` is a fixed type.
+ *
+ * - A configured path that is absent from the request makes it unreadable (quarantine): the
+ *   operator said the value is there, so a request without it is not what they configured.
+ * - Without `idPath` the id is the SHA-256 of the body, or of the query string for a GET or an
+ *   empty body (else every GET would share one id and all but the first would be dropped).
+ * - Without `typePath` and `eventType` the type is `generic.event`.
+ */
+export const DEFAULT_GENERIC_TYPE = "generic.event";
+
+export const generic: Adapter = {
+  defaultMethods: ["POST"],
+  defaultDedupTtlSeconds: DEFAULT_DEDUP_TTL_SECONDS,
+  async adapt(request, source) {
+    const bodiless = request.method === "GET" || isBlank(request.body);
+    const read = readBody(request, bodiless);
+    if (!read.ok) return read;
+    const { payload, json } = read.value;
+
+    let id: string;
+    if (source.idPath !== undefined) {
+      const value = asString(lookupPath(request, json, source.idPath));
+      if (value === undefined) return { ok: false, reason: `The request has no value at ${source.idPath}.` };
+      id = value;
+    } else {
+      id = await sha256Hex(bodiless ? request.query.toString() : request.body);
+    }
+
+    let type = source.eventType ?? DEFAULT_GENERIC_TYPE;
+    if (source.typePath !== undefined) {
+      const value = asString(lookupPath(request, json, source.typePath));
+      if (value === undefined) return { ok: false, reason: `The request has no value at ${source.typePath}.` };
+      type = value;
+    }
+
+    return { ok: true, notifications: [{ id: await safeId(id), type, payload }] };
+  },
+};
+
+/**
+ * The payload, and the JSON that `body.` paths read (undefined for a body that is not JSON).
+ * A GET, or a request with an empty body, gives the query parameters as an object. A body
+ * is JSON when its content type says so (then broken JSON is unreadable) or, with no content
+ * type at all, when it parses; anything else keeps its content type as text or bytes.
+ */
+function readBody(request: ProviderRequest, bodiless: boolean): Read<{ payload: Payload; json: unknown }> {
+  if (bodiless) {
+    const query = queryObject(request.query);
+    return { ok: true, value: { payload: { kind: "json", value: query }, json: undefined } };
+  }
+  const contentType = request.headers.get("content-type");
+  if (contentType === null || isJsonContentType(contentType)) {
+    const parsed = parseJson(request.body);
+    if (parsed.ok) return { ok: true, value: { payload: { kind: "json", value: parsed.value }, json: parsed.value } };
+    if (contentType !== null) return parsed;
+  }
+  return { ok: true, value: { payload: rawPayload(request.body, contentType), json: undefined } };
+}

@@ -1,0 +1,33 @@
+import type { Adapter } from "./types";
+import { DEFAULT_DEDUP_TTL_SECONDS, asEventTime, field, parseJsonObject, safeId, stringField } from "./read";
+
+/**
+ * A sender that follows Standard Webhooks: the `webhook-id` header names the message (and
+ * stays the same on retries), the JSON payload is `{type, timestamp, data}`.
+ */
+export const standardWebhooks: Adapter = {
+  defaultMethods: ["POST"],
+  defaultDedupTtlSeconds: DEFAULT_DEDUP_TTL_SECONDS,
+  async adapt(request) {
+    const webhookId = request.headers.get("webhook-id")?.trim();
+    if (!webhookId) return { ok: false, reason: "The request has no webhook-id header." };
+    const parsed = parseJsonObject(request.body);
+    if (!parsed.ok) return parsed;
+    const payload = parsed.value;
+    // The type is the sender's own name for the event, kept as given.
+    const type = stringField(payload, "type");
+    if (type === undefined) return { ok: false, reason: "The payload has no type." };
+
+    return {
+      ok: true,
+      notifications: [
+        {
+          id: await safeId(webhookId),
+          type,
+          time: asEventTime(field(payload, "timestamp")),
+          payload: { kind: "json", value: payload },
+        },
+      ],
+    };
+  },
+};

@@ -1,0 +1,50 @@
+import { backoffSeconds, MAX_DELAY_SECONDS } from "./backoff";
+
+/** What one attempt came to: the target's answer, or no answer at all. */
+export type DeliveryOutcome =
+  | { kind: "response"; status: number; retryAfter?: string | null }
+  | { kind: "timeout" }
+  | { kind: "network" };
+
+export type PermanentFailure = "rejected" | "redirected" | "attempts_exhausted";
+
+export type Verdict =
+  | { kind: "done" }
+  | { kind: "retry"; delaySeconds: number }
+  | { kind: "dead"; reason: PermanentFailure };
+
+export interface ClassifyContext {
+  /** The number of the attempt that just ended, counting from 1. */
+  attempt: number;
+  maxAttempts: number;
+  now: number;
+  random: () => number;
+}
+
+/**
+ * 2xx is done; a redirect (never followed) and any 4xx but 408 and 429 are final; the rest
+ * (408, 429, 5xx, timeouts, network errors) is tried again until `maxAttempts`, never sooner
+ * than the backoff nor than the target's `Retry-After`, and never later than Queues allows.
+ */
+export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): Verdict {
+  if (outcome.kind === "response") {
+    const status = outcome.status;
+    if (status >= 200 && status < 300) return { kind: "done" };
+    if (status >= 300 && status < 400) return { kind: "dead", reason: "redirected" };
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: "dead", reason: "rejected" };
+  }
+  if (ctx.attempt >= ctx.maxAttempts) return { kind: "dead", reason: "attempts_exhausted" };
+  const backoff = backoffSeconds(ctx.attempt, ctx.random);
+  const asked = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, ctx.now) : undefined;
+  return { kind: "retry", delaySeconds: Math.min(Math.max(backoff, asked ?? 0), MAX_DELAY_SECONDS) };
+}
+
+/** `Retry-After` as seconds from `now`: delta-seconds or an HTTP date; undefined when unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}

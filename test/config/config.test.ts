@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../src/config/load";
+
+const source = { provider: "generic", auth: [{ type: "none" }] };
+const read = (secrets: Record<string, string>) => (name: string) => secrets[name];
+
+describe("parseConfig", () => {
+  it("takes the document as an object or as a JSON string, with the same result", () => {
+    const document = { sources: { acme: source } };
+    const fromObject = parseConfig(document, read({}));
+    const fromString = parseConfig(JSON.stringify(document), read({}));
+    expect(fromObject.ok && fromString.ok).toBe(true);
+    if (fromObject.ok && fromString.ok) expect(fromString.config).toEqual(fromObject.config);
+  });
+
+  it("fills the documented defaults", () => {
+    const verdict = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://x.example" }] }, read({}));
+    expect(verdict.ok).toBe(true);
+    if (!verdict.ok) return;
+    expect(verdict.config.sources.acme).toMatchObject({ maxBodyBytes: 1_048_576, onInvalid: "quarantine" });
+    expect(verdict.config.routes[0]).toMatchObject({ method: "POST", auth: { type: "none" }, timeoutMs: 10_000 });
+    expect(verdict.config.delivery).toEqual({ maxAttempts: 8, deadLetterTtlDays: 14 });
+  });
+
+  it("replaces a {secret: NAME} reference with the binding's value", () => {
+    const verdict = parseConfig(
+      { sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "ACME_TOKEN" } }] } } },
+      read({ ACME_TOKEN: "t0k3n" }),
+    );
+    expect(verdict.ok && verdict.config.sources.acme!.auth[0]).toEqual({ type: "bearer", token: "t0k3n" });
+  });
+
+  it("names the JSON path and the secret when a secret is missing, once", () => {
+    const verdict = parseConfig({ sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "ACME_TOKEN" } }] } } }, read({}));
+    expect(verdict).toMatchObject({ ok: false, problems: ["sources.acme.auth[0].token: secret ACME_TOKEN is not set"] });
+  });
+
+  it("never puts a secret's value in a problem", () => {
+    const verdict = parseConfig(
+      { sources: { acme: { ...source, auth: [{ type: "standard-webhooks", secret: { secret: "WHSEC" } }] } } },
+      read({ WHSEC: "not-a-whsec-value-42" }),
+    );
+    expect(verdict.ok).toBe(false);
+    expect(JSON.stringify(verdict)).not.toContain("not-a-whsec-value-42");
+  });
+
+  it("refuses an empty auth list, saying how to declare a public source", () => {
+    const verdict = parseConfig({ sources: { acme: { ...source, auth: [] } } }, read({}));
+    expect(verdict.ok).toBe(false);
+    expect(!verdict.ok && verdict.problems[0]).toContain('sources.acme.auth: must list at least one rule; a public source says [{"type":"none"}]');
+  });
+
+  it("refuses source names that cannot be a URL segment", () => {
+    const verdict = parseConfig({ sources: { "Bad Name": source } }, read({}));
+    expect(verdict.ok).toBe(false);
+  });
+
+  it("refuses generic-only fields on other providers", () => {
+    const verdict = parseConfig({ sources: { ns: { provider: "ns-bpe", idPath: "body.id", auth: [{ type: "none" }] } } }, read({}));
+    expect(!verdict.ok && verdict.problems).toEqual(["sources.ns.idPath: only the generic provider takes this"]);
+  });
+
+  it("refuses a dedup TTL under 60 seconds", () => {
+    const verdict = parseConfig({ sources: { acme: { ...source, dedupTtlSeconds: 59 } } }, read({}));
+    expect(!verdict.ok && verdict.problems[0]).toContain("sources.acme.dedupTtlSeconds: must be at least 60");
+  });
+
+  it("refuses plain http targets except localhost and 127.0.0.1", () => {
+    const route = (url: string) => parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url }] }, read({})).ok;
+    expect(route("http://ledger.internal.example/hooks")).toBe(false);
+    expect(route("http://localhost:8080/hooks")).toBe(true);
+    expect(route("http://127.0.0.1:8080/hooks")).toBe(true);
+    expect(route("https://ledger.internal.example/hooks")).toBe(true);
+    expect(route("ftp://ledger.internal.example/hooks")).toBe(false);
+  });
+
+  it("refuses duplicate route ids and routes naming unknown sources", () => {
+    const verdict = parseConfig(
+      {
+        sources: { acme: source },
+        routes: [
+          { id: "r", events: ["*"], url: "https://a.example" },
+          { id: "r", events: ["*"], url: "https://b.example", sources: ["nope"] },
+        ],
+      },
+      read({}),
+    );
+    expect(!verdict.ok && verdict.problems).toEqual(['routes[1].id: duplicate route id "r"', 'routes[1].sources[0]: no source named "nope"']);
+  });
+
+  it("says when the JSON string cannot be parsed, and when the config is not set", () => {
+    expect(parseConfig("{oops", read({}))).toMatchObject({ ok: false, problems: [expect.stringContaining("not valid JSON")] });
+    expect(parseConfig(undefined, read({}))).toMatchObject({ ok: false, problems: ["GATEWAY_CONFIG is not set"] });
+  });
+
+  it("pins a JWT rule to exactly one key source that fits its algorithm", () => {
+    const jwt = (rule: object) => parseConfig({ sources: { acme: { ...source, auth: [{ type: "jwt", ...rule }] } } }, read({})).ok;
+    expect(jwt({ alg: "HS256", secret: "k" })).toBe(true);
+    expect(jwt({ alg: "RS256", secret: "k" })).toBe(false);
+    expect(jwt({ alg: "HS256", secret: "k", jwksUrl: "https://x.example/jwks" })).toBe(false);
+    expect(jwt({ alg: "RS256", jwksUrl: "http://x.example/jwks" })).toBe(false);
+  });
+});
+
+describe("loadConfig", () => {
+  it("parses once per isolate and re-parses when the document or a secret it reads changes", () => {
+    const document = JSON.stringify({ sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "T" } }] } } });
+    const first = loadConfig({ GATEWAY_CONFIG: document, T: "one" });
+    const again = loadConfig({ GATEWAY_CONFIG: document, T: "one" });
+    expect(again).toBe(first);
+    const rotated = loadConfig({ GATEWAY_CONFIG: document, T: "two" });
+    expect(rotated).not.toBe(first);
+    expect(rotated.ok && rotated.config.sources.acme!.auth[0]).toEqual({ type: "bearer", token: "two" });
+  });
+});
