@@ -72,3 +72,8 @@ export function uniqueId(prefix = "n"): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter}-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+/** The `error` of an error answer, typed. */
+export async function errorOf(response: Response): Promise<{ code: string; message: string }> {
+  return (await response.json<{ error: { code: string; message: string } }>()).error;
+}

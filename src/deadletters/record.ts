@@ -29,6 +29,8 @@ export const DeadLetter = z.object({
   createdAt: z.string(),
   /** `replaying` while a replay is under way: a second replay is refused until it ends. */
   state: z.enum(["dead", "replaying"]).default("dead"),
+  /** When the last replay began; a replay that never finished may be retried after a while. */
+  replayedAt: z.string().optional(),
   envelope: Envelope.optional(),
   envelopeKey: z.string().optional(),
   attempts: z.array(Attempt).default([]),

@@ -78,7 +78,11 @@ async function markSeen(kv: KVNamespace, envelopes: Envelope[], now: Date, ttl: 
   });
 }
 
-async function enqueue(
+/**
+ * One message per (envelope, matching route); an envelope no route matches becomes an
+ * `unrouted` dead letter; one too large for a message is stored aside first.
+ */
+export async function enqueue(
   env: Bindings,
   config: GatewayConfig,
   source: string,
@@ -105,8 +109,13 @@ async function enqueue(
     }
   }
   await Promise.all(aside);
+  await sendMessages(env.DELIVERIES, messages);
+}
+
+/** Sends in batches within Queues' limits (100 messages, 256 KB a batch). */
+export async function sendMessages(queue: Queue<DeliveryMessage>, messages: { body: DeliveryMessage; size: number }[]): Promise<void> {
   for (const batch of batches(messages)) {
-    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
+    await queue.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
   }
 }
 

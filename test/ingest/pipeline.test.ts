@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { basic, callWorker, captureLogs, recordingQueue, standardWebhooksSignature, uniqueId } from "../helpers";
+import { basic, callWorker, captureLogs, errorOf, recordingQueue, standardWebhooksSignature, uniqueId } from "../helpers";
 
 const WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -102,7 +102,7 @@ describe("the ingest pipeline", () => {
 
     expect(response.status).toBe(503);
     expect(response.headers.get("Retry-After")).toMatch(/^\d+$/);
-    expect((await response.json()).error.code).toBe("unavailable");
+    expect((await errorOf(response)).code).toBe("unavailable");
     expect(await env.DEDUP.get(`acme:${id}`)).toBeNull();
 
     const { env: healthy, recorder } = bindings();
@@ -115,7 +115,7 @@ describe("the ingest pipeline", () => {
     const { env: bound } = bindings();
     const plain = await callWorker(acmeRequest(uniqueId(), { url: "http://gw.example/hooks/acme" }), bound);
     expect(plain.status).toBe(403);
-    expect((await plain.json()).error.code).toBe("https_required");
+    expect((await errorOf(plain)).code).toBe("https_required");
 
     const local = await callWorker(acmeRequest(uniqueId(), { url: "http://localhost:8787/hooks/acme" }), bound);
     expect(local.status).toBe(202);
@@ -151,7 +151,7 @@ describe("the ingest pipeline", () => {
     expect((await from("::ffff:203.0.113.10")).status).toBe(202);
     const outside = await from("198.51.100.1");
     expect(outside.status).toBe(403);
-    expect((await outside.json()).error.code).toBe("forbidden");
+    expect((await errorOf(outside)).code).toBe("forbidden");
     expect((await callWorker(new Request("https://gw.example/hooks/fenced", { method: "POST", body: "{}" }), bound)).status).toBe(403);
   });
 
@@ -162,7 +162,7 @@ describe("the ingest pipeline", () => {
       bound,
     );
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe("payload_too_large");
+    expect((await errorOf(response)).code).toBe("payload_too_large");
   });
 
   it("answers 413 for a streamed body that grows past maxBodyBytes, without reading the rest", async () => {
@@ -185,7 +185,7 @@ describe("the ingest pipeline", () => {
     const wrong = await callWorker(acmeRequest(uniqueId(), { headers: { authorization: basic("acme", "guess") } }), bound);
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("WWW-Authenticate")).toMatch(/^Basic realm="hookgate"/);
-    expect((await wrong.json()).error).toEqual({ code: "unauthorized", message: "authentication failed" });
+    expect((await errorOf(wrong))).toEqual({ code: "unauthorized", message: "authentication failed" });
 
     const none = await callWorker(new Request("https://gw.example/hooks/acme", { method: "POST", body: "{}" }), bound);
     expect(none.status).toBe(401);
@@ -215,7 +215,7 @@ describe("the ingest pipeline", () => {
       bound,
     );
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe("invalid_payload");
+    expect((await errorOf(response)).code).toBe("invalid_payload");
   });
 
   it("keeps an envelope that matches no route as an unrouted dead letter", async () => {

@@ -1,0 +1,45 @@
+import type { Route } from "../config/schema";
+import { isSecretRef } from "../config/secrets";
+import type { RouteView } from "./schemas";
+
+const MASK = "********";
+const SECRET_FIELDS = ["password", "token", "value"] as const;
+
+/** A secret never comes back: plain values are masked, `{"secret": "NAME"}` references shown. */
+function masked(value: unknown): "********" | { secret: string } | undefined {
+  if (value === undefined) return undefined;
+  return isSecretRef(value) ? { secret: value.secret } : MASK;
+}
+
+/**
+ * The admin view of a route. `raw` is the route as stored (secret fields may be
+ * references); for a config route only the resolved route exists, so every secret is masked.
+ */
+export function routeView(
+  route: Route,
+  origin: "config" | "admin",
+  raw: Record<string, unknown> = {},
+  times: { createdAt?: string; updatedAt?: string } = {},
+): RouteView {
+  const rawAuth = (raw.auth ?? {}) as Record<string, unknown>;
+  const auth: RouteView["auth"] = { type: route.auth.type };
+  if (route.auth.type === "basic") auth.username = route.auth.username;
+  if (route.auth.type === "header") auth.name = route.auth.name;
+  for (const field of SECRET_FIELDS) {
+    if (field in route.auth) auth[field] = masked(rawAuth[field] ?? (route.auth as Record<string, unknown>)[field]);
+  }
+  const view: RouteView = {
+    id: route.id,
+    origin,
+    readOnly: origin === "config",
+    url: route.url,
+    events: route.events,
+    method: route.method,
+    auth,
+    timeoutMs: route.timeoutMs,
+    ...times,
+  };
+  if (route.sources) view.sources = route.sources;
+  if (route.signingSecret !== undefined) view.signingSecret = masked(raw.signingSecret ?? route.signingSecret);
+  return view;
+}

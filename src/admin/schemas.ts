@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { HttpMethod, Route, RouteAuth } from "../config/schema";
+
+/**
+ * The admin API's bodies and answers. The same schemas validate requests and generate
+ * `GET /admin/openapi.json`, so the document cannot drift from what is enforced.
+ * A secret field may be a plain string or `{"secret": "NAME"}` naming a wrangler secret.
+ */
+
+const SecretRef = z.object({ secret: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }).strict();
+const SecretValue = z.union([z.string().min(1), SecretRef]);
+
+export const AdminRouteAuth = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("none") }),
+  z.object({ type: z.literal("basic"), username: z.string().min(1), password: SecretValue }),
+  z.object({ type: z.literal("bearer"), token: SecretValue }),
+  z.object({ type: z.literal("header"), name: RouteAuth.options[3].shape.name, value: SecretValue }),
+]);
+
+const routeFields = {
+  url: Route.shape.url,
+  /** One event type or glob, as BS2 registers one route per event. */
+  event: Route.shape.events.element,
+  auth: AdminRouteAuth,
+  method: Route.shape.method.unwrap().optional(),
+  sources: Route.shape.sources,
+  signingSecret: z.union([Route.shape.signingSecret.unwrap(), SecretRef]).optional(),
+  timeoutMs: Route.shape.timeoutMs.unwrap().optional(),
+};
+
+export const CreateRouteBody = z.object(routeFields).strict();
+export type CreateRouteBody = z.infer<typeof CreateRouteBody>;
+
+export const UpdateRouteBody = z
+  .object({ ...routeFields, event: routeFields.event.optional() })
+  .strict();
+export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
+
+const Masked = z.union([z.literal("********"), SecretRef]);
+
+export const RouteView = z.object({
+  id: z.string(),
+  origin: z.enum(["config", "admin"]),
+  readOnly: z.boolean(),
+  url: z.string(),
+  events: z.array(z.string()),
+  sources: z.array(z.string()).optional(),
+  method: z.enum(["POST", "PUT", "GET"]),
+  auth: z.object({ type: z.string(), username: z.string().optional(), name: z.string().optional(), password: Masked.optional(), token: Masked.optional(), value: Masked.optional() }),
+  signingSecret: Masked.optional(),
+  timeoutMs: z.number(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+export type RouteView = z.infer<typeof RouteView>;
+
+export const RouteList = z.object({ routes: z.array(RouteView) });
+
+export const UploadCertificateBody = z
+  .object({ certificate: z.string().min(1).describe("An X.509 certificate, PEM or base64 DER") })
+  .strict();
+
+export const DeadLetterQuery = z.object({
+  source: z.string().optional(),
+  route: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+export const DeadLetterPageView = z.object({
+  deadLetters: z.array(
+    z.object({
+      id: z.string(),
+      kind: z.enum(["delivery", "unrouted", "quarantine"]),
+      source: z.string(),
+      routeId: z.string().optional(),
+      reason: z.string(),
+      createdAt: z.string(),
+    }),
+  ),
+  cursor: z.string().optional(),
+});
+
+export const ReplayAnswer = z.object({
+  status: z.literal("replaying"),
+  id: z.string(),
+  ids: z.array(z.string()).describe("Envelope ids sent again"),
+  routes: z.array(z.string()).describe("Routes the envelope was sent to"),
+});
+
+export const ErrorAnswer = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  requestId: z.string(),
+});
+
+export { HttpMethod };

@@ -1,0 +1,94 @@
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { toEnvelope } from "../envelope";
+import { GatewayError } from "../errors";
+import { acceptEnvelopes, enqueue } from "../ingest/accept";
+import { sourceRuntime } from "../ingest/source-runtime";
+import { routeMatches } from "../routes/match";
+import { allRoutes, findRoute } from "../routes/store";
+import type { DeadLetter } from "./record";
+import { deleteDeadLetter, putDeadLetter } from "./store";
+
+export interface Replayed {
+  ids: string[];
+  routes: string[];
+}
+
+/**
+ * Sends a dead letter through the normal queue again.
+ * - `delivery`: to its one route; the record turns `replaying` and is removed by the
+ *   consumer once the route takes it, so a second replay meanwhile is refused (409) and
+ *   a route that took it never gets it twice from here.
+ * - `unrouted`: to the routes that match it now; the record is removed once enqueued.
+ * - `quarantine`: read again by the source's current adapter and config, then accepted
+ *   like a new request (dedup included); the record is removed once enqueued.
+ */
+export async function replayDeadLetter(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<Replayed> {
+  if (record.state === "replaying") {
+    throw new GatewayError("conflict", `a replay of ${record.id} is under way since ${record.replayedAt ?? "earlier"}; it ends when the route takes it or it is dead again`);
+  }
+  const read = (name: string) => env[name];
+  switch (record.kind) {
+    case "delivery":
+      return replayDelivery(env, config, record, now, read);
+    case "unrouted":
+      return replayUnrouted(env, config, record, now, read);
+    case "quarantine":
+      return replayQuarantined(env, config, record, now, waitUntil);
+  }
+}
+
+async function replayDelivery(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, read: (name: string) => unknown): Promise<Replayed> {
+  const routeId = record.routeId ?? "";
+  const route = await findRoute(config, env.STATE, read, routeId);
+  if (!route?.ok) throw new GatewayError("conflict", `route ${routeId} no longer exists or is unusable; add it again before replaying`);
+  const carried = record.envelope ? { envelope: record.envelope } : { envelopeKey: record.envelopeKey };
+  await env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" });
+  await putDeadLetter(env.STATE, { ...record, state: "replaying", replayedAt: now.toISOString() }, config.delivery.deadLetterTtlDays);
+  const id = record.envelope?.id ?? record.envelopeKey?.slice("envelope:".length) ?? "";
+  return { ids: [id], routes: [routeId] };
+}
+
+async function replayUnrouted(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, read: (name: string) => unknown): Promise<Replayed> {
+  const envelope = record.envelope;
+  if (!envelope) throw new GatewayError("conflict", "this dead letter holds no envelope");
+  const { routes } = await allRoutes(config, env.STATE, read);
+  const matching = routes.filter((route) => routeMatches(route, record.source, envelope));
+  if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
+  await enqueue(env, config, record.source, [envelope], matching, now);
+  await deleteDeadLetter(env.STATE, record.id);
+  return { ids: [envelope.id], routes: matching.map((r) => r.id) };
+}
+
+async function replayQuarantined(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<Replayed> {
+  const kept = record.request;
+  const runtime = sourceRuntime(config, record.source, { fetch: (input, init) => fetch(input, init) });
+  if (!kept || !runtime) throw new GatewayError("conflict", `source ${record.source} is no longer configured`);
+  const request = {
+    source: record.source,
+    method: kept.method,
+    rest: kept.rest,
+    query: new URLSearchParams(kept.query),
+    headers: new Headers(kept.headers),
+    body: Uint8Array.from(atob(kept.bodyBase64), (c) => c.charCodeAt(0)),
+  };
+  const adapted = await runtime.adapter.adapt(request, runtime.source);
+  if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
+  // The envelope says when the provider's request arrived, not when it was replayed.
+  const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
+  const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
+  await deleteDeadLetter(env.STATE, record.id);
+  return { ids: [...result.accepted, ...result.duplicates], routes: [] };
+}

@@ -1,0 +1,32 @@
+import { timingSafeEqual } from "../../auth/timing-safe";
+import { GatewayError } from "../../errors";
+import type { App } from "../app";
+import { registerCertificateAdmin } from "./certificates";
+import { registerDeadLetterAdmin } from "./dead-letters";
+import { registerOpenApi } from "./openapi";
+import { registerRouteAdmin } from "./routes";
+
+/**
+ * `/admin/*`: off (404, the same answer as any unknown path) without `ADMIN_TOKEN`;
+ * otherwise `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ */
+export function registerAdmin(app: App): void {
+  app.use("/admin/*", async (c, next) => {
+    const token = c.env.ADMIN_TOKEN;
+    if (typeof token !== "string" || token === "") throw new GatewayError("not_found", "no such resource");
+    const url = new URL(c.req.url);
+    if (url.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) {
+      throw new GatewayError("https_required", "the admin API must be called over https");
+    }
+    const header = c.req.header("authorization") ?? "";
+    const presented = /^Bearer +(.+)$/i.exec(header)?.[1] ?? "";
+    if (!(await timingSafeEqual(presented, token)) || presented === "") {
+      throw new GatewayError("unauthorized", "a valid admin token is required", { "WWW-Authenticate": 'Bearer realm="hookgate-admin"' });
+    }
+    await next();
+  });
+  registerOpenApi(app);
+  registerRouteAdmin(app);
+  registerCertificateAdmin(app);
+  registerDeadLetterAdmin(app);
+}

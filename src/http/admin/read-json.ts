@@ -1,0 +1,23 @@
+import type { z } from "zod";
+import { formatPath } from "../../config/load";
+import { GatewayError } from "../../errors";
+import { readBody } from "../../ingest/body";
+
+const ADMIN_BODY_LIMIT = 64 * 1024;
+
+/** Reads an admin body as JSON and validates it; a problem is a 400 naming the field. */
+export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  const text = new TextDecoder().decode(await readBody(request, ADMIN_BODY_LIMIT));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new GatewayError("bad_request", "the body must be JSON");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path) || "(body)"}: ${issue.message}`);
+    throw new GatewayError("bad_request", problems.join("; "));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,78 @@
+import { routeView } from "../../admin/mask";
+import { CreateRouteBody, UpdateRouteBody } from "../../admin/schemas";
+import type { GatewayConfig } from "../../config/schema";
+import { GatewayError } from "../../errors";
+import { readStoredRoutes, resolveStoredRoute, writeStoredRoutes, type StoredRoute } from "../../routes/store";
+import type { App } from "../app";
+import { readJson } from "./read-json";
+
+/** Routes added at run time, modeled on BS2's route registration API. Config routes are read-only. */
+export function registerRouteAdmin(app: App): void {
+  app.get("/admin/routes", async (c) => {
+    const config = c.get("config");
+    const stored = await readStoredRoutes(c.env.STATE);
+    const read = (name: string) => c.env[name];
+    const added = stored.flatMap((item) => {
+      const resolved = resolveStoredRoute(item, read);
+      return resolved.ok ? [routeView(resolved.route, "admin", item.route, item)] : [];
+    });
+    return c.json({ routes: [...config.routes.map((r) => routeView(r, "config")), ...added] });
+  });
+
+  app.post("/admin/routes", async (c) => {
+    const body = await readJson(c.req.raw, CreateRouteBody);
+    const config = c.get("config");
+    const stored = await readStoredRoutes(c.env.STATE);
+    const now = new Date().toISOString();
+    const item: StoredRoute = { id: `r-${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`, createdAt: now, updatedAt: now, route: toStored(body) };
+    const view = validated(item, config, c.env);
+    await writeStoredRoutes(c.env.STATE, [...stored, item]);
+    return c.json(view, 201);
+  });
+
+  app.put("/admin/routes/:id", async (c) => {
+    const id = c.req.param("id");
+    const config = c.get("config");
+    refuseConfigRoute(config, id);
+    const body = await readJson(c.req.raw, UpdateRouteBody);
+    const stored = await readStoredRoutes(c.env.STATE);
+    const index = stored.findIndex((r) => r.id === id);
+    if (index === -1) throw new GatewayError("not_found", `no route ${id}`);
+    const current = stored[index]!;
+    const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: { ...current.route, ...toStored(body) } };
+    const view = validated(updated, config, c.env);
+    await writeStoredRoutes(c.env.STATE, stored.with(index, updated));
+    return c.json(view, 200);
+  });
+
+  app.delete("/admin/routes/:id", async (c) => {
+    const id = c.req.param("id");
+    refuseConfigRoute(c.get("config"), id);
+    const stored = await readStoredRoutes(c.env.STATE);
+    if (!stored.some((r) => r.id === id)) throw new GatewayError("not_found", `no route ${id}`);
+    await writeStoredRoutes(c.env.STATE, stored.filter((r) => r.id !== id));
+    return c.body(null, 204);
+  });
+}
+
+/** The stored form: BS2's single `event` becomes the route's `events`; absent fields stay absent. */
+function toStored(body: UpdateRouteBody): Record<string, unknown> {
+  const { event, ...rest } = body;
+  const route: Record<string, unknown> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  if (event !== undefined) route.events = [event];
+  return route;
+}
+
+function validated(item: StoredRoute, config: GatewayConfig, env: Record<string, unknown>) {
+  const resolved = resolveStoredRoute(item, (name) => env[name]);
+  if (!resolved.ok) throw new GatewayError("bad_request", resolved.problem);
+  const unknown = resolved.route.sources?.find((name) => !Object.hasOwn(config.sources, name));
+  if (unknown) throw new GatewayError("bad_request", `sources: no source named "${unknown}"`);
+  return routeView(resolved.route, "admin", item.route, item);
+}
+
+function refuseConfigRoute(config: GatewayConfig, id: string): void {
+  if (config.routes.some((r) => r.id === id)) {
+    throw new GatewayError("conflict", `route ${id} comes from GATEWAY_CONFIG and is read-only here; change it in the config and redeploy`);
+  }
+}
