@@ -1,4 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // Tests declare the bindings themselves rather than reading wrangler.toml: the queue has a
@@ -13,7 +14,8 @@ export default defineConfig({
         compatibilityFlags: ["nodejs_compat_v2"],
         kvNamespaces: ["DEDUP", "STATE"],
         queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
-        bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters" },
+        // The demo config is the default; tests that need another pass their own env.
+        bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8") },
         cf: false,
       },
     }),

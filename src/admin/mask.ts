@@ -1,6 +1,6 @@
 import type { Route } from "../config/schema";
 import { isSecretRef } from "../config/secrets";
-import type { RouteView } from "./schemas";
+import { RouteView } from "./schemas";
 
 const MASK = "********";
 const SECRET_FIELDS = ["password", "token", "value"] as const;
@@ -41,5 +41,6 @@ export function routeView(
   };
   if (route.sources) view.sources = route.sources;
   if (route.signingSecret !== undefined) view.signingSecret = masked(raw.signingSecret ?? route.signingSecret);
-  return view;
+  // Parsing strips any key the view does not declare: nothing unlisted can slip out.
+  return RouteView.parse(view);
 }

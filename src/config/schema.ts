@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isValidCidr } from "../ingest/ip";
 
 /**
  * The gateway's configuration, as CONTRACT.md section 2 describes it.
@@ -135,14 +136,12 @@ export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T
 
 export const MtlsPins = z.object({
   fingerprintsSha256: z.array(z.string().regex(/^[0-9a-fA-F:]{64,95}$/, "must be a SHA-256 fingerprint in hex")).default([]),
-  issuerDn: z.string().optional(),
-  subjectDn: z.string().optional(),
+  issuerDn: z.string().trim().min(1).optional(),
+  subjectDn: z.string().trim().min(1).optional(),
 });
 export type MtlsPins = z.infer<typeof MtlsPins>;
 
-const Cidr = z
-  .string()
-  .regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, "must be an IPv4 or IPv6 address or CIDR range");
+const Cidr = z.string().refine(isValidCidr, "must be an IPv4 or IPv6 address or CIDR range");
 
 /** Dotted path into the request: `body.a.b`, `query.name` or `headers.name`. */
 const RequestPath = z

@@ -14,7 +14,7 @@ export function registerRouteAdmin(app: App): void {
     const read = (name: string) => c.env[name];
     const added = stored.flatMap((item) => {
       const resolved = resolveStoredRoute(item, read);
-      return resolved.ok ? [routeView(resolved.route, "admin", item.route, item)] : [];
+      return resolved.ok ? [routeView(resolved.route, "admin", item.route, timesOf(item))] : [];
     });
     return c.json({ routes: [...config.routes.map((r) => routeView(r, "config")), ...added] });
   });
@@ -68,7 +68,11 @@ function validated(item: StoredRoute, config: GatewayConfig, env: Record<string,
   if (!resolved.ok) throw new GatewayError("bad_request", resolved.problem);
   const unknown = resolved.route.sources?.find((name) => !Object.hasOwn(config.sources, name));
   if (unknown) throw new GatewayError("bad_request", `sources: no source named "${unknown}"`);
-  return routeView(resolved.route, "admin", item.route, item);
+  return routeView(resolved.route, "admin", item.route, timesOf(item));
+}
+
+function timesOf(item: StoredRoute) {
+  return { createdAt: item.createdAt, updatedAt: item.updatedAt };
 }
 
 function refuseConfigRoute(config: GatewayConfig, id: string): void {
