@@ -162,7 +162,7 @@ function readName(der: Uint8Array, name: DerElement): string | undefined {
 function readAttributeValue(der: Uint8Array, value: DerElement): string {
   const content = contentOf(der, value);
   let text: string;
-  if (value.tag === 0x0c) text = new TextDecoder("utf-8", { fatal: true }).decode(content); // UTF8String
+  if (value.tag === 0x0c) text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content); // UTF8String
   else if (value.tag === 0x13 || value.tag === 0x16 || value.tag === 0x14) text = latin1(content); // Printable, IA5, Teletex
   else if (value.tag === 0x1e && content.length % 2 === 0) text = utf16be(content); // BMPString
   else return `#${hex(der.subarray(value.offset, value.end))}`;
