@@ -6,18 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseConfig } from "../src/config/load";
-
-export function readDotVars(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (!match) continue;
-    let value = match[2]!;
-    if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
-    vars[match[1]!] = value;
-  }
-  return vars;
-}
+import { secretReader } from "./lib/dotvars";
 
 function main(argv: string[]): number {
   const args = [...argv];
@@ -32,8 +21,7 @@ function main(argv: string[]): number {
     console.error(`${file}: no such file`);
     return 2;
   }
-  const fileVars = secretsFile && existsSync(secretsFile) ? readDotVars(readFileSync(secretsFile, "utf8")) : {};
-  const verdict = parseConfig(readFileSync(file, "utf8"), (name) => process.env[name] ?? fileVars[name]);
+  const verdict = parseConfig(readFileSync(file, "utf8"), secretReader(secretsFile));
   if (!verdict.ok) {
     console.error(`${file}: the gateway config is invalid`);
     for (const problem of verdict.problems) console.error(`  - ${problem}`);
