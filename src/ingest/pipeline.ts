@@ -67,7 +67,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
 
   const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
   const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
-  const status = result.accepted.length > 0 ? "accepted" : "duplicate";
+  const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
 }
 

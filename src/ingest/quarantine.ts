@@ -26,7 +26,8 @@ export async function quarantine(
   request.headers.forEach((value, name) => {
     if (!runtime.credentialHeaders.has(name.toLowerCase())) headers[name] = value;
   });
-  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, base64(request.body)].join("\n"))).slice(0, 31);
+  const bodyBase64 = base64(request.body);
+  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, bodyBase64].join("\n"))).slice(0, 31);
   const record: DeadLetter = {
     id,
     kind: "quarantine",
@@ -35,7 +36,7 @@ export async function quarantine(
     createdAt: now.toISOString(),
     state: "dead",
     attempts: [],
-    request: { method: request.method, rest: request.rest, query, headers, bodyBase64: base64(request.body) },
+    request: { method: request.method, rest: request.rest, query, headers, bodyBase64 },
   };
   try {
     await putDeadLetter(env.STATE, record, config.delivery.deadLetterTtlDays);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "../../auth/timing-safe";
 import { GatewayError } from "../../errors";
+import { isLoopback } from "../../ingest/pipeline";
 import type { App } from "../app";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
@@ -15,7 +16,7 @@ export function registerAdmin(app: App): void {
     const token = c.env.ADMIN_TOKEN;
     if (typeof token !== "string" || token === "") throw new GatewayError("not_found", "no such resource");
     const url = new URL(c.req.url);
-    if (url.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) {
+    if (url.protocol !== "https:" && !isLoopback(url.hostname)) {
       throw new GatewayError("https_required", "the admin API must be called over https");
     }
     const header = c.req.header("authorization") ?? "";
