@@ -51,17 +51,9 @@ export const bs2Spi: Adapter = {
 function eventOf(request: ProviderRequest, body: unknown): string | undefined {
   const segment = request.rest.split("/").filter((s) => s !== "").pop();
   const fromPayload = stringField(body, ...EVENT_FIELDS);
-  for (const candidate of [segment && safeDecode(segment), fromPayload]) {
+  for (const candidate of [segment, fromPayload]) {
     const snake = candidate ? toSnakeCase(candidate) : "";
     if (snake !== "") return snake;
   }
   return undefined;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -24,7 +24,7 @@ import {
  *   empty body (else every GET would share one id and all but the first would be dropped).
  * - Without `typePath` and `eventType` the type is `generic.event`.
  */
-export const DEFAULT_GENERIC_TYPE = "generic.event";
+const DEFAULT_GENERIC_TYPE = "generic.event";
 
 export const generic: Adapter = {
   defaultMethods: ["POST"],
@@ -57,9 +57,10 @@ export const generic: Adapter = {
 
 /**
  * The payload, and the JSON that `body.` paths read (undefined for a body that is not JSON).
- * A GET, or a request with an empty body, gives the query parameters as an object. A body
- * is JSON when its content type says so (then broken JSON is unreadable) or, with no content
- * type at all, when it parses; anything else keeps its content type as text or bytes.
+ * A GET, or a request with an empty body, gives the query parameters as an object. A body whose
+ * content type says JSON must parse. Any other body that parses to an object or a list is JSON
+ * too: senders label JSON as text/plain (AWS SNS does) or not at all. Anything else keeps its
+ * content type, as text or as bytes.
  */
 function readBody(request: ProviderRequest, bodiless: boolean): Read<{ payload: Payload; json: unknown }> {
   if (bodiless) {
@@ -67,10 +68,11 @@ function readBody(request: ProviderRequest, bodiless: boolean): Read<{ payload: 
     return { ok: true, value: { payload: { kind: "json", value: query }, json: undefined } };
   }
   const contentType = request.headers.get("content-type");
-  if (contentType === null || isJsonContentType(contentType)) {
-    const parsed = parseJson(request.body);
-    if (parsed.ok) return { ok: true, value: { payload: { kind: "json", value: parsed.value }, json: parsed.value } };
-    if (contentType !== null) return parsed;
+  const parsed = parseJson(request.body);
+  const declared = contentType !== null && isJsonContentType(contentType);
+  if (declared && !parsed.ok) return parsed;
+  if (parsed.ok && (declared || (typeof parsed.value === "object" && parsed.value !== null))) {
+    return { ok: true, value: { payload: { kind: "json", value: parsed.value }, json: parsed.value } };
   }
   return { ok: true, value: { payload: rawPayload(request.body, contentType), json: undefined } };
 }

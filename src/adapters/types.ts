@@ -7,7 +7,7 @@ export interface ProviderRequest {
   /** The configured source name (the URL segment). */
   source: string;
   method: string;
-  /** The path after `/hooks/{source}/`, without a leading slash; "" when there is none. */
+  /** The path after `/hooks/{source}/`, percent-decoded, without a leading slash; "" when there is none. */
   rest: string;
   query: URLSearchParams;
   headers: Headers;

@@ -3,6 +3,7 @@ import type { Adapter } from "../adapters/types";
 import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
 import type { AuthDeps } from "../auth/types";
 import type { GatewayConfig, Source } from "../config/schema";
+import { GatewayError } from "../errors";
 import { compileAllowList, type IpAllowList } from "./ip";
 
 /**
@@ -31,7 +32,16 @@ export function sourceRuntime(config: GatewayConfig, name: string, deps: AuthDep
   let byName = compiled.get(config);
   if (!byName) compiled.set(config, (byName = new Map()));
   let runtime = byName.get(name);
-  if (!runtime) byName.set(name, (runtime = compile(name, config.sources[name]!, deps)));
+  if (!runtime) {
+    try {
+      runtime = compile(name, config.sources[name]!, deps);
+    } catch (error) {
+      // A rule the schema let through but its scheme cannot use (e.g. a PEM that is not a
+      // public key). The message names the rule, never a secret value.
+      throw new GatewayError("bad_config", `sources.${name}: ${error instanceof Error ? error.message : "unusable"}`);
+    }
+    byName.set(name, runtime);
+  }
   return runtime;
 }
 
