@@ -102,6 +102,30 @@ describe("parseConfig", () => {
   });
 });
 
+describe("what an auth rule needs, checked offline", () => {
+  const rule = (auth: object) => parseConfig({ sources: { acme: { ...source, auth: [auth] } } }, read({}));
+
+  it("refuses a basic username with a colon, which Basic auth cannot carry", () => {
+    expect(rule({ type: "basic", username: "a:b", password: "p" })).toMatchObject({ ok: false, problems: ["sources.acme.auth[0].username: must not contain ':'"] });
+    expect(rule({ type: "basic", username: "ab", password: "p:q" }).ok).toBe(true);
+  });
+
+  it("refuses an hmac template whose {timestamp} or {id} has no header to come from", () => {
+    const verdict = rule({ type: "hmac", header: "X-Sig", secret: "k", signedContent: "{id}.{timestamp}.{body}" });
+    expect(!verdict.ok && verdict.problems).toEqual([
+      "sources.acme.auth[0].timestampHeader: signedContent uses {timestamp}, so timestampHeader is needed",
+      "sources.acme.auth[0].idHeader: signedContent uses {id}, so idHeader is needed",
+    ]);
+    expect(rule({ type: "hmac", header: "X-Sig", secret: "k", signedContent: "{timestamp}.{body}", timestampHeader: "X-Ts" }).ok).toBe(true);
+  });
+
+  it("refuses a whsec_ secret that holds no key", () => {
+    expect(rule({ type: "standard-webhooks", secret: "whsec_=" }).ok).toBe(false);
+    expect(rule({ type: "standard-webhooks", secret: "whsec_" }).ok).toBe(false);
+    expect(rule({ type: "standard-webhooks", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }).ok).toBe(true);
+  });
+});
+
 describe("loadConfig", () => {
   it("parses once per isolate and re-parses when the document or a secret it reads changes", () => {
     const document = JSON.stringify({ sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "T" } }] } } });

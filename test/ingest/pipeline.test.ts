@@ -311,6 +311,15 @@ describe("a bad config", () => {
     }
   });
 
+  it("answers 500 bad_config for a rule its scheme cannot use, naming the source", async () => {
+    const unusable = { sources: { jwt: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", publicKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }] } } };
+    const response = await callWorker(new Request("https://gw.example/hooks/jwt", { method: "POST", body: "{}" }), { GATEWAY_CONFIG: unusable });
+    expect(response.status).toBe(500);
+    const error = await errorOf(response);
+    expect(error.code).toBe("bad_config");
+    expect(error.message).toMatch(/^sources\.jwt: /);
+  });
+
   it("names a schema problem by its JSON path", async () => {
     const broken = { ...config, routes: [{ id: "Bad Id", events: ["*"], url: "http://example.com" }] };
     const response = await callWorker(new Request("https://gw.example/healthz"), { GATEWAY_CONFIG: broken, ACME_PASSWORD: PASSWORD });
