@@ -1,0 +1,178 @@
+import type { ProviderName, Source } from "../../src/config/schema";
+import { SendError } from "./errors";
+import * as examples from "./examples";
+import { each, hasBodyPath, isObject, parseJson, setBodyPath, type Json } from "./json";
+import { brasiliaTime, freshChBPe, freshEndToEndId, sha256Hex, type Fresh } from "./ids";
+
+/** What a provider sends for one notification, before it authenticates. */
+export interface Simulation {
+  method: string;
+  /** Appended to `/hooks/{source}`: "" or "/pix", "/RecebimentoFinalizado". */
+  path: string;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  /** One token per notification: fresh with --unique, else derived from the request, so a re-send repeats it. */
+  messageId: string;
+}
+
+export interface SimulationInput {
+  sourceName: string;
+  source: Source;
+  /** bs2-spi's event (the route's last segment). */
+  event: string;
+  /** New notification ids, so the gateway does not answer "duplicate". */
+  unique: boolean;
+  now: Date;
+  fresh: Fresh;
+  /** FILE's bytes: replaces the built-in body. */
+  file?: Uint8Array;
+}
+
+interface Provider {
+  /** The method without FILE; with one it is POST. */
+  method: "GET" | "POST";
+  path(input: SimulationInput): string;
+  /** The built-in body, or undefined for none. */
+  example(input: SimulationInput): Json | undefined;
+  /** --unique: new values for the ids (and times) the JSON body has; nothing is added. */
+  freshen(body: Json, input: SimulationInput): void;
+  /** Query and headers the provider adds (ids in the URL, the type in a header). */
+  extras?(input: SimulationInput, messageId: string): { query?: [string, string][]; headers?: Record<string, string> };
+}
+
+const PROVIDERS: Record<ProviderName, Provider> = {
+  "ns-bpe": {
+    method: "POST",
+    path: () => "",
+    example: () => examples.nsBpeAuthorized(),
+    freshen(body, { fresh, now }) {
+      if ("chBPe" in body) body.chBPe = freshChBPe(String(body.chBPe), fresh);
+      if ("nProt" in body) body.nProt = `1432${fresh.digits(11)}`;
+      if ("dhRecbto" in body) body.dhRecbto = brasiliaTime(now);
+    },
+  },
+  "bs2-boleto": {
+    method: "POST",
+    path: () => "",
+    example: () => examples.bs2BoletoSettled(),
+    freshen(body, { fresh, now }) {
+      if ("Id" in body) body.Id = fresh.uuid();
+      if ("DataNotificacao" in body) body.DataNotificacao = brasiliaTime(now);
+      for (const status of each(body.StatusBoleto)) status.DataStatus = brasiliaTime(now);
+    },
+  },
+  "bs2-spi": {
+    method: "POST",
+    path: ({ event }) => `/${encodeURIComponent(event)}`,
+    example: ({ event }) => examples.bs2SpiNotification(event),
+    freshen(body, { fresh, now }) {
+      if ("id" in body) body.id = fresh.uuid();
+      if ("endToEndId" in body) body.endToEndId = freshEndToEndId(now, fresh);
+      if ("dataHora" in body) body.dataHora = brasiliaTime(now);
+    },
+  },
+  pix: {
+    method: "POST",
+    path: () => "/pix", // Banco Central appends it to the registered URL
+    example: () => examples.pixReceived(),
+    freshen(body, { fresh, now }) {
+      for (const item of each(body.pix)) {
+        const ispb = /^E(\d{8})/.exec(String(item.endToEndId))?.[1];
+        if ("endToEndId" in item) item.endToEndId = freshEndToEndId(now, fresh, ispb);
+        if ("txid" in item) item.txid = fresh.alphanumeric(32);
+        if ("horario" in item) item.horario = now.toISOString();
+      }
+    },
+  },
+  bmp: {
+    method: "GET", // a status callback; BMP also sends POST and PUT, with a body
+    path: () => "",
+    example: () => undefined,
+    freshen: () => {}, // its ids are in the query
+    extras({ unique, fresh, file }) {
+      // A contract event ({TipoEvento, NroProposta, ...}) comes without the proposal query.
+      const body = file && parseJson(file);
+      if (isObject(body) && "TipoEvento" in body) return {};
+      const query = examples.bmpProposalPaid();
+      if (unique) query.proposal = fresh.uuid().replace(/-/g, "");
+      return { query: Object.entries(query) };
+    },
+  },
+  "standard-webhooks": {
+    method: "POST",
+    path: () => "",
+    example: () => examples.standardWebhooksInvoicePaid(),
+    freshen(body, { now }) {
+      if ("timestamp" in body) body.timestamp = now.toISOString();
+    },
+    extras: (_input, messageId) => ({ headers: { "webhook-id": `msg_${messageId}` } }),
+  },
+  generic: {
+    method: "POST",
+    path: () => "",
+    example({ source, sourceName }) {
+      const body: Json = examples.genericEvent(genericType(sourceName));
+      setBodyPath(body, source.typePath, genericType(sourceName));
+      setBodyPath(body, source.idPath, body.id);
+      return body;
+    },
+    freshen(body, { source, fresh, now }) {
+      const id = `evt_${fresh.alphanumeric(16)}`;
+      const path = source.idPath?.startsWith("body.") ? source.idPath : "body.id";
+      if (hasBodyPath(body, path)) setBodyPath(body, path, id);
+      if (typeof body.created === "string") body.created = now.toISOString();
+    },
+    extras({ source, sourceName }, messageId) {
+      const query: [string, string][] = [];
+      const headers: Record<string, string> = {};
+      const put = (path: string | undefined, value: string) => {
+        const [where, ...rest] = path?.split(".") ?? [];
+        if (where === "query") query.push([rest.join("."), value]);
+        if (where === "headers") headers[rest.join(".")] = value;
+      };
+      put(source.idPath, `evt_${messageId}`);
+      put(source.typePath, genericType(sourceName));
+      return { query, headers };
+    },
+  },
+};
+
+/** The event type the simulator gives a generic source: `acme` sends `acme.order.created`. */
+export const genericType = (sourceName: string) => `${sourceName}.order.created`;
+
+export function simulate(input: SimulationInput): Simulation {
+  const provider = PROVIDERS[input.source.provider];
+  const headers: Record<string, string> = {};
+  let body: Uint8Array | undefined;
+  if (input.file) {
+    body = input.unique ? freshenFile(input.file, provider, input) : input.file;
+    headers["Content-Type"] = contentTypeOf(body);
+  } else {
+    const example = provider.example(input);
+    if (example && input.unique) provider.freshen(example, input);
+    if (example) {
+      body = Buffer.from(JSON.stringify(example, null, 2));
+      headers["Content-Type"] = "application/json";
+    }
+  }
+  const method = input.file ? "POST" : provider.method;
+  const path = provider.path(input);
+  // Without --unique the token is a function of what is sent, so sending it again repeats it.
+  const messageId = input.unique ? input.fresh.alphanumeric(24) : sha256Hex(`${input.sourceName} ${method} ${path} ${Buffer.from(body ?? []).toString("base64")}`).slice(0, 24);
+  const extras = provider.extras?.(input, messageId) ?? {};
+  return { method, path, query: extras.query ?? [], headers: { ...headers, ...extras.headers }, body, messageId };
+}
+
+/** --unique with FILE: the JSON is read, its ids replaced, and written again (2-space indent). */
+function freshenFile(file: Uint8Array, provider: Provider, input: SimulationInput): Uint8Array {
+  const body = parseJson(file);
+  if (!isObject(body)) throw new SendError("--unique puts new ids in a JSON object, and FILE is not one: send it without --unique");
+  provider.freshen(body, input);
+  return Buffer.from(JSON.stringify(body, null, 2));
+}
+
+function contentTypeOf(body: Uint8Array): string {
+  if (parseJson(body) !== undefined) return "application/json";
+  return Buffer.from(body).toString("utf8").trimStart().startsWith("<") ? "application/xml" : "text/plain; charset=utf-8";
+}
