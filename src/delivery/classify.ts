@@ -23,8 +23,8 @@ export interface ClassifyContext {
 
 /**
  * 2xx is done; a redirect (never followed) and any 4xx but 408 and 429 are final; the rest
- * (408, 429, 5xx, timeouts, network errors) is tried again until `maxAttempts`, never sooner
- * than the backoff nor than the target's `Retry-After`, and never later than Queues allows.
+ * (408, 429, 5xx, timeouts, network errors) is tried again until `maxAttempts`, after the
+ * target's `Retry-After` when it gives one, else the backoff; never later than Queues allows.
  */
 export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): Verdict {
   if (outcome.kind === "response") {
@@ -34,9 +34,9 @@ export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): Verdic
     if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: "dead", reason: "rejected" };
   }
   if (ctx.attempt >= ctx.maxAttempts) return { kind: "dead", reason: "attempts_exhausted" };
-  const backoff = backoffSeconds(ctx.attempt, ctx.random);
   const asked = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, ctx.now) : undefined;
-  return { kind: "retry", delaySeconds: Math.min(Math.max(backoff, asked ?? 0), MAX_DELAY_SECONDS) };
+  const delay = asked ?? backoffSeconds(ctx.attempt, ctx.random);
+  return { kind: "retry", delaySeconds: Math.min(delay, MAX_DELAY_SECONDS) };
 }
 
 /** `Retry-After` as seconds from `now`: delta-seconds or an HTTP date; undefined when unreadable. */
@@ -44,6 +44,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text);
+  // HTTP dates start with the day's name; this keeps Date.parse's leniency ("1.5", "-5") out.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, Math.ceil((at - now) / 1000));

@@ -1,0 +1,105 @@
+import type { GatewayConfig, Route } from "../config/schema";
+import { loadConfig } from "../config/load";
+import type { Bindings } from "../env";
+import { type Attempt, DeliveryMessage } from "../queue/message";
+import { findRoute } from "../routes/store";
+import { attemptDelivery, type AttemptResult, type DeliveryDeps } from "./attempt";
+import { classify, type Verdict } from "./classify";
+import { deliveryDeadLetter, envelopeIdOf, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
+import { log } from "./log";
+import { loadPayload } from "./payload";
+import { forgetReplayed, resend, storeDeadLetter } from "./settle";
+
+export type { DeliveryDeps } from "./attempt";
+export { handleDeadLetterBatch } from "./dead-letter-queue";
+
+/** While the config is broken nothing can be delivered; Queues holds the messages meanwhile. */
+const BROKEN_CONFIG_DELAY_SECONDS = 60;
+
+/**
+ * Delivers each (envelope, route) message of a batch, all at once, and settles each on its
+ * own: ack when delivered, re-sent with its history when worth another try, dead letter when
+ * not. A message whose handling throws (KV down, a bug) is retried by Queues alone.
+ */
+export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bindings, deps: DeliveryDeps): Promise<void> {
+  const verdict = loadConfig(env);
+  if (!verdict.ok) {
+    log({ event: "delivery_config_broken", problems: verdict.problems });
+    for (const message of batch.messages) message.retry({ delaySeconds: BROKEN_CONFIG_DELAY_SECONDS });
+    return;
+  }
+  const results = await Promise.allSettled(batch.messages.map((m) => handleMessage(m, env, deps, verdict.config)));
+  results.forEach((result, i) => {
+    if (result.status === "fulfilled") return;
+    const message = batch.messages[i]!;
+    log({ event: "delivery_failed_unexpectedly", messageId: message.id, error: String(result.reason).slice(0, 200) });
+    message.retry();
+  });
+}
+
+async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig): Promise<void> {
+  const ttlDays = config.delivery.deadLetterTtlDays;
+  const parsed = DeliveryMessage.safeParse(message.body);
+  if (!parsed.success) return keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message);
+  const delivery = parsed.data;
+  const bury = async (reason: DeadLetterReason, attempts: Attempt[], detail?: string) => {
+    const record = await deliveryDeadLetter(delivery, delivery.routeId, attempts, reason, deps.now(), detail);
+    await storeDeadLetter(env.STATE, record, delivery.replayOf, ttlDays);
+    log({ event: "dead_letter_stored", deadLetterId: record.id, envelopeId: envelopeIdOf(delivery), routeId: delivery.routeId, reason });
+    message.ack();
+  };
+
+  const payload = await loadPayload(delivery, env.STATE);
+  if (!payload.ok) return bury(payload.reason, delivery.attempts, payload.detail);
+  const found = await findRoute(config, env.STATE, (name) => env[name], delivery.routeId);
+  if (!found) return bury("route_not_found", delivery.attempts, `route "${delivery.routeId}" does not exist`);
+  if (!found.ok) {
+    log({ event: "delivery_route_broken", routeId: delivery.routeId, problem: found.problem });
+    message.retry({ delaySeconds: BROKEN_CONFIG_DELAY_SECONDS });
+    return;
+  }
+
+  const result = await attemptDelivery(found.route, payload, deps);
+  const attempts = [...delivery.attempts, result.attempt];
+  const verdict = classify(result.outcome, {
+    attempt: attempts.length,
+    maxAttempts: config.delivery.maxAttempts,
+    now: deps.now(),
+    random: deps.random,
+  });
+  logAttempt(envelopeIdOf(delivery), found.route, attempts.length, result, verdict);
+
+  if (verdict.kind === "done") {
+    if (delivery.replayOf !== undefined) await forgetReplayed(env.STATE, delivery.replayOf);
+    message.ack();
+  } else if (verdict.kind === "retry") {
+    await resend(message, env.DELIVERIES, { ...delivery, attempts }, verdict.delaySeconds);
+  } else {
+    await bury(verdict.reason, attempts);
+  }
+}
+
+/** Not a delivery message: kept whole as a dead letter, never acked and dropped. */
+async function keepUnreadable(message: Message<unknown>, kv: KVNamespace, now: number, ttlDays: number, problem?: string): Promise<void> {
+  const record = await unreadableDeadLetter(message.id, message.body, "unreadable_message", now);
+  await storeDeadLetter(kv, record, undefined, ttlDays);
+  log({ event: "dead_letter_stored", deadLetterId: record.id, messageId: message.id, reason: "unreadable_message", problem });
+  message.ack();
+}
+
+function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, verdict: Verdict): void {
+  const failedToConnect = result.outcome.kind !== "response";
+  log({
+    event: "delivery_attempt",
+    envelopeId,
+    routeId: route.id,
+    attempt,
+    status: result.attempt.status ?? null,
+    outcome: failedToConnect ? result.outcome.kind : undefined,
+    result: verdict.kind,
+    ...(verdict.kind === "retry" && { delaySeconds: verdict.delaySeconds }),
+    ...(verdict.kind === "dead" && { reason: verdict.reason }),
+    ...(failedToConnect && { error: result.attempt.error }),
+    durationMs: result.attempt.durationMs,
+  });
+}

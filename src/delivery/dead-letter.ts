@@ -1,0 +1,129 @@
+import type { DeadLetter } from "../deadletters/record";
+import type { Envelope } from "../envelope";
+import type { Attempt, DeliveryMessage } from "../queue/message";
+import type { PermanentFailure } from "./classify";
+import { bytesToBase64 } from "./sign";
+
+/** Why a delivery became a dead letter; the code admins filter on (details go to `lastError`). */
+export type DeadLetterReason =
+  | PermanentFailure
+  | "route_not_found"
+  | "envelope_missing"
+  | "envelope_unreadable"
+  | "unreadable_message"
+  | "consumer_failed";
+
+export const ENVELOPE_KEY_PREFIX = "envelope:";
+
+const encoder = new TextEncoder();
+
+async function sha256Hex31(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 31);
+}
+
+/** One record per (envelope, route): a replay that fails again overwrites it. */
+export async function deliveryDeadLetterId(envelopeId: string, routeId: string): Promise<string> {
+  return `d${await sha256Hex31(`${envelopeId}\n${routeId}`)}`;
+}
+
+export async function unroutedDeadLetterId(envelopeId: string): Promise<string> {
+  return `u${await sha256Hex31(envelopeId)}`;
+}
+
+/** A queue message that could not be read has no envelope id; it is kept under its message id. */
+export async function unreadableDeadLetterId(messageId: string): Promise<string> {
+  return `x${await sha256Hex31(messageId)}`;
+}
+
+/** The envelope id a message is about, even when the envelope itself is stored aside. */
+export function envelopeIdOf(message: DeliveryMessage): string {
+  if (message.envelope) return message.envelope.id;
+  const key = message.envelopeKey ?? "";
+  return key.startsWith(ENVELOPE_KEY_PREFIX) ? key.slice(ENVELOPE_KEY_PREFIX.length) : key;
+}
+
+/** An envelope no route matched, kept so that a route added later can take it. */
+export async function unroutedDeadLetter(envelope: Envelope, source: string, now: Date | number): Promise<DeadLetter> {
+  return {
+    id: await unroutedDeadLetterId(envelope.id),
+    kind: "unrouted",
+    source,
+    reason: "no_route_matched",
+    createdAt: new Date(now).toISOString(),
+    state: "dead",
+    envelope,
+    attempts: [],
+  };
+}
+
+/**
+ * A message that failed for good. It keeps what the message carried: the envelope, or the
+ * `envelopeKey` of one stored aside (ingest keeps those 400 days, longer than any dead letter,
+ * and a replay sends the key again rather than an envelope too large for a message).
+ * `detail` says what happened when no attempt does (a missing route, a missing envelope).
+ */
+export async function deliveryDeadLetter(
+  message: DeliveryMessage,
+  routeId: string,
+  attempts: Attempt[],
+  reason: DeadLetterReason,
+  now: Date | number,
+  detail?: string,
+): Promise<DeadLetter> {
+  const record: DeadLetter = {
+    id: await deliveryDeadLetterId(envelopeIdOf(message), routeId),
+    kind: "delivery",
+    source: message.source,
+    routeId,
+    reason,
+    createdAt: new Date(now).toISOString(),
+    state: "dead",
+    attempts,
+  };
+  if (message.envelope) record.envelope = message.envelope;
+  if (message.envelopeKey !== undefined) record.envelopeKey = message.envelopeKey;
+  const last = attempts.at(-1);
+  if (last?.status !== undefined) record.lastStatus = last.status;
+  const lastError = detail ?? last?.error;
+  if (lastError !== undefined) record.lastError = lastError;
+  return record;
+}
+
+/**
+ * A queue message that is not a delivery message at all. Its body is kept as text in
+ * `lastError` (the record has no other free-form field) so it can be read, fixed and re-sent.
+ */
+export async function unreadableDeadLetter(
+  messageId: string,
+  body: unknown,
+  reason: "unreadable_message" | "consumer_failed",
+  now: Date | number,
+): Promise<DeadLetter> {
+  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const record: DeadLetter = {
+    id: await unreadableDeadLetterId(messageId),
+    kind: "delivery",
+    source: typeof fields.source === "string" ? fields.source : "unknown",
+    reason,
+    createdAt: new Date(now).toISOString(),
+    state: "dead",
+    attempts: [],
+    lastError: rawText(body),
+  };
+  if (typeof fields.routeId === "string") record.routeId = fields.routeId;
+  return record;
+}
+
+function rawText(body: unknown): string {
+  if (typeof body === "string") return body;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
+    const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    return `base64:${bytesToBase64(bytes)}`;
+  }
+  try {
+    return JSON.stringify(body) ?? String(body);
+  } catch {
+    return String(body);
+  }
+}

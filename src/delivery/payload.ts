@@ -1,0 +1,32 @@
+import { Envelope } from "../envelope";
+import type { DeliveryMessage } from "../queue/message";
+import type { Payload } from "./attempt";
+
+export type LoadedPayload =
+  | ({ ok: true } & Payload)
+  | { ok: false; reason: "envelope_missing" | "envelope_unreadable"; detail: string };
+
+/**
+ * The envelope a message carries, or the one stored aside under `envelopeKey`. A stored
+ * envelope is sent as the very text stored, so a large notification arrives byte for byte.
+ * KV failures throw: the message is then retried, not declared lost.
+ */
+export async function loadPayload(message: DeliveryMessage, kv: KVNamespace): Promise<LoadedPayload> {
+  if (message.envelope) return { ok: true, envelope: message.envelope, body: JSON.stringify(message.envelope) };
+  const key = message.envelopeKey ?? "";
+  const text = await kv.get(key, "text");
+  if (text === null) {
+    return { ok: false, reason: "envelope_missing", detail: `the envelope stored under "${key}" is gone (expired or deleted)` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "envelope_unreadable", detail: `the envelope stored under "${key}" is not JSON` };
+  }
+  const parsed = Envelope.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, reason: "envelope_unreadable", detail: `the envelope stored under "${key}" is not an envelope` };
+  }
+  return { ok: true, envelope: parsed.data, body: text };
+}

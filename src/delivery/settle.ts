@@ -1,0 +1,71 @@
+import type { DeadLetter } from "../deadletters/record";
+import { deleteDeadLetter, getDeadLetter, putDeadLetter } from "../deadletters/store";
+import type { Attempt, DeliveryMessage } from "../queue/message";
+import { log } from "./log";
+
+/** Queues carries 128 KB a message; the attempt history is shortened to stay under this. */
+const MAX_MESSAGE_BYTES = 120_000;
+
+/**
+ * Writes a dead letter. When the message was a replay of the record with the same id, the
+ * earlier attempts come first and the record is overwritten (back to "dead"); when it replayed
+ * another record (an unrouted envelope, or one sent to a new route), that record is removed
+ * once this one is written, since it now holds the envelope. Throws when KV does.
+ */
+export async function storeDeadLetter(kv: KVNamespace, record: DeadLetter, replayOf: string | undefined, ttlDays: number): Promise<void> {
+  let merged = record;
+  if (replayOf === record.id) {
+    const earlier = await getDeadLetter(kv, replayOf);
+    if (earlier) merged = { ...record, attempts: [...earlier.attempts, ...record.attempts] };
+  }
+  await putDeadLetter(kv, merged, ttlDays);
+  if (replayOf !== undefined && replayOf !== record.id) await forgetReplayed(kv, replayOf);
+}
+
+/**
+ * After a replay was delivered, its dead letter goes. A failure here is logged, not retried:
+ * the delivery happened, and retrying the message would deliver it again.
+ */
+export async function forgetReplayed(kv: KVNamespace, replayOf: string): Promise<void> {
+  try {
+    await deleteDeadLetter(kv, replayOf);
+  } catch (error) {
+    log({ event: "dead_letter_delete_failed", deadLetterId: replayOf, error: String(error).slice(0, 200) });
+  }
+}
+
+/**
+ * Sends the message again with its history and a delay, then acks the original. If the send
+ * fails the original is retried with the same delay: this attempt's record is lost, the
+ * message is not.
+ */
+export async function resend(message: Message<unknown>, queue: Queue<DeliveryMessage>, next: DeliveryMessage, delaySeconds: number): Promise<void> {
+  try {
+    await queue.send(fitMessage(next), { delaySeconds });
+    message.ack();
+  } catch (error) {
+    log({ event: "delivery_resend_failed", routeId: next.routeId, error: String(error).slice(0, 200) });
+    message.retry({ delaySeconds });
+  }
+}
+
+/** Shortens the errors of earlier attempts when the history would not fit in one message. */
+export function fitMessage(message: DeliveryMessage, limit = MAX_MESSAGE_BYTES): DeliveryMessage {
+  let fitted = message;
+  for (const keep of [200, 0]) {
+    if (byteLength(fitted) <= limit) return fitted;
+    const last = fitted.attempts.length - 1;
+    fitted = { ...fitted, attempts: fitted.attempts.map((a, i) => (i === last ? a : shortened(a, keep))) };
+  }
+  return fitted;
+}
+
+function shortened(attempt: Attempt, keep: number): Attempt {
+  if (attempt.error === undefined || attempt.error.length <= keep) return attempt;
+  const { error, ...rest } = attempt;
+  return keep === 0 ? rest : { ...rest, error: `${error.slice(0, keep)}…` };
+}
+
+function byteLength(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
+}
