@@ -1,3 +1,4 @@
+import { base64Encode, sha256Hex, utf8Decode } from "../bytes";
 import type { Payload } from "../envelope";
 import type { ProviderRequest } from "./types";
 
@@ -14,25 +15,15 @@ export type JsonObject = Record<string, unknown>;
 
 export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export async function sha256Hex(input: Uint8Array | string): Promise<string> {
-  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex };
 
 /** A notification id as a KV key can hold it: one longer than 200 UTF-8 bytes becomes its SHA-256. */
 export async function safeId(id: string): Promise<string> {
   return new TextEncoder().encode(id).length > 200 ? sha256Hex(id) : id;
 }
 
-/** Strict UTF-8; `ignoreBOM: false` drops a leading byte order mark. */
-export function decodeUtf8(body: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
-  } catch {
-    return undefined;
-  }
-}
+/** Strict UTF-8; a leading byte order mark is dropped. */
+export const decodeUtf8 = utf8Decode;
 
 export function isBlank(body: Uint8Array): boolean {
   return body.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
@@ -69,9 +60,7 @@ export function isJsonContentType(contentType: string): boolean {
 export function rawPayload(body: Uint8Array, contentType: string | null): Payload {
   const text = decodeUtf8(body);
   if (text !== undefined) return { kind: "text", contentType: contentType ?? "text/plain; charset=utf-8", text };
-  let binary = "";
-  for (const byte of body) binary += String.fromCharCode(byte);
-  return { kind: "binary", contentType: contentType ?? "application/octet-stream", base64: btoa(binary) };
+  return { kind: "binary", contentType: contentType ?? "application/octet-stream", base64: base64Encode(body) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthRuleOf } from "../config/schema";
 import { readSchemeCredential } from "./credentials";
-import { base64Decode, utf8 } from "./encoding";
+import { base64Decode, utf8 } from "../bytes";
 import { PASS, fail } from "./outcome";
 import { timingSafeEqual } from "./timing-safe";
 import type { Authenticator } from "./types";

@@ -1,4 +1,4 @@
-import { toBytes } from "./encoding";
+import { toBytes } from "../bytes";
 
 export type HmacHash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 

@@ -1,6 +1,6 @@
 import type { AuthRuleOf } from "../config/schema";
 import { readHeader, stripPrefix } from "./credentials";
-import { base64Decode, base64urlDecode, concatBytes, hexDecode, utf8 } from "./encoding";
+import { base64Decode, base64urlDecode, concatBytes, hexDecode, utf8 } from "../bytes";
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
 import { PASS, fail } from "./outcome";
 import { checkTimestamp } from "./timestamp";

@@ -1,5 +1,5 @@
 import type { JwtAlgorithm } from "../config/schema";
-import { base64Decode, utf8 } from "./encoding";
+import { base64Decode, utf8 } from "../bytes";
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
 import { timingSafeEqual } from "./timing-safe";
 

@@ -1,6 +1,6 @@
 import type { AuthRuleOf } from "../config/schema";
 import { readHeader, readSchemeCredential, type Credential } from "./credentials";
-import { base64urlDecode, utf8, utf8Decode } from "./encoding";
+import { base64urlDecode, utf8, utf8Decode } from "../bytes";
 import { createJwksKeySource, type KeySource } from "./jwks";
 import { hmacCheck, importSpki, jwsAlgorithm, publicKeyCheck, spkiFromPem, type JwsAlgorithm, type SignatureCheck } from "./jwt-algorithms";
 import { PASS, fail } from "./outcome";

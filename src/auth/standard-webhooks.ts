@@ -1,5 +1,5 @@
 import type { AuthRuleOf } from "../config/schema";
-import { base64Decode, base64Encode, concatBytes, utf8 } from "./encoding";
+import { base64Decode, base64Encode, concatBytes, utf8 } from "../bytes";
 import { createHmacSigner } from "./hmac-signer";
 import { PASS, fail } from "./outcome";
 import { checkTimestamp } from "./timestamp";

@@ -1,4 +1,4 @@
-import { utf8 } from "./encoding";
+import { utf8 } from "../bytes";
 
 /**
  * The one comparison every secret goes through. Both sides are hashed first, so the

@@ -1,3 +1,4 @@
+import { base64Decode } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
@@ -82,7 +83,7 @@ async function replayQuarantined(
     rest: kept.rest,
     query: new URLSearchParams(kept.query),
     headers: new Headers(kept.headers),
-    body: Uint8Array.from(atob(kept.bodyBase64), (c) => c.charCodeAt(0)),
+    body: base64Decode(kept.bodyBase64) ?? new Uint8Array(0),
   };
   const adapted = await runtime.adapter.adapt(request, runtime.source);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);

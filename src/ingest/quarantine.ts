@@ -1,4 +1,5 @@
 import type { ProviderRequest } from "../adapters/types";
+import { base64Encode, sha256Hex } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
 import type { DeadLetter } from "../deadletters/record";
 import { putDeadLetter } from "../deadletters/store";
@@ -26,7 +27,7 @@ export async function quarantine(
   request.headers.forEach((value, name) => {
     if (!runtime.credentialHeaders.has(name.toLowerCase())) headers[name] = value;
   });
-  const bodyBase64 = base64(request.body);
+  const bodyBase64 = base64Encode(request.body);
   const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, bodyBase64].join("\n"))).slice(0, 31);
   const record: DeadLetter = {
     id,
@@ -44,15 +45,4 @@ export async function quarantine(
     throw new GatewayError("unavailable", "the request could not be kept; retry", { "Retry-After": "5" });
   }
   return id;
-}
-
-export function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

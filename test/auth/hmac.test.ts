@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHmacAuthenticator } from "../../src/auth/hmac";
-import { base64Encode, base64urlEncode, hexEncode } from "../../src/auth/encoding";
+import { base64Encode, base64urlEncode, hexEncode } from "../../src/bytes";
 import { HmacRule } from "../../src/config/schema";
 import { authRequest, failure, hmac, PASSED } from "./helpers";
 

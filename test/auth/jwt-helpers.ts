@@ -1,5 +1,5 @@
 import type { JwtAlgorithm } from "../../src/config/schema";
-import { base64Encode, base64urlEncode } from "../../src/auth/encoding";
+import { base64Encode, base64urlEncode } from "../../src/bytes";
 
 const json = (value: unknown) => base64urlEncode(new TextEncoder().encode(JSON.stringify(value)));
 

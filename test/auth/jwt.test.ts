@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJwtAuthenticator } from "../../src/auth/jwt";
-import { base64urlEncode } from "../../src/auth/encoding";
+import { base64urlEncode } from "../../src/bytes";
 import { JwtRule, type JwtAlgorithm } from "../../src/config/schema";
 import { authRequest, failure, PASSED } from "./helpers";
 import { generateKeyPair, publicKeyPem, signJwt, unsignedJwt } from "./jwt-helpers";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createStandardWebhooksAuthenticator } from "../../src/auth/standard-webhooks";
-import { base64Encode } from "../../src/auth/encoding";
+import { base64Encode } from "../../src/bytes";
 import { authRequest, failure, hmac, PASSED } from "./helpers";
 
 // The published test vector of the Standard Webhooks reference libraries.

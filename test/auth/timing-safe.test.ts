@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { base64Decode, base64urlDecode, base64urlEncode, hexDecode, hexEncode } from "../../src/auth/encoding";
+import { base64Decode, base64urlDecode, base64urlEncode, hexDecode, hexEncode } from "../../src/bytes";
 import { timingSafeEqual } from "../../src/auth/timing-safe";
 
 describe("timingSafeEqual", () => {
