@@ -2,7 +2,7 @@ import type { DeadLetter } from "../deadletters/record";
 import type { Envelope } from "../envelope";
 import type { Attempt, DeliveryMessage } from "../queue/message";
 import type { PermanentFailure } from "./classify";
-import { bytesToBase64 } from "./sign";
+import { base64Encode, sha256Hex } from "../bytes";
 
 /** Why a delivery became a dead letter; the code admins filter on (details go to `lastError`). */
 export type DeadLetterReason =
@@ -15,11 +15,8 @@ export type DeadLetterReason =
 
 export const ENVELOPE_KEY_PREFIX = "envelope:";
 
-const encoder = new TextEncoder();
-
 async function sha256Hex31(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("").slice(0, 31);
+  return (await sha256Hex(text)).slice(0, 31);
 }
 
 /** One record per (envelope, route): a replay that fails again overwrites it. */
@@ -119,7 +116,7 @@ function rawText(body: unknown): string {
   if (typeof body === "string") return body;
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) {
     const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    return `base64:${bytesToBase64(bytes)}`;
+    return `base64:${base64Encode(bytes)}`;
   }
   try {
     return JSON.stringify(body) ?? String(body);

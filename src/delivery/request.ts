@@ -1,6 +1,6 @@
 import type { Route, RouteAuth } from "../config/schema";
 import type { Envelope } from "../envelope";
-import { bytesToBase64 } from "./sign";
+import { base64Encode } from "../bytes";
 
 export const CONTENT_TYPE = "application/cloudevents+json";
 const USER_AGENT = "hookgate";
@@ -44,7 +44,7 @@ function authHeaders(auth: RouteAuth): Record<string, string> {
     case "none":
       return {};
     case "basic":
-      return { authorization: `Basic ${bytesToBase64(encoder.encode(`${auth.username}:${auth.password}`))}` };
+      return { authorization: `Basic ${base64Encode(encoder.encode(`${auth.username}:${auth.password}`))}` };
     case "bearer":
       return { authorization: `Bearer ${auth.token}` };
     case "header":
