@@ -49,9 +49,18 @@ async function replayDelivery(env: Bindings, config: GatewayConfig, record: Dead
   const routeId = record.routeId ?? "";
   const route = await findRoute(config, env.STATE, read, routeId);
   if (!route?.ok) throw new GatewayError("conflict", `route ${routeId} no longer exists or is unusable; add it again before replaying`);
-  const carried = record.envelope ? { envelope: record.envelope } : { envelopeKey: record.envelopeKey };
-  await env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" });
-  await putDeadLetter(env.STATE, { ...record, state: "replaying", replayedAt: now.toISOString() }, config.delivery.deadLetterTtlDays);
+  const carried = record.envelope ? { envelope: record.envelope } : record.envelopeKey ? { envelopeKey: record.envelopeKey } : undefined;
+  if (!carried) throw new GatewayError("conflict", "this dead letter holds no envelope to deliver (an unreadable queue message; its content is in lastError)");
+  // Marked first: the consumer deletes the record once the route takes it, and a mark
+  // written after the send could land after that delete and leave it stuck as replaying.
+  const ttlDays = config.delivery.deadLetterTtlDays;
+  await putDeadLetter(env.STATE, { ...record, state: "replaying", replayedAt: now.toISOString() }, ttlDays);
+  try {
+    await env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" });
+  } catch {
+    await putDeadLetter(env.STATE, record, ttlDays);
+    throw new GatewayError("unavailable", "the replay could not be queued; retry", { "Retry-After": "5" });
+  }
   const id = record.envelope?.id ?? record.envelopeKey?.slice("envelope:".length) ?? "";
   return { ids: [id], routes: [routeId] };
 }

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { putDeadLetter } from "../../src/deadletters/store";
+import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import { EC_CERT_PEM, EC_FINGERPRINT, pemBody } from "../certificates/fixtures";
 import { callWorker, errorOf, recordingQueue, uniqueId } from "../helpers";
 
@@ -239,6 +239,33 @@ describe("dead letters", () => {
     const second = await admin("POST", `/admin/dead-letters/${id}/replay`);
     expect(second.status).toBe(409);
     expect(recorder.sent).toHaveLength(1);
+  });
+
+  it("puts the record back when the replay cannot be queued, so a later replay works", async () => {
+    const failing = recordingQueue({ fail: true });
+    const { admin: failingAdmin } = setup({ DELIVERIES: failing.queue });
+    const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
+    const id = `dretry${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
+    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope }, 14);
+
+    const refused = await failingAdmin("POST", `/admin/dead-letters/${id}/replay`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("Retry-After")).toBe("5");
+    expect((await getDeadLetter(env.STATE, id))?.state).toBe("dead");
+
+    const { admin, recorder } = setup();
+    expect((await admin("POST", `/admin/dead-letters/${id}/replay`)).status).toBe(202);
+    expect(recorder.sent).toHaveLength(1);
+  });
+
+  it("refuses to replay a dead letter that holds no envelope", async () => {
+    const { admin, recorder } = setup();
+    const id = `xnoenv${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
+    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "unreadable_message", createdAt: new Date().toISOString(), state: "dead", attempts: [], lastError: '{"garbage":true}' }, 14);
+    const response = await admin("POST", `/admin/dead-letters/${id}/replay`);
+    expect(response.status).toBe(409);
+    expect((await errorOf(response)).message).toContain("no envelope");
+    expect(recorder.sent).toHaveLength(0);
   });
 
   it("replays an unrouted envelope to a route added since", async () => {
