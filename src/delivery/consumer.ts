@@ -6,7 +6,7 @@ import { findRoute } from "../routes/store";
 import { attemptDelivery, type AttemptResult, type DeliveryDeps } from "./attempt";
 import { classify, type Verdict } from "./classify";
 import { deliveryDeadLetter, envelopeIdOf, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
-import { log } from "./log";
+import { log } from "../log";
 import { loadPayload } from "./payload";
 import { forgetReplayed, resend, storeDeadLetter } from "./settle";
 

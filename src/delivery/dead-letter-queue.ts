@@ -3,7 +3,7 @@ import type { Bindings } from "../env";
 import { DeliveryMessage } from "../queue/message";
 import type { DeliveryDeps } from "./attempt";
 import { deliveryDeadLetter, unreadableDeadLetter } from "./dead-letter";
-import { log } from "./log";
+import { log } from "../log";
 import { storeDeadLetter } from "./settle";
 
 /** Dead letters live this long when the config, which says otherwise, cannot be read. */

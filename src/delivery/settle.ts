@@ -1,7 +1,7 @@
 import type { DeadLetter } from "../deadletters/record";
 import { deleteDeadLetter, getDeadLetter, putDeadLetter } from "../deadletters/store";
 import type { Attempt, DeliveryMessage } from "../queue/message";
-import { log } from "./log";
+import { log } from "../log";
 
 /** Queues carries 128 KB a message; the attempt history is shortened to stay under this. */
 const MAX_MESSAGE_BYTES = 120_000;
