@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A notification in the one common shape: a CloudEvents 1.0 event in JSON (CONTRACT.md §5). */
 export const Envelope = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Certificate fingerprints pinned at run time (`POST /admin/sources/{source}/certificates`),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Envelope } from "../envelope";
 
 /** One delivery attempt, as kept in the message and, at the end, in the dead letter. */

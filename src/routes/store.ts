@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Route } from "../config/schema";
 import type { GatewayConfig } from "../config/schema";
 import { resolveSecrets, type SecretReader } from "../config/secrets";
