@@ -30,7 +30,7 @@ export function createApp(): App {
     log({
       requestId,
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status: c.res.status,
       durationMs: Date.now() - started,
       ...c.get("logFields"),
