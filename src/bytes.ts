@@ -9,9 +9,12 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+/** Strict: invalid UTF-8 is an error, not U+FFFD. One decoder, reused: decode() keeps no state. */
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 export function utf8Decode(bytes: Uint8Array): string | undefined {
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return strictDecoder.decode(bytes);
   } catch {
     return undefined;
   }

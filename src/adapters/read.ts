@@ -1,4 +1,4 @@
-import { base64Encode, sha256Hex, utf8Decode } from "../bytes";
+import { base64Encode, sha256Hex, utf8, utf8Decode } from "../bytes";
 import type { Payload } from "../envelope";
 import type { ProviderRequest } from "./types";
 
@@ -19,7 +19,7 @@ export { sha256Hex };
 
 /** A notification id as a KV key can hold it: one longer than 200 UTF-8 bytes becomes its SHA-256. */
 export async function safeId(id: string): Promise<string> {
-  return new TextEncoder().encode(id).length > 200 ? sha256Hex(id) : id;
+  return utf8(id).length > 200 ? sha256Hex(id) : id;
 }
 
 /** Strict UTF-8; a leading byte order mark is dropped. */

@@ -4,7 +4,7 @@ import { base64Decode, base64urlDecode, concatBytes, hexDecode, utf8 } from "../
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
 import { PASS, fail } from "./outcome";
 import { checkTimestamp } from "./timestamp";
-import { timingSafeEqual } from "./timing-safe";
+import { timingSafeEqualMac } from "./timing-safe";
 import type { AuthFailure, Authenticator, AuthRequest } from "./types";
 
 type HmacRule = AuthRuleOf<"hmac">;
@@ -48,7 +48,7 @@ export function createHmacAuthenticator(rule: HmacRule): Authenticator {
         part === "body" ? request.body : part === "timestamp" ? utf8(fields.timestamp) : part === "id" ? utf8(fields.id) : part,
       ),
     );
-    return (await timingSafeEqual(await sign(content), signature)) ? PASS : fail("mismatch");
+    return timingSafeEqualMac(await sign(content), signature) ? PASS : fail("mismatch");
   };
 }
 

@@ -1,7 +1,7 @@
 import type { JwtAlgorithm } from "../config/schema";
 import { base64Decode, utf8 } from "../bytes";
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
-import { timingSafeEqual } from "./timing-safe";
+import { timingSafeEqualMac } from "./timing-safe";
 
 /** How one JWS `alg` maps onto WebCrypto, and which JWKs can carry its key. */
 export interface JwsAlgorithm {
@@ -46,7 +46,7 @@ export type SignatureCheck = (signature: Uint8Array, signingInput: Uint8Array) =
 
 export function hmacCheck(secret: string, algorithm: JwsAlgorithm): SignatureCheck {
   const sign = createHmacSigner(utf8(secret), algorithm.importParams.hash as HmacHash);
-  return async (signature, signingInput) => timingSafeEqual(await sign(signingInput), signature);
+  return async (signature, signingInput) => timingSafeEqualMac(await sign(signingInput), signature);
 }
 
 export function publicKeyCheck(key: CryptoKey, algorithm: JwsAlgorithm): SignatureCheck {

@@ -1,4 +1,4 @@
-import { utf8 } from "../bytes";
+import { base64Encode, utf8 } from "../bytes";
 import { createStandardWebhooksMac } from "../standard-webhooks";
 
 /** One MAC function per signing secret, so the key is imported once per isolate, not per message. */
@@ -11,5 +11,5 @@ const macs = new Map<string, ReturnType<typeof createStandardWebhooksMac>>();
 export async function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
   let mac = macs.get(secret);
   if (!mac) macs.set(secret, (mac = createStandardWebhooksMac(secret)));
-  return `v1,${await mac(id, String(timestamp), utf8(body))}`;
+  return `v1,${base64Encode(await mac(id, String(timestamp), utf8(body)))}`;
 }

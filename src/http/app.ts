@@ -25,8 +25,9 @@ export function createApp(): App {
     const requestId = crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("logFields", {});
-    await next();
+    // Set before the handler runs, so every response it or onError builds carries it.
     c.header("X-Request-Id", requestId);
+    await next();
     log({
       requestId,
       method: c.req.method,

@@ -2,6 +2,7 @@ import type { GatewayConfig, Route } from "../config/schema";
 import { putDeadLetter } from "../deadletters/store";
 import { unroutedDeadLetter } from "../delivery/dead-letter";
 import type { Bindings } from "../env";
+import { utf8 } from "../bytes";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
@@ -98,11 +99,10 @@ export async function enqueue(
       aside.push(unroutedDeadLetter(envelope, source, now).then((record) => putDeadLetter(env.STATE, record, config.delivery.deadLetterTtlDays)));
       continue;
     }
-    const json = JSON.stringify(envelope);
-    const size = new TextEncoder().encode(json).byteLength;
+    const size = jsonByteLength(envelope);
     const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
     const envelopeKey = `envelope:${envelope.id}`;
-    if (!inline) aside.push(env.STATE.put(envelopeKey, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS }));
+    if (!inline) aside.push(env.STATE.put(envelopeKey, JSON.stringify(envelope), { expirationTtl: STORED_ENVELOPE_TTL_SECONDS }));
     for (const route of matching) {
       const carried = inline ? { envelope } : { envelopeKey };
       messages.push({ body: { v: 1, routeId: route.id, source, attempts: [], ...carried }, size: inline ? size + 256 : 512 });
@@ -118,6 +118,17 @@ export async function sendMessages(queue: Queue<DeliveryMessage>, messages: { bo
     await queue.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
   }
 }
+
+/**
+ * The envelope's size as JSON, in bytes, exactly (it also fills the batch budget). An ASCII
+ * string's length is its byte count, so only one with other characters is encoded.
+ */
+export function jsonByteLength(envelope: Envelope): number {
+  const json = JSON.stringify(envelope);
+  return ASCII.test(json) ? json.length : utf8(json).byteLength;
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 function batches<T extends { size: number }>(items: T[]): T[][] {
   const out: T[][] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { base64Decode, base64urlDecode, base64urlEncode, hexDecode, hexEncode } from "../../src/bytes";
-import { timingSafeEqual } from "../../src/auth/timing-safe";
+import { timingSafeEqual, timingSafeEqualMac } from "../../src/auth/timing-safe";
 
 describe("timingSafeEqual", () => {
   it("is true for equal strings and equal bytes, mixed freely", async () => {
@@ -12,6 +12,16 @@ describe("timingSafeEqual", () => {
     expect(await timingSafeEqual("s3cret", "s3creT")).toBe(false);
     expect(await timingSafeEqual("s3cret", "s3cret!")).toBe(false);
     expect(await timingSafeEqual("", "x")).toBe(false);
+  });
+});
+
+describe("timingSafeEqualMac", () => {
+  it("is true only for the same bytes, and false for another length without throwing", () => {
+    const mac = new Uint8Array([1, 2, 3, 4]);
+    expect(timingSafeEqualMac(mac, new Uint8Array([1, 2, 3, 4]))).toBe(true);
+    expect(timingSafeEqualMac(mac, new Uint8Array([1, 2, 3, 5]))).toBe(false);
+    expect(timingSafeEqualMac(mac, new Uint8Array([1, 2, 3]))).toBe(false);
+    expect(timingSafeEqualMac(mac, new Uint8Array(0))).toBe(false);
   });
 });
 
