@@ -1,0 +1,153 @@
+/**
+ * Workers under Miniflare directly (no `wrangler dev` proxy, no request logging), each on
+ * its own port on 127.0.0.1, and the Node sink that (d) delivers to. Whatever starts here is
+ * closed by `closeAll`, which run.ts calls in a finally.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { DELIVERY_QUEUE } from "./config";
+
+export interface ConsumerSettings {
+  maxBatchSize: number;
+  maxBatchTimeout: number;
+  maxRetries: number;
+}
+
+export interface WorkerSpec {
+  scriptPath: string;
+  config: Record<string, unknown>;
+  /** Real KV and Queues simulators; off for the in-memory and body-only workers. */
+  bindings: boolean;
+  /** Without it the queue has no consumer, and Miniflare's broker drops what is sent. */
+  consumer?: ConsumerSettings;
+  vars?: Record<string, string>;
+}
+
+export interface RunningWorker {
+  url: string;
+  /** Lines the worker wrote to stdout/stderr (the gateway logs one per request). */
+  readonly outputLines: number;
+  readonly lastErrors: string[];
+}
+
+const closers: (() => Promise<void>)[] = [];
+
+export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
+  const output = { lines: 0, errors: [] as string[] };
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: spec.scriptPath,
+    modulesRoot: dirname(spec.scriptPath),
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat_v2"],
+    bindings: { GATEWAY_CONFIG: spec.config, DEAD_LETTER_QUEUE: "hookgate-dead-letters", ...spec.vars },
+    ...(spec.bindings && {
+      kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
+      queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
+    }),
+    ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    logRequests: false,
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      count(stdout, output, false);
+      count(stderr, output, true);
+    },
+  });
+  closers.push(() => mf.dispose());
+  const url = await withTimeout(mf.ready, 30_000, "Miniflare did not start");
+  return {
+    url: url.origin,
+    get outputLines() {
+      return output.lines;
+    },
+    get lastErrors() {
+      return output.errors;
+    },
+  };
+}
+
+function count(stream: Readable, output: { lines: number; errors: string[] }, keep: boolean): void {
+  stream.on("data", (chunk: Buffer) => {
+    const text = chunk.toString();
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) output.lines += 1;
+    if (keep) output.errors = [...output.errors, text.trim()].slice(-5);
+  });
+}
+
+export interface Sink {
+  url: string;
+  readonly received: number;
+  readonly lastAt: number | undefined;
+  readonly distinctIds: number;
+  /** Answers the requests held so far and every later one at once. */
+  release(): void;
+}
+
+/**
+ * Counts requests by `webhook-id` and answers 200. It starts closed: requests are read and
+ * counted but held unanswered until `release()`, so the queue can fill up first and the
+ * consumer's drain rate is measured apart from the ingest rate.
+ */
+export async function startSink(): Promise<Sink> {
+  const ids = new Set<string>();
+  const state = { received: 0, lastAt: undefined as number | undefined, held: [] as (() => void)[] | undefined };
+  const server: Server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      state.received += 1;
+      state.lastAt = performance.now();
+      ids.add(String(request.headers["webhook-id"] ?? ""));
+      const answer = () => response.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+      if (state.held) state.held.push(answer);
+      else answer();
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  closers.push(
+    () =>
+      new Promise<void>((closed) => {
+        server.close(() => closed());
+        server.closeAllConnections();
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/events`,
+    get received() {
+      return state.received;
+    },
+    get lastAt() {
+      return state.lastAt;
+    },
+    get distinctIds() {
+      return ids.size;
+    },
+    release() {
+      const held = state.held ?? [];
+      state.held = undefined;
+      for (const answer of held) answer();
+    },
+  };
+}
+
+/** Closes everything started, newest first; one failing does not stop the rest. */
+export async function closeAll(): Promise<void> {
+  for (const close of closers.splice(0).reverse()) {
+    await withTimeout(close(), 15_000, "close timed out").catch((error: unknown) => console.error(`bench: ${String(error)}`));
+  }
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: builds the gateway and the comparison workers with wrangler, runs each
+ * under Miniflare on 127.0.0.1, measures (a)-(e) of the benchmark issue, and writes
+ * bench/results/latest.{md,json}. Exits 1 when a measurement is not valid (a build or server
+ * failed, a cell saw unexpected answers, the delivery run lost messages); a missed target is
+ * reported as MISS, not as a failure of the run.
+ */
+import { cpus, loadavg, platform, release } from "node:os";
+import { join } from "node:path";
+import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
+import { benchConfig, LIMITS } from "./lib/config";
+import { measureDelivery } from "./lib/delivery";
+import type { CellResult } from "./lib/load";
+import { runRounds, type Rounds, type Spread } from "./lib/rounds";
+import { runPlans, type Plan, type Row } from "./lib/suite";
+import { closeAll, startWorker } from "./lib/servers";
+import { writeReport, type Report, type Target } from "./lib/report";
+import { toolVersions } from "./lib/versions";
+
+/** Ingest runs never deliver (no consumer); the route only has to be a valid URL. */
+const NO_SINK = "http://127.0.0.1:9/events";
+
+async function main(): Promise<number> {
+  const loadAvgAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
+  log(`building with wrangler (load average ${loadAvgAtStart[0]})`);
+  const builds = await buildAll();
+  const bundle = { ...bundleSize(builds.gateway), wranglerSays: builds.wranglerSays };
+  log(`bundle: ${bundle.gzipKiB} KiB gzip`);
+
+  const { ingest, ingestRounds } = await measureIngest(builds.gateway, builds.workers["bare-io"]);
+  await closeAll();
+  const { inMemory, inMemoryRounds } = await measureInMemory(builds.workers["gateway-inmemory"], builds.workers["bare-body"]);
+  await closeAll();
+  log("delivery: consumer to a local sink");
+  const delivery = await measureDelivery(builds.gateway);
+  log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
+  await closeAll();
+
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, node: process.version, os: `${platform()} ${release()}`, loadAvgAtStart },
+    tools: toolVersions(),
+    settings: { ...LIMITS },
+    ingest,
+    ingestRounds,
+    inMemory,
+    inMemoryRounds,
+    delivery,
+    bundle,
+    targets: targets(ingestRounds, inMemoryRounds, bundle.gzipKiB),
+  };
+  writeReport(join(ROOT, "bench/results"), report);
+  for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
+  log("wrote bench/results/latest.md and latest.json");
+
+  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...inMemoryRounds.rows];
+  const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
+  if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
+  for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
+  return invalid.length > 0 ? 1 : 0;
+}
+
+async function measureIngest(gatewayScript: string, bareIoScript: string): Promise<{ ingest: Row[]; ingestRounds: Rounds }> {
+  const config = benchConfig(NO_SINK);
+  const gateway = await startWorker({ scriptPath: gatewayScript, config, bindings: true });
+  const bare = await startWorker({ scriptPath: bareIoScript, config, bindings: true });
+  log(`(a)/(b) ingest: gateway ${gateway.url}, bare-io ${bare.url}`);
+  const ingest = await runPlans(
+    [
+      planOf("a.gateway.accepted.bench-hmac", gateway.url),
+      planOf("b.bare-io.accepted.bench-hmac", bare.url),
+      planOf("a.gateway.duplicate.bench-hmac", gateway.url),
+      planOf("b.bare-io.duplicate.bench-hmac", bare.url),
+      planOf("a.gateway.rejected.bench-hmac", gateway.url),
+    ],
+    log,
+  );
+  const rounds = [
+    planOf("b.bare-io.accepted.bench-hmac", bare.url),
+    planOf("a.gateway.accepted.bench-hmac", gateway.url),
+    planOf("a.gateway.accepted.bench-basic", gateway.url),
+  ];
+  return { ingest, ingestRounds: await runRounds(rounds, { baseline: rounds[0]!.key }, LIMITS.ingestRounds, log) };
+}
+
+async function measureInMemory(inMemoryScript: string, bareBodyScript: string): Promise<{ inMemory: Row[]; inMemoryRounds: Rounds }> {
+  const config = benchConfig(NO_SINK);
+  const gateway = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
+  const quiet = await startWorker({ scriptPath: inMemoryScript, config, bindings: false, vars: { BENCH_QUIET: "1" } });
+  const bare = await startWorker({ scriptPath: bareBodyScript, config, bindings: false });
+  log(`(c) in-memory: gateway ${gateway.url}, bare-body ${bare.url}`);
+  const inMemory = await runPlans([planOf("c.gateway-inmemory.accepted.bench-hmac", gateway.url), planOf("c.bare-body.accepted.bench-hmac", bare.url)], log);
+  const rounds = [
+    planOf("c.bare-body.accepted.bench-hmac", bare.url),
+    planOf("c.gateway-inmemory.accepted.bench-hmac", gateway.url),
+    planOf("c.gateway-inmemory-quiet.accepted.bench-hmac", quiet.url),
+    planOf("c.gateway-inmemory.accepted.bench-none", gateway.url),
+    planOf("c.gateway-inmemory.accepted.bench-basic", gateway.url),
+    planOf("c.gateway-inmemory.duplicate.bench-hmac", gateway.url),
+    planOf("c.gateway-inmemory.rejected.bench-hmac", gateway.url),
+  ];
+  const keys = { baseline: rounds[0]!.key, reference: rounds[1]!.key };
+  return { inMemory, inMemoryRounds: await runRounds(rounds, keys, LIMITS.inMemoryRounds, log) };
+}
+
+/** "section.target.scenario.source" into a plan. */
+function planOf(key: string, url: string, connections: readonly number[] = LIMITS.connections): Plan {
+  const [, target, scenario, source] = key.split(".") as [string, string, Plan["scenario"], Plan["source"]];
+  return { key, target, url, scenario, source, connections };
+}
+
+function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, gzipKiB: number): Target[] {
+  const gw = ingestRounds.rows.find((r) => r.key === "a.gateway.accepted.bench-hmac");
+  const mem = inMemoryRounds.rows.find((r) => r.key === "c.gateway-inmemory.accepted.bench-hmac");
+  const target = (name: string, s: Spread | undefined, goal: string, pass: (n: number) => boolean): Target => ({
+    name,
+    measured: s?.median,
+    range: s ? `${s.min}–${s.max}` : "",
+    unit: "x",
+    goal,
+    pass: s !== undefined && pass(s.median),
+  });
+  return [
+    target("(a)/(b) accepted req/s at 10 connections, gateway / bare worker with the same I/O", gw?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
+    target("(a)/(b) accepted p99 at 10 connections, gateway / bare worker with the same I/O", gw?.p99Ratio, "≤ 1.3x", (n) => n <= 1.3),
+    target("(c) req/s at 10 connections, gateway with in-memory bindings / body-only worker", mem?.rpsRatio, "≥ 0.8x", (n) => n >= 0.8),
+    { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 100 KiB", pass: gzipKiB < 100 },
+  ];
+}
+
+/** At most 1% unexpected answers, no connection errors, no repeated ids in an "accepted" cell. */
+function valid(cell: CellResult): boolean {
+  const unexpected = Object.values(cell.unexpected).reduce((a, b) => a + b, 0);
+  return cell.responses > 0 && unexpected <= cell.responses / 100 && cell.errors === 0 && cell.overflow === 0;
+}
+
+function log(line: string): void {
+  console.log(`bench: ${line}`);
+}
+
+// Ctrl-C or a kill still stops the builds and the workerd processes this run started.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    stopBuilds();
+    void closeAll().finally(() => process.exit(130));
+  });
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  stopBuilds();
+  await closeAll();
+}
+process.exit(code);
