@@ -77,3 +77,16 @@ export function uniqueId(prefix = "n"): string {
 export async function errorOf(response: Response): Promise<{ code: string; message: string }> {
   return (await response.json<{ error: { code: string; message: string } }>()).error;
 }
+
+/** What Cloudflare puts in `request.cf.tlsClientAuth` for a verified, unexpired client certificate. */
+export function verifiedClientCertificate(fingerprint: string) {
+  return {
+    certPresented: "1",
+    certVerified: "SUCCESS",
+    certRevoked: "0",
+    certNotAfter: "Dec 22 19:39:00 2099 GMT",
+    certFingerprintSHA256: fingerprint,
+    certIssuerDN: "CN=PSP CA",
+    certSubjectDN: "CN=psp",
+  };
+}

@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nsBpe } from "../../src/adapters/ns-bpe";
+import { AUTHORIZED, REJECTED } from "./ns-bpe-examples";
 import { acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
-
-// The two bodies of NS's webhook document, verbatim.
-const AUTHORIZED = `{
-  "status": 200,
-  "motivo": "Consulta realizada com sucesso",
-  "chBPe": "43221007364617000135630050000030302223853846",
-  "cStat": "100",
-  "xMotivo": "Autorizado o uso do BP-e",
-  "nProt": "143220000303255",
-  "dhRecbto": "2022-10-04T11:33:50-03:00"
-}`;
-
-const REJECTED = `{
-  "status": 200,
-  "motivo": "Consulta realizada com sucesso",
-  "chBPe": "43221007364617000135630050000030312988464429",
-  "cStat": "417",
-  "xMotivo": "Rejeição: Data de entrada em contingência posterior a data de emissão"
-}`;
 
 const source = sourceFor("ns-bpe");
 const read = (body: string) => acceptedOne(nsBpe, providerRequest({ body }), source);

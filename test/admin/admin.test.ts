@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import { EC_CERT_PEM, EC_FINGERPRINT, pemBody } from "../certificates/fixtures";
-import { callWorker, errorOf, recordingQueue, uniqueId } from "../helpers";
+import { callWorker, errorOf, recordingQueue, uniqueId, verifiedClientCertificate } from "../helpers";
 
 const ADMIN_TOKEN = "admin-token-for-tests";
 
@@ -142,21 +142,12 @@ describe("routes", () => {
 });
 
 describe("client certificates", () => {
-  const tls = (fingerprint: string) => ({
-    certPresented: "1",
-    certVerified: "SUCCESS",
-    certRevoked: "0",
-    certNotAfter: "Dec 22 19:39:00 2099 GMT",
-    certFingerprintSHA256: fingerprint,
-    certIssuerDN: "CN=issuer",
-    certSubjectDN: "CN=psp",
-  });
   const pixCall = (bound: Record<string, unknown>, fingerprint: string) =>
     callWorker(
       new Request("https://gw.example/hooks/pix/pix", {
         method: "POST",
         body: JSON.stringify({ pix: [{ endToEndId: `E${uniqueId()}`, valor: "1.00", horario: "2024-09-05T10:00:00Z" }] }),
-        cf: { tlsClientAuth: tls(fingerprint) },
+        cf: { tlsClientAuth: verifiedClientCertificate(fingerprint) },
       } as RequestInit),
       bound,
     );

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BOLETO_CANCELED_AS_DOCUMENTED, BOLETO_ISSUED, INSTALLMENTS, SCHEDULE_CANCELED } from "../adapters/bmp-examples";
+import { AUTHORIZED, DOCUMENTED_AUTHORIZATION, REJECTED } from "../adapters/ns-bpe-examples";
 import { EC_FINGERPRINT } from "../certificates/fixtures";
-import { basic, callWorker, recordingQueue, uniqueId } from "../helpers";
+import { basic, callWorker, recordingQueue, uniqueId, verifiedClientCertificate } from "../helpers";
 
 // Each provider through the whole HTTP path: its auth, its adapter, dedup and the queue.
 
@@ -31,24 +32,7 @@ function gateway() {
 const json = { "content-type": "application/json" };
 
 describe("NS Tecnologia BP-e contingency", () => {
-  // The two bodies and the Authorization header of NS's webhook document, verbatim.
-  const AUTHORIZED = `{
-  "status": 200,
-  "motivo": "Consulta realizada com sucesso",
-  "chBPe": "43221007364617000135630050000030302223853846",
-  "cStat": "100",
-  "xMotivo": "Autorizado o uso do BP-e",
-  "nProt": "143220000303255",
-  "dhRecbto": "2022-10-04T11:33:50-03:00"
-}`;
-  const REJECTED = `{
-  "status": 200,
-  "motivo": "Consulta realizada com sucesso",
-  "chBPe": "43221007364617000135630050000030312988464429",
-  "cStat": "417",
-  "xMotivo": "Rejeição: Data de entrada em contingência posterior a data de emissão"
-}`;
-  const headers = { ...json, Authorization: "Basic bnN0ZWNub2xvZ2lhOnNlbmhhITIj" };
+  const headers = { ...json, Authorization: DOCUMENTED_AUTHORIZATION };
 
   it("takes the authorized and the rejected document with NS's own Basic header", async () => {
     const { send, envelopes } = gateway();
@@ -132,17 +116,8 @@ describe("BS2 Pix/SPI", () => {
 });
 
 describe("Banco Central's Pix webhook", () => {
-  const tls = (fingerprint: string) => ({
-    certPresented: "1",
-    certVerified: "SUCCESS",
-    certRevoked: "0",
-    certNotAfter: "Dec 22 19:39:00 2099 GMT",
-    certFingerprintSHA256: fingerprint,
-    certIssuerDN: "CN=PSP CA",
-    certSubjectDN: "CN=psp",
-  });
   const post = (send: ReturnType<typeof gateway>["send"], body: unknown, fingerprint = EC_FINGERPRINT) =>
-    send("/hooks/pix/pix", { body: JSON.stringify(body), headers: json, cf: { tlsClientAuth: tls(fingerprint) } } as RequestInit);
+    send("/hooks/pix/pix", { body: JSON.stringify(body), headers: json, cf: { tlsClientAuth: verifiedClientCertificate(fingerprint) } } as RequestInit);
 
   it("turns a batch into one envelope per item and one per refund status, each deduplicated on its own", async () => {
     const { send, envelopes } = gateway();
