@@ -4,6 +4,7 @@ import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { acceptEnvelopes, enqueue } from "../ingest/accept";
+import { adaptSafely } from "../ingest/pipeline";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { routeMatches } from "../routes/match";
 import { allRoutes, findRoute } from "../routes/store";
@@ -94,7 +95,7 @@ async function replayQuarantined(
     headers: new Headers(kept.headers),
     body: base64Decode(kept.bodyBase64) ?? new Uint8Array(0),
   };
-  const adapted = await runtime.adapter.adapt(request, runtime.source);
+  const adapted = await adaptSafely(runtime.adapter, request, runtime.source);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));

@@ -1,4 +1,5 @@
-import type { GatewayConfig } from "../config/schema";
+import type { AdaptResult, Adapter, ProviderRequest } from "../adapters/types";
+import type { GatewayConfig, Source } from "../config/schema";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
@@ -58,7 +59,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   }
 
   const providerRequest = { source: name, method: request.method, rest, query: url.searchParams, headers: request.headers, body };
-  const adapted = await runtime.adapter.adapt(providerRequest, runtime.source);
+  const adapted = await adaptSafely(runtime.adapter, providerRequest, runtime.source);
   if (!adapted.ok) {
     if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
     const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now);
@@ -69,6 +70,19 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
   const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
+}
+
+/**
+ * An adapter that throws (a payload nobody foresaw) must not turn an authenticated request
+ * into a 500 that the provider retries until it gives up: it is kept like one the adapter
+ * could not read, and can be replayed once the adapter is fixed.
+ */
+export async function adaptSafely(adapter: Adapter, request: ProviderRequest, source: Source): Promise<AdaptResult> {
+  try {
+    return await adapter.adapt(request, source);
+  } catch (error) {
+    return { ok: false, reason: `the adapter failed on this request (${error instanceof Error ? error.name : "error"})` };
+  }
 }
 
 /** `/hooks/{source}` or `/hooks/{source}/{rest}`; `rest` keeps its inner slashes. */

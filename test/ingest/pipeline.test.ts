@@ -208,6 +208,26 @@ describe("the ingest pipeline", () => {
     expect(JSON.stringify(record)).not.toContain(btoa(`acme:${PASSWORD}`));
   });
 
+  it("quarantines a request whose adapter throws, instead of answering 500", async () => {
+    const { adapters } = await import("../../src/adapters");
+    const original = adapters.generic.adapt;
+    adapters.generic.adapt = async () => {
+      throw new TypeError("unforeseen payload");
+    };
+    try {
+      const { env: bound, recorder } = bindings();
+      const response = await callWorker(acmeRequest(uniqueId()), bound);
+      expect(response.status).toBe(202);
+      const { status, id } = await response.json<{ status: string; id: string }>();
+      expect(status).toBe("quarantined");
+      expect(recorder.sent).toHaveLength(0);
+      const record = await env.STATE.get<{ reason: string }>(`dl:${id}`, "json");
+      expect(record?.reason).toBe("the adapter failed on this request (TypeError)");
+    } finally {
+      adapters.generic.adapt = original;
+    }
+  });
+
   it("answers 400 invalid_payload for an unreadable body when the source says reject", async () => {
     const { env: bound } = bindings();
     const response = await callWorker(
