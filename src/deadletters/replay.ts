@@ -7,7 +7,7 @@ import { acceptEnvelopes, enqueue } from "../ingest/accept";
 import { adaptSafely } from "../ingest/pipeline";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { routeMatches } from "../routes/match";
-import { allRoutes, findRoute } from "../routes/store";
+import { findRoute, routingRules } from "../routes/store";
 import type { DeadLetter } from "./record";
 import { deleteDeadLetter, putDeadLetter } from "./store";
 
@@ -40,7 +40,7 @@ export async function replayDeadLetter(
     case "delivery":
       return replayDelivery(env, config, record, now, read);
     case "unrouted":
-      return replayUnrouted(env, config, record, now, read);
+      return replayUnrouted(env, config, record, now);
     case "quarantine":
       return replayQuarantined(env, config, record, now, waitUntil);
   }
@@ -66,10 +66,10 @@ async function replayDelivery(env: Bindings, config: GatewayConfig, record: Dead
   return { ids: [id], routes: [routeId] };
 }
 
-async function replayUnrouted(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, read: (name: string) => unknown): Promise<Replayed> {
+async function replayUnrouted(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date): Promise<Replayed> {
   const envelope = record.envelope;
   if (!envelope) throw new GatewayError("conflict", "this dead letter holds no envelope");
-  const { routes } = await allRoutes(config, env.STATE, read);
+  const routes = await routingRules(config, env.STATE);
   const matching = routes.filter((route) => routeMatches(route, record.source, envelope));
   if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
   await enqueue(env, config, record.source, [envelope], matching, now);

@@ -1,4 +1,4 @@
-import type { GatewayConfig, Route } from "../config/schema";
+import type { GatewayConfig } from "../config/schema";
 import { putDeadLetter } from "../deadletters/store";
 import { unroutedDeadLetter } from "../delivery/dead-letter";
 import type { Bindings } from "../env";
@@ -8,7 +8,7 @@ import { GatewayError } from "../errors";
 import { log } from "../log";
 import { MAX_INLINE_ENVELOPE_BYTES, type DeliveryMessage } from "../queue/message";
 import { routeMatches } from "../routes/match";
-import { allRoutes } from "../routes/store";
+import { routingRules, type RoutingRule } from "../routes/store";
 
 export interface Accepted {
   accepted: string[];
@@ -43,18 +43,17 @@ export async function acceptEnvelopes(
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
   const [seen, routes] = await Promise.all([
     Promise.all(unique.map((e) => wasSeen(env.DEDUP, e.id))),
-    allRoutes(config, env.STATE, (name) => env[name]).catch(() => {
+    routingRules(config, env.STATE).catch(() => {
       throw new GatewayError("unavailable", "the route table could not be read; retry", { "Retry-After": RETRY_AFTER_SECONDS });
     }),
   ]);
-  for (const broken of routes.broken) log({ event: "route_unusable", route: broken.id, problem: broken.problem });
 
   const fresh = unique.filter((_, i) => !seen[i]);
   const duplicates = unique.filter((_, i) => seen[i]).map((e) => e.id);
   if (fresh.length === 0) return { accepted: [], duplicates };
 
   try {
-    await enqueue(env, config, source.name, fresh, routes.routes, now);
+    await enqueue(env, config, source.name, fresh, routes, now);
   } catch (error) {
     log({ event: "enqueue_failed", source: source.name, error: error instanceof Error ? error.message : "unknown" });
     throw new GatewayError("unavailable", "the notification could not be queued; retry", { "Retry-After": RETRY_AFTER_SECONDS });
@@ -88,7 +87,7 @@ export async function enqueue(
   config: GatewayConfig,
   source: string,
   envelopes: Envelope[],
-  routes: Route[],
+  routes: RoutingRule[],
   now: Date,
 ): Promise<void> {
   const messages: { body: DeliveryMessage; size: number }[] = [];

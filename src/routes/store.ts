@@ -51,24 +51,25 @@ export function resolveStoredRoute(stored: StoredRoute, read: SecretReader): Res
   return { ok: true, route: parsed.data };
 }
 
+/** What fan-out needs of a route: which envelopes it takes. Secrets are not needed for it. */
+export type RoutingRule = Pick<Route, "id" | "events" | "sources">;
+
+const RoutingFields = Route.pick({ events: true, sources: true });
+
 /**
- * Every route a delivery may use: the config's, then the added ones that resolve.
- * An added route whose secret went missing is left out (and reported by the caller).
+ * Every route an envelope may be queued for: the config's, then every added one whose
+ * events and sources can be read, without resolving its secrets. An added route whose
+ * secret went missing still gets its messages; the consumer resolves the route when it
+ * delivers, and keeps what it cannot deliver as a dead letter, so nothing bypasses it.
  */
-export async function allRoutes(
-  config: GatewayConfig,
-  kv: KVNamespace,
-  read: SecretReader,
-): Promise<{ routes: Route[]; broken: { id: string; problem: string }[] }> {
+export async function routingRules(config: GatewayConfig, kv: KVNamespace): Promise<RoutingRule[]> {
   const stored = await readStoredRoutes(kv);
-  const routes = [...config.routes];
-  const broken: { id: string; problem: string }[] = [];
+  const rules: RoutingRule[] = [...config.routes];
   for (const item of stored) {
-    const resolved = resolveStoredRoute(item, read);
-    if (resolved.ok) routes.push(resolved.route);
-    else broken.push({ id: resolved.id, problem: resolved.problem });
+    const parsed = RoutingFields.safeParse(item.route);
+    if (parsed.success) rules.push({ id: item.id, ...parsed.data });
   }
-  return { routes, broken };
+  return rules;
 }
 
 export async function findRoute(

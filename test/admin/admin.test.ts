@@ -131,6 +131,18 @@ describe("routes", () => {
     }
   });
 
+  it("still queues for an added route whose secret went missing, so the consumer keeps what it cannot deliver", async () => {
+    await clearAddedRoutes();
+    const { admin, recorder } = setup({ PLAIN_TOKEN: "t0ken" });
+    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "bearer", token: { secret: "PLAIN_TOKEN" } } })).json<{ id: string }>();
+
+    // The wrangler secret is deleted later; the route is unusable until it is back.
+    const withoutSecret = { GATEWAY_CONFIG: JSON.stringify(config), LEDGER_TOKEN: "ledger-secret", DELIVERIES: recorder.queue };
+    const response = await callWorker(new Request("https://gw.example/hooks/plain", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }), withoutSecret);
+    expect(response.status).toBe(202);
+    expect(recorder.sent.map((m) => m.routeId)).toEqual([id]);
+  });
+
   it("delivers the next notification to a route added at run time", async () => {
     await clearAddedRoutes();
     const { admin, bound, recorder } = setup();
