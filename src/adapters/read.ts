@@ -68,9 +68,10 @@ export function rawPayload(body: Uint8Array, contentType: string | null): Payloa
  * a key sent several times maps to the list of its values, in order, so nothing is lost.
  */
 export function queryObject(query: URLSearchParams): Record<string, string | string[]> {
-  const object: Record<string, string | string[]> = {};
+  // No prototype: keys like "constructor" or "__proto__" are data here, nothing inherited.
+  const object: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of query) {
-    const seen = object[key];
+    const seen = Object.hasOwn(object, key) ? object[key] : undefined;
     if (seen === undefined) object[key] = value;
     else object[key] = Array.isArray(seen) ? [...seen, value] : [seen, value];
   }

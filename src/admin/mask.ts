@@ -11,6 +11,17 @@ function masked(value: unknown): "********" | { secret: string } | undefined {
   return isSecretRef(value) ? { secret: value.secret } : MASK;
 }
 
+/** A URL may carry credentials in its userinfo or its query: both are masked. */
+export function maskUrl(value: string): string {
+  const url = new URL(value);
+  if (url.username || url.password) {
+    url.username = MASK;
+    url.password = "";
+  }
+  for (const name of new Set(url.searchParams.keys())) url.searchParams.set(name, MASK);
+  return url.toString();
+}
+
 /**
  * The admin view of a route. `raw` is the route as stored (secret fields may be
  * references); for a config route only the resolved route exists, so every secret is masked.
@@ -32,7 +43,7 @@ export function routeView(
     id: route.id,
     origin,
     readOnly: origin === "config",
-    url: route.url,
+    url: isSecretRef(raw.url) ? `{"secret":"${raw.url.secret}"}` : maskUrl(route.url),
     events: route.events,
     method: route.method,
     auth,

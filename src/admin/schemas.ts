@@ -7,7 +7,14 @@ import { HttpMethod, Route, RouteAuth } from "../config/schema";
  * A secret field may be a plain string or `{"secret": "NAME"}` naming a wrangler secret.
  */
 
-const SecretRef = z.object({ secret: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/) }).strict();
+/**
+ * Routes added at run time may name only secrets called `ROUTE_*`. Otherwise whoever holds
+ * the admin token could add a route to their own URL carrying a provider's password or the
+ * admin token itself, and read it there.
+ */
+const SecretRef = z
+  .object({ secret: z.string().regex(/^ROUTE_[A-Z0-9_]+$/, "an added route may only name secrets called ROUTE_*") })
+  .strict();
 const SecretValue = z.union([z.string().min(1), SecretRef]);
 
 export const AdminRouteAuth = z.discriminatedUnion("type", [
@@ -36,7 +43,7 @@ export const UpdateRouteBody = z
   .strict();
 export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
 
-const Masked = z.union([z.literal("********"), SecretRef]);
+const Masked = z.union([z.literal("********"), z.object({ secret: z.string() })]);
 
 export const RouteView = z.object({
   id: z.string(),

@@ -62,7 +62,10 @@ function createKeySource(rule: JwtRule, algorithm: JwsAlgorithm, deps?: AuthDeps
     if (!der) throw new Error('jwt rule: publicKeyPem must be an SPKI PEM ("-----BEGIN PUBLIC KEY-----")');
     let checks: Promise<SignatureCheck[]> | undefined;
     return () => {
-      checks ??= importSpki(der, algorithm).then((key) => (key ? [publicKeyCheck(key, algorithm)] : []));
+      checks ??= importSpki(der, algorithm).then((key) => {
+        if (!key) throw new Error(`jwt rule: publicKeyPem cannot be used as a ${rule.alg} key`);
+        return [publicKeyCheck(key, algorithm)];
+      });
       return checks;
     };
   }

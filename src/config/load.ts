@@ -21,8 +21,11 @@ export function parseConfig(raw: unknown, read: SecretReader): ConfigVerdict & {
     try {
       document = JSON.parse(raw);
     } catch (error) {
-      const detail = error instanceof SyntaxError ? error.message : "unreadable";
-      return { ok: false, problems: [`GATEWAY_CONFIG is not valid JSON (${detail})`], usedSecrets: none };
+      // V8's message quotes the text around the error, which may be a secret written
+      // inline: only the position is kept.
+      const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+      const where = position ? ` near character ${position}` : "";
+      return { ok: false, problems: [`GATEWAY_CONFIG is not valid JSON${where}`], usedSecrets: none };
     }
   }
 

@@ -160,7 +160,9 @@ export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T
 // ---------------------------------------------------------------- sources
 
 export const MtlsPins = z.object({
-  fingerprintsSha256: z.array(z.string().regex(/^[0-9a-fA-F:]{64,95}$/, "must be a SHA-256 fingerprint in hex")).default([]),
+  fingerprintsSha256: z
+    .array(z.string().refine((f) => /^[0-9a-f]{64}$/.test(f.replace(/[:\s]/g, "").toLowerCase()), "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"))
+    .default([]),
   issuerDn: z.string().trim().min(1).optional(),
   subjectDn: z.string().trim().min(1).optional(),
 });
@@ -263,7 +265,7 @@ export const GatewayConfig = z
       }
       seen.add(route.id);
       route.sources?.forEach((name, i) => {
-        if (!(name in config.sources)) {
+        if (!Object.hasOwn(config.sources, name)) {
           ctx.issues.push({ code: "custom", message: `no source named "${name}"`, path: ["routes", index, "sources", i], input: undefined });
         }
       });

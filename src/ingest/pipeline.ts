@@ -52,13 +52,19 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   }
 
   const body = await readBody(request, runtime.source.maxBodyBytes);
-  const auth = await runtime.authenticate({ method: request.method, url, headers: request.headers, body, now: now.getTime() });
+  const auth = await runtime.authenticate({ method: request.method, url, headers: request.headers, body, now: now.getTime() }).catch((error: unknown) => {
+    // A rule that cannot work at all (a key the runtime refuses): 500 keeps the provider
+    // retrying until the config is fixed, where a 401 would make it give up.
+    throw new GatewayError("bad_config", `sources.${name}: ${error instanceof Error ? error.message : "an auth rule cannot be used"}`);
+  });
   if (!auth.ok) {
     const headers: Record<string, string> = runtime.challenge ? { "WWW-Authenticate": runtime.challenge } : {};
     throw new GatewayError("unauthorized", "authentication failed", headers, auth.reasons.join(","));
   }
 
-  const providerRequest = { source: name, method: request.method, rest, query: url.searchParams, headers: request.headers, body };
+  // A credential in the query (a `query` rule) never reaches the adapter, so never the envelope.
+  const query = runtime.credentialQuery.size === 0 ? url.searchParams : withoutNames(url.searchParams, runtime.credentialQuery);
+  const providerRequest = { source: name, method: request.method, rest, query, headers: request.headers, body };
   const adapted = await adaptSafely(runtime.adapter, providerRequest, runtime.source);
   if (!adapted.ok) {
     if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
@@ -83,6 +89,10 @@ export async function adaptSafely(adapter: Adapter, request: ProviderRequest, so
   } catch (error) {
     return { ok: false, reason: `the adapter failed on this request (${error instanceof Error ? error.name : "error"})` };
   }
+}
+
+export function withoutNames(query: URLSearchParams, names: ReadonlySet<string>): URLSearchParams {
+  return new URLSearchParams([...query].filter(([name]) => !names.has(name)));
 }
 
 /** `/hooks/{source}` or `/hooks/{source}/{rest}`; `rest` keeps its inner slashes. */

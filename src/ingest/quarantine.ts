@@ -17,18 +17,22 @@ import type { SourceRuntime } from "./source-runtime";
 export async function quarantine(
   env: Bindings,
   config: GatewayConfig,
-  runtime: Pick<SourceRuntime, "name" | "credentialHeaders" | "credentialQuery">,
+  runtime: Pick<SourceRuntime, "name" | "credentialHeaders" | "identityHeaders">,
   request: ProviderRequest,
   reason: string,
   now: Date,
 ): Promise<string> {
-  const query = new URLSearchParams([...request.query].filter(([name]) => !runtime.credentialQuery.has(name))).toString();
+  // The pipeline already took credential parameters out of the query it hands on.
+  const query = request.query.toString();
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     if (!runtime.credentialHeaders.has(name.toLowerCase())) headers[name] = value;
   });
   const bodyBase64 = base64Encode(request.body);
-  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, bodyBase64].join("\n"))).slice(0, 31);
+  // The same broken request retried keeps one record; two notifications that differ only
+  // in a header the adapter reads them by (webhook-id, an idPath header) keep two.
+  const identity = runtime.identityHeaders.map((name) => `${name}:${request.headers.get(name) ?? ""}`);
+  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, ...identity, bodyBase64].join("\n"))).slice(0, 31);
   const record: DeadLetter = {
     id,
     kind: "quarantine",

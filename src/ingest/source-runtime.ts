@@ -23,6 +23,8 @@ export interface SourceRuntime {
   /** Header and query names that carry a credential: stripped from anything kept. */
   credentialHeaders: ReadonlySet<string>;
   credentialQuery: ReadonlySet<string>;
+  /** Headers that tell one notification from another when bodies are equal (`webhook-id`, ...). */
+  identityHeaders: readonly string[];
 }
 
 const compiled = new WeakMap<GatewayConfig, Map<string, SourceRuntime>>();
@@ -55,6 +57,11 @@ function compile(name: string, source: Source, deps: AuthDeps): SourceRuntime {
     if (rule.type === "jwt") credentialHeaders.add(rule.header.toLowerCase());
     if (rule.type === "query") credentialQuery.add(rule.name);
   }
+  const identityHeaders = [source.idPath, source.typePath]
+    .filter((path): path is string => path?.startsWith("headers.") ?? false)
+    .map((path) => path.slice("headers.".length).toLowerCase());
+  if (source.provider === "standard-webhooks") identityHeaders.push("webhook-id");
+  for (const rule of source.auth) if (rule.type === "hmac" && rule.idHeader) identityHeaders.push(rule.idHeader.toLowerCase());
   return {
     name,
     source,
@@ -67,5 +74,6 @@ function compile(name: string, source: Source, deps: AuthDeps): SourceRuntime {
     dedupTtlSeconds: source.dedupTtlSeconds ?? adapter.defaultDedupTtlSeconds,
     credentialHeaders,
     credentialQuery,
+    identityHeaders,
   };
 }

@@ -1,28 +1,30 @@
 import type { Envelope } from "../envelope";
 import type { Route } from "../config/schema";
 
-/** `bs2.boleto.*` matches `bs2.boleto.paid` and `bs2.boleto.x.y`; `*` matches everything. */
+/**
+ * `bs2.boleto.*` matches `bs2.boleto.paid` and `bs2.boleto.x.y`; `*` matches everything.
+ * Without a regular expression: the type comes from the provider and may be long, and a
+ * glob with several stars would make a backtracking match take seconds. A prefix, a
+ * suffix, and the pieces between found in order (leftmost first) is linear.
+ */
 export function matchesEvent(glob: string, type: string): boolean {
   if (glob === "*" || glob === type) return true;
   if (!glob.includes("*")) return false;
-  let pattern = compiled.get(glob);
-  if (!pattern) {
-    pattern = new RegExp(`^${glob.split("*").map(escapeRegExp).join(".*")}$`);
-    // Globs come from config and admin routes: a small set, but bounded all the same.
-    if (compiled.size >= 1000) compiled.clear();
-    compiled.set(glob, pattern);
+  const pieces = glob.split("*");
+  const first = pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  if (type.length < first.length + last.length || !type.startsWith(first) || !type.endsWith(last)) return false;
+  const end = type.length - last.length;
+  let at = first.length;
+  for (const piece of pieces.slice(1, -1)) {
+    const found = type.indexOf(piece, at);
+    if (found === -1 || found + piece.length > end) return false;
+    at = found + piece.length;
   }
-  return pattern.test(type);
+  return true;
 }
-
-/** Compiled once per isolate: the ingest path matches every envelope against every route. */
-const compiled = new Map<string, RegExp>();
 
 export function routeMatches(route: Pick<Route, "events" | "sources">, source: string, envelope: Envelope): boolean {
   if (route.sources && !route.sources.includes(source)) return false;
   return route.events.some((glob) => matchesEvent(glob, envelope.type));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -81,15 +81,16 @@ describe("routes", () => {
 
   it("lists config routes as read-only beside added ones, masking secrets of both", async () => {
     await clearAddedRoutes();
-    const { admin } = setup();
-    await admin("POST", "/admin/routes", { url: "https://a.example/h", event: "*", auth: { type: "bearer", token: { secret: "LEDGER_TOKEN" } } });
+    const { admin } = setup({ ROUTE_A_TOKEN: "route-a-secret" });
+    await admin("POST", "/admin/routes", { url: "https://a.example/h", event: "*", auth: { type: "bearer", token: { secret: "ROUTE_A_TOKEN" } } });
     const response = await admin("GET", "/admin/routes");
     const text = await response.text();
     expect(text).not.toContain("ledger-secret");
+    expect(text).not.toContain("route-a-secret");
     const { routes } = JSON.parse(text);
     expect(routes).toHaveLength(2);
     expect(routes[0]).toMatchObject({ id: "ledger", origin: "config", readOnly: true, auth: { type: "bearer", token: "********" } });
-    expect(routes[1]).toMatchObject({ origin: "admin", auth: { type: "bearer", token: { secret: "LEDGER_TOKEN" } } });
+    expect(routes[1]).toMatchObject({ origin: "admin", auth: { type: "bearer", token: { secret: "ROUTE_A_TOKEN" } } });
   });
 
   it("updates and deletes an added route", async () => {
@@ -103,6 +104,15 @@ describe("routes", () => {
 
     expect((await admin("DELETE", `/admin/routes/${created.id}`)).status).toBe(204);
     expect((await admin("DELETE", `/admin/routes/${created.id}`)).status).toBe(404);
+  });
+
+  it("masks credentials in a route's URL: userinfo and query values", async () => {
+    await clearAddedRoutes();
+    const { admin } = setup();
+    const created = await (await admin("POST", "/admin/routes", { url: "https://erp:pw-in-url@erp.example/h?token=tok-in-url&v=1", event: "*", auth: { type: "none" } })).text();
+    expect(created).not.toContain("pw-in-url");
+    expect(created).not.toContain("tok-in-url");
+    expect(JSON.parse(created).url).toBe("https://********@erp.example/h?token=********&v=********");
   });
 
   it("refuses to change or delete a config route with 409 saying why", async () => {
@@ -121,7 +131,9 @@ describe("routes", () => {
       [{ url: "https://erp.example", auth: { type: "none" } }, "event:"],
       [{ url: "https://erp.example", event: "*", auth: { type: "oauth" } }, "auth.type"],
       [{ url: "https://erp.example", event: "*", auth: { type: "none" }, sources: ["nope"] }, 'sources: no source named "nope"'],
-      [{ url: "https://erp.example", event: "*", auth: { type: "bearer", token: { secret: "MISSING_TOKEN" } } }, "secret MISSING_TOKEN is not set"],
+      [{ url: "https://erp.example", event: "*", auth: { type: "bearer", token: { secret: "ROUTE_MISSING" } } }, "secret ROUTE_MISSING is not set"],
+      [{ url: "https://evil.example", event: "*", auth: { type: "bearer", token: { secret: "ADMIN_TOKEN" } } }, "may only name secrets called ROUTE_*"],
+      [{ url: "https://evil.example", event: "*", auth: { type: "bearer", token: { secret: "LEDGER_TOKEN" } } }, "may only name secrets called ROUTE_*"],
       ["{not json", "the body must be JSON"],
     ];
     for (const [body, expected] of cases) {
@@ -133,8 +145,8 @@ describe("routes", () => {
 
   it("still queues for an added route whose secret went missing, so the consumer keeps what it cannot deliver", async () => {
     await clearAddedRoutes();
-    const { admin, recorder } = setup({ PLAIN_TOKEN: "t0ken" });
-    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "bearer", token: { secret: "PLAIN_TOKEN" } } })).json<{ id: string }>();
+    const { admin, recorder } = setup({ ROUTE_PLAIN_TOKEN: "t0ken" });
+    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "bearer", token: { secret: "ROUTE_PLAIN_TOKEN" } } })).json<{ id: string }>();
 
     // The wrangler secret is deleted later; the route is unusable until it is back.
     const withoutSecret = { GATEWAY_CONFIG: JSON.stringify(config), LEDGER_TOKEN: "ledger-secret", DELIVERIES: recorder.queue };
@@ -172,6 +184,16 @@ describe("client certificates", () => {
     expect(upload.status).toBe(204);
     expect((await pixCall(bound, EC_FINGERPRINT.toUpperCase())).status).toBe(202);
     expect((await pixCall(bound, "00".repeat(32))).status).toBe(403);
+  });
+
+  it("refuses every client while the uploaded pins cannot be read, rather than taking any certificate", async () => {
+    const { bound } = setup({ GATEWAY_CONFIG: JSON.stringify({ ...config, sources: { ...config.sources, locked: { provider: "pix", mtls: {}, auth: [{ type: "none" }] } } }) });
+    await env.STATE.put("pins:locked", '{"not":"a list"}');
+    const response = await callWorker(
+      new Request("https://gw.example/hooks/locked/pix", { method: "POST", body: JSON.stringify({ pix: [{ endToEndId: `E${uniqueId()}` }] }), cf: { tlsClientAuth: verifiedClientCertificate(EC_FINGERPRINT) } } as RequestInit),
+      bound,
+    );
+    expect(response.status).toBe(500);
   });
 
   it("takes base64 DER too, and answers 400 for something that is not a certificate", async () => {

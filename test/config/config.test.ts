@@ -74,6 +74,11 @@ describe("parseConfig", () => {
     expect(route("ftp://ledger.internal.example/hooks")).toBe(false);
   });
 
+  it("does not take an inherited name like constructor for a source", () => {
+    const verdict = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://a.example", sources: ["constructor"] }] }, read({}));
+    expect(verdict.ok).toBe(false);
+  });
+
   it("refuses duplicate route ids and routes naming unknown sources", () => {
     const verdict = parseConfig(
       {
@@ -86,6 +91,20 @@ describe("parseConfig", () => {
       read({}),
     );
     expect(!verdict.ok && verdict.problems).toEqual(['routes[1].id: duplicate route id "r"', 'routes[1].sources[0]: no source named "nope"']);
+  });
+
+  it("never quotes the config text when its JSON is broken, which may hold a secret written inline", () => {
+    const verdict = parseConfig('{"sources": {"a": {"auth": [{"type":"bearer","token": hunter2-secret}]}}}', read({}));
+    expect(verdict.ok).toBe(false);
+    expect(JSON.stringify(verdict)).not.toContain("hunter2");
+  });
+
+  it("takes fingerprint pins as 64 hex digits with or without colons, and nothing else", () => {
+    const pins = (fingerprint: string) => parseConfig({ sources: { pix: { ...source, mtls: { fingerprintsSha256: [fingerprint] } } } }, read({})).ok;
+    expect(pins("ab".repeat(32))).toBe(true);
+    expect(pins(Array(32).fill("AB").join(":"))).toBe(true);
+    expect(pins(":".repeat(64))).toBe(false);
+    expect(pins("ab".repeat(35))).toBe(false);
   });
 
   it("says when the JSON string cannot be parsed, and when the config is not set", () => {

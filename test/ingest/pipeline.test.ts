@@ -28,9 +28,11 @@ const config = {
     },
     stdwh: { provider: "standard-webhooks", auth: [{ type: "standard-webhooks", secret: WHSEC }] },
     lonely: { provider: "generic", eventType: "lonely.event", auth: [{ type: "none" }] },
+    keyed: { provider: "generic", methods: ["GET"], eventType: "keyed.event", auth: [{ type: "query", name: "key", value: "query-secret-123" }] },
+    byheader: { provider: "generic", idPath: "headers.x-event-id", typePath: "body.type", auth: [{ type: "none" }] },
   },
   routes: [
-    { id: "ledger", events: ["acme.*", "strict.*", "generic.*"], url: "https://ledger.internal.example/hooks" },
+    { id: "ledger", events: ["acme.*", "strict.*", "generic.*", "keyed.*"], url: "https://ledger.internal.example/hooks" },
     { id: "audit", events: ["*"], sources: ["acme", "big", "stdwh"], url: "http://127.0.0.1:9999/audit" },
   ],
 };
@@ -228,6 +230,30 @@ describe("the ingest pipeline", () => {
     }
   });
 
+  it("keeps a query credential out of the envelope, and query keys like constructor as plain data", async () => {
+    const { env: bound, recorder } = bindings();
+    const n = uniqueId();
+    const response = await callWorker(new Request(`https://gw.example/hooks/keyed?key=query-secret-123&n=${n}&constructor=c&__proto__=p`, { method: "GET" }), bound);
+    expect(response.status).toBe(202);
+    const data = recorder.sent[0]!.envelope!.data as Record<string, unknown>;
+    expect(JSON.stringify(recorder.sent)).not.toContain("query-secret-123");
+    expect(data.n).toBe(n);
+    expect(data.constructor).toBe("c");
+    expect(Object.keys(data)).toContain("__proto__");
+  });
+
+  it("keeps two quarantined notifications apart when only the header their id comes from differs", async () => {
+    const { env: bound } = bindings();
+    const body = JSON.stringify({ no: "type here" });
+    const ids = [];
+    for (const eventId of ["evt-one", "evt-two"]) {
+      const response = await callWorker(new Request("https://gw.example/hooks/byheader", { method: "POST", body, headers: { "x-event-id": eventId } }), bound);
+      ids.push((await response.json<{ status: string; id: string }>()).id);
+    }
+    expect(ids[0]).not.toBe(ids[1]);
+    for (const id of ids) expect(await env.STATE.get(`dl:${id}`)).not.toBeNull();
+  });
+
   it("answers 400 invalid_payload for an unreadable body when the source says reject", async () => {
     const { env: bound } = bindings();
     const response = await callWorker(
@@ -338,6 +364,18 @@ describe("a bad config", () => {
     const error = await errorOf(response);
     expect(error.code).toBe("bad_config");
     expect(error.message).toMatch(/^sources\.jwt: /);
+  });
+
+  it("answers 500 bad_config, which a provider retries, when a JWT key does not fit its algorithm", async () => {
+    const ec = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const spki = new Uint8Array((await crypto.subtle.exportKey("spki", ec.publicKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...spki))}\n-----END PUBLIC KEY-----`;
+    const jwtConfig = { sources: { jwt: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", publicKeyPem: pem }] } } };
+    const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    const token = `${part({ alg: "RS256", typ: "JWT" })}.${part({ sub: "x" })}.c2ln`;
+    const response = await callWorker(new Request("https://gw.example/hooks/jwt", { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}` } }), { GATEWAY_CONFIG: jwtConfig });
+    expect(response.status).toBe(500);
+    expect(await errorOf(response)).toMatchObject({ code: "bad_config", message: "sources.jwt: jwt rule: publicKeyPem cannot be used as a RS256 key" });
   });
 
   it("names a schema problem by its JSON path", async () => {
