@@ -6,6 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseConfig } from "../src/config/load";
 import { secretReader } from "./lib/dotvars";
 import { startDemoSink } from "./demo-sink";
@@ -18,6 +19,10 @@ async function main(argv: string[]): Promise<number> {
   const https = argv.includes("--https");
   const portAt = argv.indexOf("--port");
   const GATEWAY_PORT = portAt >= 0 ? Number(argv[portAt + 1]) : 8787;
+  if (!Number.isInteger(GATEWAY_PORT) || GATEWAY_PORT < 1 || GATEWAY_PORT > 65535) {
+    console.error(`--port takes a port number, not ${argv[portAt + 1] ?? "nothing"}`);
+    return 2;
+  }
   if (!configFile || !existsSync(configFile)) {
     console.error(`no config file at ${configFile ?? "(missing after --config)"}`);
     return 2;
@@ -37,8 +42,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(`hookgate: demo sink on http://127.0.0.1:${SINK_PORT} prints every delivered envelope`);
   console.log(`hookgate: try, in another terminal:  npm run send -- bs2-boleto${https ? ` --url https://localhost:${GATEWAY_PORT} --insecure` : ""}\n`);
 
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--local-protocol", scheme, "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(JSON.parse(raw))}`];
-  const wrangler = spawn("npx", args, { stdio: "inherit", env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } });
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--local-protocol", scheme, "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(JSON.parse(raw))}`];
+  // wrangler itself, not through npx, so a signal reaches it; and the environment goes to
+  // the worker, so secrets checked above from the environment are there too.
+  const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {
+    stdio: "inherit",
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_INCLUDE_PROCESS_ENV: "true" },
+  });
   const stop = () => wrangler.kill("SIGINT");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

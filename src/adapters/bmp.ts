@@ -1,7 +1,6 @@
 import type { Payload } from "../envelope";
 import type { Adapter, AdaptResult, ProviderRequest } from "./types";
 import {
-  DEFAULT_DEDUP_TTL_SECONDS,
   asEventTime,
   asNumber,
   field,
@@ -51,9 +50,17 @@ const CONTRACT_EVENT: Record<number, string> = {
   6: "boleto_canceled",
 };
 
+/**
+ * One hour, not a week: a status id is `proposal:status`, and BMP's statuses repeat for
+ * real (5 "pending" comes back after each new endorsement request, 11 after each bank-detail
+ * fix). A week would drop the second "pending" as a duplicate; an hour still absorbs BMP's
+ * retries of one callback.
+ */
+const BMP_DEDUP_TTL_SECONDS = 60 * 60;
+
 export const bmp: Adapter = {
   defaultMethods: ["GET", "POST", "PUT"],
-  defaultDedupTtlSeconds: DEFAULT_DEDUP_TTL_SECONDS,
+  defaultDedupTtlSeconds: BMP_DEDUP_TTL_SECONDS,
   async adapt(request) {
     const proposal = queryParam(request.query, "proposal")?.trim();
     return proposal ? proposalStatus(request, proposal) : contractEvent(request);

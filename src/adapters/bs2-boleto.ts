@@ -56,21 +56,24 @@ export const bs2Boleto: Adapter = {
 };
 
 /**
- * StatusBoleto as one object, or the latest of a list by DataStatus. Entries whose DataStatus
- * cannot be read lose to those that can; between equals the later in the list wins, so a list
- * without dates gives its last entry.
+ * StatusBoleto as one object, or the latest of a list: by DataStatus when every entry has
+ * an ISO date-time (between equals the later in the list wins), else the last entry, as
+ * the list is written in order.
  */
 function latestStatus(value: unknown): unknown {
-  let latest: unknown;
+  const entries = asList(value).filter(isObject);
+  // Dates are compared only when every entry has an ISO date-time: Date.parse reads
+  // "13/09/2024" as nothing and "12/09/2024" as December, which would pick the wrong status.
+  const times = entries.map((entry) => asEventTime(field(entry, "DataStatus")));
+  if (times.some((t) => t === undefined)) return entries.at(-1);
+  let latest = entries.at(-1);
   let latestAt = -Infinity;
-  for (const entry of asList(value)) {
-    if (!isObject(entry)) continue;
-    const at = Date.parse(asString(field(entry, "DataStatus")) ?? "");
-    const comparable = Number.isNaN(at) ? -Infinity : at;
-    if (latest === undefined || comparable >= latestAt) {
+  entries.forEach((entry, i) => {
+    const at = Date.parse(times[i]!);
+    if (at >= latestAt) {
       latest = entry;
-      latestAt = comparable;
+      latestAt = at;
     }
-  }
+  });
   return latest;
 }

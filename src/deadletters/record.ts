@@ -29,7 +29,7 @@ export const DeadLetter = z.object({
   createdAt: z.string(),
   /** `replaying` while a replay is under way: a second replay is refused until it ends. */
   state: z.enum(["dead", "replaying"]).default("dead"),
-  /** When the last replay began. The consumer ends it: it deletes the record, or writes it back as dead. */
+  /** When the last replay began. The consumer ends it (deletes the record, or writes it back as dead); after a day it may be replayed again. */
   replayedAt: z.string().optional(),
   envelope: Envelope.optional(),
   envelopeKey: z.string().optional(),

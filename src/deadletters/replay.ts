@@ -32,7 +32,7 @@ export async function replayDeadLetter(
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<Replayed> {
-  if (record.state === "replaying") {
+  if (record.state === "replaying" && !isStale(record, now)) {
     throw new GatewayError("conflict", `a replay of ${record.id} is under way since ${record.replayedAt ?? "earlier"}; it ends when the route takes it or it is dead again`);
   }
   const read = (name: string) => env[name];
@@ -44,6 +44,17 @@ export async function replayDeadLetter(
     case "quarantine":
       return replayQuarantined(env, config, record, now, waitUntil);
   }
+}
+
+/**
+ * A replay ends when the consumer deletes the record or writes it back as dead; one still
+ * under way after a day lost its message (its queue retries ran out while KV was down),
+ * so it may be replayed again.
+ */
+const STALE_REPLAY_MS = 24 * 60 * 60 * 1000;
+
+function isStale(record: DeadLetter, now: Date): boolean {
+  return record.replayedAt === undefined || now.getTime() - Date.parse(record.replayedAt) > STALE_REPLAY_MS;
 }
 
 async function replayDelivery(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, read: (name: string) => unknown): Promise<Replayed> {

@@ -35,9 +35,12 @@ export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): Verdic
   }
   if (ctx.attempt >= ctx.maxAttempts) return { kind: "dead", reason: "attempts_exhausted" };
   const asked = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, ctx.now) : undefined;
-  const delay = asked ?? backoffSeconds(ctx.attempt, ctx.random);
+  // A Retry-After of 0 would spend every attempt in seconds; a few seconds at least.
+  const delay = asked === undefined ? backoffSeconds(ctx.attempt, ctx.random) : Math.max(asked, MIN_RETRY_AFTER_SECONDS);
   return { kind: "retry", delaySeconds: Math.min(delay, MAX_DELAY_SECONDS) };
 }
+
+const MIN_RETRY_AFTER_SECONDS = 5;
 
 /** `Retry-After` as seconds from `now`: delta-seconds or an HTTP date; undefined when unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {

@@ -4,6 +4,7 @@ import type { Bindings } from "../env";
 import { type Attempt, DeliveryMessage } from "../queue/message";
 import { findRoute } from "../routes/store";
 import { attemptDelivery, type AttemptResult, type DeliveryDeps } from "./attempt";
+import { backoffSeconds } from "./backoff";
 import { classify, type Verdict } from "./classify";
 import { deliveryDeadLetter, envelopeIdOf, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
 import { log } from "../log";
@@ -15,6 +16,9 @@ export { handleDeadLetterBatch } from "./dead-letter-queue";
 
 /** While the config is broken nothing can be delivered; Queues holds the messages meanwhile. */
 const BROKEN_CONFIG_DELAY_SECONDS = 60;
+/** KV changes reach every location within about a minute. */
+const KV_PROPAGATION_DELAY_SECONDS = 60;
+const KV_PROPAGATION_RETRIES = 3;
 
 /**
  * Delivers each (envelope, route) message of a batch, all at once, and settles each on its
@@ -33,7 +37,8 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bin
     if (result.status === "fulfilled") return;
     const message = batch.messages[i]!;
     log({ event: "delivery_failed_unexpectedly", messageId: message.id, error: String(result.reason).slice(0, 200) });
-    message.retry();
+    // Backing off, not at once: a KV outage of a few seconds must not use up every retry.
+    message.retry({ delaySeconds: backoffSeconds(message.attempts, deps.random) });
   });
 }
 
@@ -49,9 +54,19 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     message.ack();
   };
 
+  // KV is eventually consistent: a route added or an envelope stored a moment ago may not be
+  // visible here yet, so a miss is retried a few times before it is buried.
+  const notYet = (reason: string) => {
+    log({ event: "delivery_waiting_for_kv", routeId: delivery.routeId, reason, attempt: message.attempts });
+    message.retry({ delaySeconds: KV_PROPAGATION_DELAY_SECONDS });
+  };
   const payload = await loadPayload(delivery, env.STATE);
-  if (!payload.ok) return bury(payload.reason, delivery.attempts, payload.detail);
+  if (!payload.ok) {
+    if (payload.reason === "envelope_missing" && message.attempts <= KV_PROPAGATION_RETRIES) return notYet(payload.reason);
+    return bury(payload.reason, delivery.attempts, payload.detail);
+  }
   const found = await findRoute(config, env.STATE, (name) => env[name], delivery.routeId);
+  if (!found && message.attempts <= KV_PROPAGATION_RETRIES) return notYet("route_not_found");
   if (!found) return bury("route_not_found", delivery.attempts, `route "${delivery.routeId}" does not exist`);
   if (!found.ok) {
     log({ event: "delivery_route_broken", routeId: delivery.routeId, problem: found.problem });

@@ -4,6 +4,7 @@ import { DeliveryMessage } from "../queue/message";
 import type { DeliveryDeps } from "./attempt";
 import { deliveryDeadLetter, unreadableDeadLetter } from "./dead-letter";
 import { log } from "../log";
+import { backoffSeconds } from "./backoff";
 import { storeDeadLetter } from "./settle";
 
 /** Dead letters live this long when the config, which says otherwise, cannot be read. */
@@ -26,7 +27,7 @@ export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: B
         message.ack();
       } catch (error) {
         log({ event: "dead_letter_write_failed", messageId: message.id, error: String(error).slice(0, 200) });
-        message.retry();
+        message.retry({ delaySeconds: backoffSeconds(message.attempts, deps.random) });
       }
     }),
   );

@@ -41,7 +41,8 @@ export async function forgetReplayed(kv: KVNamespace, replayOf: string): Promise
  */
 export async function resend(message: Message<unknown>, queue: Queue<DeliveryMessage>, next: DeliveryMessage, delaySeconds: number): Promise<void> {
   try {
-    await queue.send(fitMessage(next), { delaySeconds });
+    // JSON, like every other send: the message was sized as JSON, and v8 serialization can be twice as large.
+    await queue.send(fitMessage(next), { delaySeconds, contentType: "json" });
     message.ack();
   } catch (error) {
     log({ event: "delivery_resend_failed", routeId: next.routeId, error: String(error).slice(0, 200) });

@@ -66,6 +66,17 @@ describe("the bs2-boleto adapter", () => {
     expect(notification.time).toBe("2024-09-05T10:00:00-03:00");
   });
 
+  it("takes the last entry when a DataStatus is not an ISO date-time, rather than misreading dd/MM dates", async () => {
+    const notification = await read({
+      ...SETTLED,
+      StatusBoleto: [
+        { Status: 2, Descricao: "Pago", DataStatus: "12/09/2024 10:00:00" },
+        { Status: 3, Descricao: "Liquidado", DataStatus: "13/09/2024 09:00:00" },
+      ],
+    });
+    expect(notification.type).toBe("bs2.boleto.settled");
+  });
+
   it("takes the last entry of a list whose entries have no DataStatus", async () => {
     const body = { ...SETTLED, StatusBoleto: [{ Status: 1 }, { Status: 4 }] };
     expect((await read(body)).type).toBe("bs2.boleto.canceled");

@@ -6,8 +6,8 @@ it("has an adapter for every provider a source can name", () => {
   expect(Object.keys(adapters).sort()).toEqual([...ProviderName.options].sort());
 });
 
-it("remembers notification ids for seven days by default", () => {
-  for (const adapter of Object.values(adapters)) expect(adapter.defaultDedupTtlSeconds).toBe(604_800);
+it("remembers notification ids for seven days by default, and BMP's for an hour, as its statuses repeat", () => {
+  for (const [name, adapter] of Object.entries(adapters)) expect(adapter.defaultDedupTtlSeconds).toBe(name === "bmp" ? 3_600 : 604_800);
 });
 
 it("takes POST by default, and BMP also GET and PUT", () => {

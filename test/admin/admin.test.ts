@@ -266,6 +266,16 @@ describe("dead letters", () => {
     expect(recorder.sent).toHaveLength(1);
   });
 
+  it("lets a replay that has been under way for more than a day be replayed again", async () => {
+    const { admin, recorder } = setup();
+    const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
+    const stale = `dstale${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await putDeadLetter(env.STATE, { id: stale, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: twoDaysAgo, state: "replaying", replayedAt: twoDaysAgo, attempts: [], envelope }, 14);
+    expect((await admin("POST", `/admin/dead-letters/${stale}/replay`)).status).toBe(202);
+    expect(recorder.sent).toHaveLength(1);
+  });
+
   it("puts the record back when the replay cannot be queued, so a later replay works", async () => {
     const failing = recordingQueue({ fail: true });
     const { admin: failingAdmin } = setup({ DELIVERIES: failing.queue });

@@ -114,3 +114,23 @@ describe("a target that fails for a while", () => {
     expect(run.retryOptions(0)).toEqual({ delaySeconds: 30 });
   });
 });
+
+describe("a consumer that cannot reach KV", () => {
+  const failingKv = () => ({ ...testEnv(), STATE: { get: async () => Promise.reject(new Error("KV unavailable")), put: async () => Promise.reject(new Error("KV unavailable")) } }) as unknown as ReturnType<typeof testEnv>;
+
+  it("puts the message back with a growing delay, never at once, so a short outage cannot use up its retries", async () => {
+    const sink = target();
+    const first = await runBatch([deliveryMessage("ledger", { envelope: undefined, envelopeKey: "envelope:acme:x" })], failingKv(), deps(sink.fetch));
+    const later = await runBatch([deliveryMessage("ledger", { envelope: undefined, envelopeKey: "envelope:acme:x" })], failingKv(), deps(sink.fetch), "hookgate-deliveries", 4);
+    expect(first.acked(0)).toBe(false);
+    expect(first.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(15);
+    expect(later.retryOptions(0)?.delaySeconds).toBeGreaterThan(first.retryOptions(0)!.delaySeconds!);
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it("on the dead-letter queue, also waits before trying to keep the message again", async () => {
+    const run = await runBatch([deliveryMessage("ledger")], failingKv(), deps(target().fetch), "hookgate-dead-letters");
+    expect(run.acked(0)).toBe(false);
+    expect(run.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(15);
+  });
+});

@@ -113,8 +113,10 @@ export async function runBatch(
   bindings: Bindings,
   dependencies: DeliveryDeps,
   queueName = "hookgate-deliveries",
+  /** How many times Queues has handed each message over, this time included. */
+  queueAttempts = 1,
 ) {
-  const messages = bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(NOW), attempts: 1, body }));
+  const messages = bodies.map((body, i) => ({ id: `msg-${i}-${crypto.randomUUID()}`, timestamp: new Date(NOW), attempts: queueAttempts, body }));
   const batch = createMessageBatch(queueName, messages);
   const ctx = createExecutionContext();
   // Queues' verdict does not report a retry's delay; the spies do, and still call through.

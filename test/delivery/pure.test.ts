@@ -47,9 +47,11 @@ describe("classify", () => {
     expect(classify({ kind: "network" }, { ...ctx, attempt: 8 })).toEqual({ kind: "dead", reason: "attempts_exhausted" });
   });
 
-  it("takes Retry-After instead of the backoff, longer or shorter, capped at what Queues allows", () => {
+  it("takes Retry-After instead of the backoff, longer or shorter, at least 5 s, capped at what Queues allows", () => {
     expect(classify(response(503, "120"), ctx)).toEqual({ kind: "retry", delaySeconds: 120 });
-    expect(classify(response(429, "1"), ctx)).toEqual({ kind: "retry", delaySeconds: 1 });
+    expect(classify(response(429, "7"), ctx)).toEqual({ kind: "retry", delaySeconds: 7 });
+    expect(classify(response(429, "1"), ctx)).toEqual({ kind: "retry", delaySeconds: 5 });
+    expect(classify(response(503, "0"), ctx)).toEqual({ kind: "retry", delaySeconds: 5 });
     expect(classify(response(503, "soon"), ctx)).toEqual({ kind: "retry", delaySeconds: 15 });
     expect(classify(response(503, "86400"), ctx)).toEqual({ kind: "retry", delaySeconds: MAX_DELAY_SECONDS });
   });

@@ -46,7 +46,7 @@ describe("a replay", () => {
   it("to a route that is gone again leaves one record, not two", async () => {
     const { record, message } = await replaying("ledger");
     const elsewhere = { ...message, routeId: "vanished" };
-    await runBatch([elsewhere], testEnv(), deps(target().fetch));
+    await runBatch([elsewhere], testEnv(), deps(target().fetch), "hookgate-deliveries", 4);
     expect(await getDeadLetter(env.STATE, record.id)).toBeUndefined();
     const moved = await getDeadLetter(env.STATE, await deliveryDeadLetterId(message.envelope!.id, "vanished"));
     expect(moved).toMatchObject({ reason: "route_not_found", state: "dead" });
