@@ -56,8 +56,3 @@ export function toEnvelope(sourceName: string, notification: Notification, recei
   }
   return envelope;
 }
-
-/** The source name an envelope came from (its `source` is `/hooks/{name}`). */
-export function sourceNameOf(envelope: Envelope): string {
-  return envelope.source.slice("/hooks/".length);
-}

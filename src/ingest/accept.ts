@@ -112,7 +112,7 @@ export async function enqueue(
 }
 
 /** Sends in batches within Queues' limits (100 messages, 256 KB a batch). */
-export async function sendMessages(queue: Queue<DeliveryMessage>, messages: { body: DeliveryMessage; size: number }[]): Promise<void> {
+async function sendMessages(queue: Queue<DeliveryMessage>, messages: { body: DeliveryMessage; size: number }[]): Promise<void> {
   for (const batch of batches(messages)) {
     await queue.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
   }

@@ -91,7 +91,7 @@ export async function adaptSafely(adapter: Adapter, request: ProviderRequest, so
   }
 }
 
-export function withoutNames(query: URLSearchParams, names: ReadonlySet<string>): URLSearchParams {
+function withoutNames(query: URLSearchParams, names: ReadonlySet<string>): URLSearchParams {
   return new URLSearchParams([...query].filter(([name]) => !names.has(name)));
 }
 
