@@ -7,6 +7,7 @@ import { acceptEnvelopes, enqueue } from "../ingest/accept";
 import { adaptSafely } from "../ingest/pipeline";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { routeMatches } from "../routes/match";
+import { envelopeIdOf } from "../queue/message";
 import { findRoute, routingRules } from "../routes/store";
 import type { DeadLetter } from "./record";
 import { deleteDeadLetter, putDeadLetter } from "./store";
@@ -73,8 +74,7 @@ async function replayDelivery(env: Bindings, config: GatewayConfig, record: Dead
     await putDeadLetter(env.STATE, record, ttlDays);
     throw new GatewayError("unavailable", "the replay could not be queued; retry", { "Retry-After": "5" });
   }
-  const id = record.envelope?.id ?? record.envelopeKey?.slice("envelope:".length) ?? "";
-  return { ids: [id], routes: [routeId] };
+  return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }
 
 async function replayUnrouted(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date): Promise<Replayed> {

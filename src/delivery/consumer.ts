@@ -1,12 +1,12 @@
 import type { GatewayConfig, Route } from "../config/schema";
 import { loadConfig } from "../config/load";
 import type { Bindings } from "../env";
-import { type Attempt, DeliveryMessage } from "../queue/message";
+import { type Attempt, DeliveryMessage, envelopeIdOf } from "../queue/message";
 import { findRoute } from "../routes/store";
 import { attemptDelivery, type AttemptResult, type DeliveryDeps } from "./attempt";
 import { backoffSeconds } from "./backoff";
 import { classify, type Verdict } from "./classify";
-import { deliveryDeadLetter, envelopeIdOf, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
+import { deliveryDeadLetter, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
 import { log } from "../log";
 import { loadPayload } from "./payload";
 import { forgetReplayed, resend, storeDeadLetter } from "./settle";

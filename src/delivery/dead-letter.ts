@@ -1,6 +1,6 @@
 import type { DeadLetter } from "../deadletters/record";
 import type { Envelope } from "../envelope";
-import type { Attempt, DeliveryMessage } from "../queue/message";
+import { type Attempt, type DeliveryMessage, envelopeIdOf } from "../queue/message";
 import type { PermanentFailure } from "./classify";
 import { base64Encode, sha256Hex } from "../bytes";
 
@@ -13,7 +13,6 @@ export type DeadLetterReason =
   | "unreadable_message"
   | "consumer_failed";
 
-export const ENVELOPE_KEY_PREFIX = "envelope:";
 
 async function sha256Hex31(text: string): Promise<string> {
   return (await sha256Hex(text)).slice(0, 31);
@@ -31,13 +30,6 @@ export async function unroutedDeadLetterId(envelopeId: string): Promise<string> 
 /** A queue message that could not be read has no envelope id; it is kept under its message id. */
 export async function unreadableDeadLetterId(messageId: string): Promise<string> {
   return `x${await sha256Hex31(messageId)}`;
-}
-
-/** The envelope id a message is about, even when the envelope itself is stored aside. */
-export function envelopeIdOf(message: DeliveryMessage): string {
-  if (message.envelope) return message.envelope.id;
-  const key = message.envelopeKey ?? "";
-  return key.startsWith(ENVELOPE_KEY_PREFIX) ? key.slice(ENVELOPE_KEY_PREFIX.length) : key;
 }
 
 /** An envelope no route matched, kept so that a route added later can take it. */

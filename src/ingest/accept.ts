@@ -6,7 +6,7 @@ import { utf8 } from "../bytes";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
-import { MAX_INLINE_ENVELOPE_BYTES, type DeliveryMessage } from "../queue/message";
+import { envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES, type DeliveryMessage } from "../queue/message";
 import { routeMatches } from "../routes/match";
 import { routingRules, type RoutingRule } from "../routes/store";
 
@@ -98,10 +98,10 @@ export async function enqueue(
       aside.push(unroutedDeadLetter(envelope, source, now).then((record) => putDeadLetter(env.STATE, record, config.delivery.deadLetterTtlDays)));
       continue;
     }
-    const size = jsonByteLength(envelope);
+    const { json, size } = asJson(envelope);
     const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
-    const envelopeKey = `envelope:${envelope.id}`;
-    if (!inline) aside.push(env.STATE.put(envelopeKey, JSON.stringify(envelope), { expirationTtl: STORED_ENVELOPE_TTL_SECONDS }));
+    const envelopeKey = envelopeKeyFor(envelope.id);
+    if (!inline) aside.push(env.STATE.put(envelopeKey, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS }));
     for (const route of matching) {
       const carried = inline ? { envelope } : { envelopeKey };
       messages.push({ body: { v: 1, routeId: route.id, source, attempts: [], ...carried }, size: inline ? size + 256 : 512 });
@@ -119,12 +119,13 @@ async function sendMessages(queue: Queue<DeliveryMessage>, messages: { body: Del
 }
 
 /**
- * The envelope's size as JSON, in bytes, exactly (it also fills the batch budget). An ASCII
- * string's length is its byte count, so only one with other characters is encoded.
+ * The envelope as JSON and its size in bytes, exactly (the size also fills the batch
+ * budget). An ASCII string's length is its byte count, so only one with other characters
+ * is encoded.
  */
-export function jsonByteLength(envelope: Envelope): number {
+export function asJson(envelope: Envelope): { json: string; size: number } {
   const json = JSON.stringify(envelope);
-  return ASCII.test(json) ? json.length : utf8(json).byteLength;
+  return { json, size: ASCII.test(json) ? json.length : utf8(json).byteLength };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;

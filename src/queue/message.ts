@@ -36,5 +36,19 @@ export const DeliveryMessage = z
   });
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
+const ENVELOPE_KEY_PREFIX = "envelope:";
+
+/** Where an envelope too large for a message is stored aside, in STATE KV. */
+export function envelopeKeyFor(envelopeId: string): string {
+  return ENVELOPE_KEY_PREFIX + envelopeId;
+}
+
+/** The envelope id a message or dead letter is about, even when the envelope is stored aside. */
+export function envelopeIdOf(carrier: { envelope?: { id: string }; envelopeKey?: string }): string {
+  if (carrier.envelope) return carrier.envelope.id;
+  const key = carrier.envelopeKey ?? "";
+  return key.startsWith(ENVELOPE_KEY_PREFIX) ? key.slice(ENVELOPE_KEY_PREFIX.length) : key;
+}
+
 /** Queues carries 128 KB a message; past this the envelope is stored aside (leaves room for attempts). */
 export const MAX_INLINE_ENVELOPE_BYTES = 96 * 1024;
