@@ -2,15 +2,13 @@ import { DeadLetterQuery } from "../../admin/schemas";
 import { replayDeadLetter } from "../../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../../deadletters/store";
 import { GatewayError } from "../../errors";
-import { formatPath } from "../../config/load";
 import type { App } from "../app";
+import { invalid } from "./read-json";
 
 export function registerDeadLetterAdmin(app: App): void {
   app.get("/admin/dead-letters", async (c) => {
     const query = DeadLetterQuery.safeParse(c.req.query());
-    if (!query.success) {
-      throw new GatewayError("bad_request", query.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join("; "));
-    }
+    if (!query.success) throw invalid(query.error, "(query)");
     const { source, route, cursor, limit } = query.data;
     return c.json(await listDeadLetters(c.env.STATE, { source, routeId: route, cursor, limit }));
   });

@@ -15,9 +15,12 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
     throw new GatewayError("bad_request", "the body must be JSON");
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${formatPath(issue.path) || "(body)"}: ${issue.message}`);
-    throw new GatewayError("bad_request", problems.join("; "));
-  }
+  if (!parsed.success) throw invalid(parsed.error, "(body)");
   return parsed.data;
+}
+
+/** A 400 naming each field that is wrong, as `path: problem`. */
+export function invalid(error: z.ZodError, whole: string): GatewayError {
+  const problems = error.issues.map((issue) => `${formatPath(issue.path) || whole}: ${issue.message}`);
+  return new GatewayError("bad_request", problems.join("; "));
 }
