@@ -9,6 +9,13 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The UTF-8 byte length of a string. An ASCII string's length is its byte count, so only others are encoded. */
+export function utf8Length(text: string): number {
+  return ASCII.test(text) ? text.length : encoder.encode(text).byteLength;
+}
+
 /** Strict: invalid UTF-8 is an error, not U+FFFD. One decoder, reused: decode() keeps no state. */
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 

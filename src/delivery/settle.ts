@@ -1,6 +1,7 @@
 import type { DeadLetter } from "../deadletters/record";
 import { deleteDeadLetter, getDeadLetter, putDeadLetter } from "../deadletters/store";
 import type { Attempt, DeliveryMessage } from "../queue/message";
+import { utf8Length } from "../bytes";
 import { log } from "../log";
 
 /** Queues carries 128 KB a message; the attempt history is shortened to stay under this. */
@@ -68,5 +69,5 @@ function shortened(attempt: Attempt, keep: number): Attempt {
 }
 
 function byteLength(value: unknown): number {
-  return new TextEncoder().encode(JSON.stringify(value)).byteLength;
+  return utf8Length(JSON.stringify(value));
 }

@@ -2,7 +2,7 @@ import type { GatewayConfig } from "../config/schema";
 import { putDeadLetter } from "../deadletters/store";
 import { unroutedDeadLetter } from "../delivery/dead-letter";
 import type { Bindings } from "../env";
-import { utf8 } from "../bytes";
+import { utf8Length } from "../bytes";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
@@ -118,17 +118,11 @@ async function sendMessages(queue: Queue<DeliveryMessage>, messages: { body: Del
   }
 }
 
-/**
- * The envelope as JSON and its size in bytes, exactly (the size also fills the batch
- * budget). An ASCII string's length is its byte count, so only one with other characters
- * is encoded.
- */
+/** The envelope as JSON and its exact size in bytes (the size also fills the batch budget). */
 export function asJson(envelope: Envelope): { json: string; size: number } {
   const json = JSON.stringify(envelope);
-  return { json, size: ASCII.test(json) ? json.length : utf8(json).byteLength };
+  return { json, size: utf8Length(json) };
 }
-
-const ASCII = /^[\x00-\x7f]*$/;
 
 function batches<T extends { size: number }>(items: T[]): T[][] {
   const out: T[][] = [];
