@@ -1,5 +1,5 @@
 /**
- * `npm run check-config -- FILE [--secrets FILE]`: the verdict the gateway gives a config,
+ * `npm run check-config -- FILE [--secrets FILE]`: the answer the gateway gives a config,
  * offline. Secrets named by `{"secret": "NAME"}` are read from the environment and from a
  * dotenv-style file (`.dev.vars` by default, when present); a missing one is reported by
  * path and name, exactly as the worker would.
@@ -21,14 +21,14 @@ function main(argv: string[]): number {
     console.error(`${file}: no such file`);
     return 2;
   }
-  const verdict = parseConfig(readFileSync(file, "utf8"), secretReader(secretsFile));
-  if (!verdict.ok) {
+  const loaded = parseConfig(readFileSync(file, "utf8"), secretReader(secretsFile));
+  if (!loaded.ok) {
     console.error(`${file}: the gateway config is invalid`);
-    for (const problem of verdict.problems) console.error(`  - ${problem}`);
+    for (const problem of loaded.problems) console.error(`  - ${problem}`);
     return 1;
   }
-  const { sources, routes } = verdict.config;
-  console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${verdict.usedSecrets.size} secrets)`);
+  const { sources, routes } = loaded.config;
+  console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets)`);
   return 0;
 }
 

@@ -31,17 +31,17 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(args: SendArgs): Promise<number> {
   const raw = readInput(args.config, "--config");
-  const verdict = parseConfig(raw.toString("utf8"), secretReader(args.secrets));
-  if (!verdict.ok) {
+  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets));
+  if (!loaded.ok) {
     console.error(`${args.config}: the gateway config is invalid`);
-    for (const problem of verdict.problems) console.error(`  - ${problem}`);
+    for (const problem of loaded.problems) console.error(`  - ${problem}`);
     return 2;
   }
-  const names = Object.keys(verdict.config.sources);
+  const names = Object.keys(loaded.config.sources);
   if (args.source === undefined) {
     throw new SendError(`usage: npm run send -- SOURCE [FILE] [--url URL] (--help for more)\nthe config has: ${names.join(", ")}`);
   }
-  const source = verdict.config.sources[args.source];
+  const source = loaded.config.sources[args.source];
   if (!source) throw new SendError(`unknown source "${args.source}"; the config has: ${names.join(", ")}`);
   if (args.event !== undefined && source.provider !== "bs2-spi") {
     console.error(`note: --event is for bs2-spi sources; "${args.source}" is ${source.provider}, so it is ignored`);

@@ -28,17 +28,17 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const raw = readFileSync(configFile, "utf8");
-  const verdict = parseConfig(raw, secretReader());
-  if (!verdict.ok) {
+  const loaded = parseConfig(raw, secretReader());
+  if (!loaded.ok) {
     console.error(`${configFile}: the gateway config is invalid`);
-    for (const problem of verdict.problems) console.error(`  - ${problem}`);
+    for (const problem of loaded.problems) console.error(`  - ${problem}`);
     return 1;
   }
 
-  const sinkRoute = verdict.config.routes.find((r) => r.url.startsWith(`http://127.0.0.1:${SINK_PORT}`));
+  const sinkRoute = loaded.config.routes.find((r) => r.url.startsWith(`http://127.0.0.1:${SINK_PORT}`));
   const sink = await startDemoSink({ port: SINK_PORT, signingSecret: sinkRoute?.signingSecret });
   const scheme = https ? "https" : "http";
-  console.log(`hookgate: config ${configFile} (${Object.keys(verdict.config.sources).join(", ")})`);
+  console.log(`hookgate: config ${configFile} (${Object.keys(loaded.config.sources).join(", ")})`);
   console.log(`hookgate: demo sink on http://127.0.0.1:${SINK_PORT} prints every delivered envelope`);
   console.log(`hookgate: try, in another terminal:  npm run send -- bs2-boleto${https ? ` --url https://localhost:${GATEWAY_PORT} --insecure` : ""}\n`);
 

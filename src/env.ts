@@ -1,4 +1,4 @@
-import type { DeliveryMessage } from "./queue/message";
+import type { DeliveryMessage } from "./delivery/message";
 
 /** The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name. */
 export interface Env {

@@ -25,10 +25,10 @@ export interface Notification {
   /** The provider's event time (ISO 8601), when it gives one. */
   time?: string;
   /** The payload as it came: parsed JSON, text, or bytes for a body that is not UTF-8. */
-  payload: Payload;
+  payload: NotificationPayload;
 }
 
-export type Payload =
+export type NotificationPayload =
   | { kind: "json"; value: unknown }
   | { kind: "text"; contentType: string; text: string }
   | { kind: "binary"; contentType: string; base64: string };

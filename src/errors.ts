@@ -36,7 +36,15 @@ export class GatewayError extends Error {
     this.headers = headers;
     this.detail = detail;
   }
+
+  /** 503 with `Retry-After`: nothing was kept, and the caller's retry will get through. */
+  static unavailable(message: string): GatewayError {
+    return new GatewayError("unavailable", message, { "Retry-After": RETRY_AFTER_SECONDS });
+  }
 }
+
+/** How long a caller told `unavailable` should wait: long enough for a blip to pass, short for a provider's budget. */
+const RETRY_AFTER_SECONDS = "5";
 
 export function errorBody(code: ErrorCode, message: string, requestId: string) {
   return { error: { code, message }, requestId };

@@ -1,6 +1,8 @@
-import { queue } from "./delivery";
+import { registerAdmin } from "./admin";
+import { handleDeadLetterBatch } from "./deadletters/queue";
+import type { DeliveryDeps } from "./delivery/attempt";
+import { handleDeliveryBatch } from "./delivery/consumer";
 import type { Bindings } from "./env";
-import { registerAdmin } from "./http/admin";
 import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
@@ -10,7 +12,15 @@ registerHealth(app);
 registerHooks(app);
 registerAdmin(app);
 
+const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
+
 export default {
   fetch: app.fetch,
-  queue,
+
+  /** The deliveries' batches, and the dead-letter queue's. */
+  async queue(batch: MessageBatch<unknown>, env: Bindings, _ctx: ExecutionContext): Promise<void> {
+    const deps: DeliveryDeps = { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random };
+    if (batch.queue === (env.DEAD_LETTER_QUEUE ?? DEFAULT_DEAD_LETTER_QUEUE)) return handleDeadLetterBatch(batch, env, deps);
+    return handleDeliveryBatch(batch, env, deps);
+  },
 } satisfies ExportedHandler<Bindings>;

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../src/index";
-import type { DeliveryMessage } from "../src/queue/message";
+import worker from "../src";
+import type { DeliveryMessage } from "../src/delivery/message";
 
 export type Overrides = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
-import type { Payload } from "../envelope";
+import { sha256Hex } from "../bytes";
+import type { NotificationPayload } from "../envelope";
 import type { Adapter, AdaptResult, ProviderRequest } from "./types";
 import {
   asEventTime,
@@ -11,7 +12,6 @@ import {
   queryParam,
   rawPayload,
   safeId,
-  sha256Hex,
   stringField,
 } from "./read";
 
@@ -89,7 +89,7 @@ async function proposalStatus(request: ProviderRequest, proposal: string): Promi
  * (a GET, or a POST with an empty body). The status is read from the query alone, so a body
  * that is not JSON is kept as text or bytes rather than refused.
  */
-function statusPayload(request: ProviderRequest): Payload {
+function statusPayload(request: ProviderRequest): NotificationPayload {
   if (isBlank(request.body)) return { kind: "json", value: queryObject(request.query) };
   const parsed = parseJson(request.body);
   if (parsed.ok) return { kind: "json", value: parsed.value };

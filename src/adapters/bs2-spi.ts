@@ -1,5 +1,6 @@
 import type { Adapter, ProviderRequest } from "./types";
-import { DEFAULT_DEDUP_TTL_SECONDS, parseJson, safeId, sha256Hex, stringField, toSnakeCase } from "./read";
+import { sha256Hex } from "../bytes";
+import { DEFAULT_DEDUP_TTL_SECONDS, parseJson, safeId, stringField, toSnakeCase } from "./read";
 
 /**
  * Banco BS2's notifications for indirect Pix (SPI) participants. The partner registers one

@@ -1,4 +1,5 @@
-import type { Payload } from "../envelope";
+import { sha256Hex } from "../bytes";
+import type { NotificationPayload } from "../envelope";
 import type { Adapter, ProviderRequest } from "./types";
 import {
   DEFAULT_DEDUP_TTL_SECONDS,
@@ -11,7 +12,6 @@ import {
   queryObject,
   rawPayload,
   safeId,
-  sha256Hex,
 } from "./read";
 
 /**
@@ -31,7 +31,7 @@ export const generic: Adapter = {
   defaultDedupTtlSeconds: DEFAULT_DEDUP_TTL_SECONDS,
   async adapt(request, source) {
     const bodiless = request.method === "GET" || isBlank(request.body);
-    const read = readBody(request, bodiless);
+    const read = readPayload(request, bodiless);
     if (!read.ok) return read;
     const { payload, json } = read.value;
 
@@ -62,7 +62,7 @@ export const generic: Adapter = {
  * too: senders label JSON as text/plain (AWS SNS does) or not at all. Anything else keeps its
  * content type, as text or as bytes.
  */
-function readBody(request: ProviderRequest, bodiless: boolean): Read<{ payload: Payload; json: unknown }> {
+function readPayload(request: ProviderRequest, bodiless: boolean): Read<{ payload: NotificationPayload; json: unknown }> {
   if (bodiless) {
     const query = queryObject(request.query);
     return { ok: true, value: { payload: { kind: "json", value: query }, json: undefined } };

@@ -1,5 +1,5 @@
 import { base64Encode, sha256Hex, utf8, utf8Decode } from "../bytes";
-import type { Payload } from "../envelope";
+import type { NotificationPayload } from "../envelope";
 import type { ProviderRequest } from "./types";
 
 /**
@@ -15,7 +15,6 @@ export type JsonObject = Record<string, unknown>;
 
 export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export { sha256Hex };
 
 /** A notification id as a KV key can hold it: one longer than 200 UTF-8 bytes becomes its SHA-256. */
 export async function safeId(id: string): Promise<string> {
@@ -57,7 +56,7 @@ export function isJsonContentType(contentType: string): boolean {
  * A body that is not JSON, kept with its content type: text when it is valid UTF-8, else bytes.
  * A missing content type is reported as what it is: text/plain or application/octet-stream.
  */
-export function rawPayload(body: Uint8Array, contentType: string | null): Payload {
+export function rawPayload(body: Uint8Array, contentType: string | null): NotificationPayload {
   const text = decodeUtf8(body);
   if (text !== undefined) return { kind: "text", contentType: contentType ?? "text/plain; charset=utf-8", text };
   return { kind: "binary", contentType: contentType ?? "application/octet-stream", base64: base64Encode(body) };

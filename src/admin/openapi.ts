@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { App } from "../http/app";
 import {
   CreateRouteBody,
   DeadLetterPageView,
@@ -86,4 +87,8 @@ export function adminOpenApi(): Record<string, unknown> {
     },
   };
   return document;
+}
+
+export function registerOpenApi(app: App): void {
+  app.get("/admin/openapi.json", (c) => c.json(adminOpenApi()));
 }

@@ -100,4 +100,3 @@ export const ErrorAnswer = z.object({
   requestId: z.string(),
 });
 
-export { HttpMethod };

@@ -2,16 +2,16 @@ import type * as z from "zod";
 import { GatewayConfig } from "./schema";
 import { resolveSecrets, type SecretReader } from "./secrets";
 
-export type ConfigVerdict =
+export type LoadedConfig =
   | { ok: true; config: GatewayConfig }
   | { ok: false; problems: string[] };
 
 /**
  * Parses and validates a config document: a JSON string or an object (a `[vars]` table),
- * with `{"secret": "NAME"}` references read through `read`. Pure: the same verdict is
+ * with `{"secret": "NAME"}` references read through `read`. Pure: the same answer is
  * given offline by `npm run check-config` and online on every request.
  */
-export function parseConfig(raw: unknown, read: SecretReader): ConfigVerdict & { usedSecrets: Map<string, unknown> } {
+export function parseConfig(raw: unknown, read: SecretReader): LoadedConfig & { usedSecrets: Map<string, unknown> } {
   const none = new Map<string, unknown>();
   if (raw === undefined || raw === null || raw === "") {
     return { ok: false, problems: ["GATEWAY_CONFIG is not set"], usedSecrets: none };
@@ -58,18 +58,18 @@ export function formatPath(path: readonly PropertyKey[] | z.core.$ZodIssue["path
 }
 
 /**
- * Once per isolate: the verdict is kept while `GATEWAY_CONFIG` and every secret it reads
+ * Once per isolate: the answer is kept while `GATEWAY_CONFIG` and every secret it reads
  * are the same values, so tests (and a redeploy that rotates a secret) get a fresh parse
  * while steady-state requests pay a few string comparisons.
  */
-let cached: { raw: unknown; usedSecrets: Map<string, unknown>; verdict: ConfigVerdict } | undefined;
+let cached: { raw: unknown; usedSecrets: Map<string, unknown>; loaded: LoadedConfig } | undefined;
 
-export function loadConfig(env: Record<string, unknown>): ConfigVerdict {
+export function loadConfig(env: Record<string, unknown>): LoadedConfig {
   const raw = env.GATEWAY_CONFIG;
-  if (cached && cached.raw === raw && sameSecrets(cached.usedSecrets, env)) return cached.verdict;
-  const { usedSecrets, ...verdict } = parseConfig(raw, (name) => env[name]);
-  cached = { raw, usedSecrets, verdict };
-  return verdict;
+  if (cached && cached.raw === raw && sameSecrets(cached.usedSecrets, env)) return cached.loaded;
+  const { usedSecrets, ...loaded } = parseConfig(raw, (name) => env[name]);
+  cached = { raw, usedSecrets, loaded };
+  return loaded;
 }
 
 function sameSecrets(used: Map<string, unknown>, env: Record<string, unknown>): boolean {

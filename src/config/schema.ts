@@ -1,5 +1,6 @@
 import * as z from "zod";
-import { isValidCidr } from "../ingest/ip";
+import { isValidCidr } from "../net/ip";
+import { isSecureOrLocal } from "../net/loopback";
 
 /**
  * The gateway's configuration, as CONTRACT.md section 2 describes it.
@@ -206,7 +207,7 @@ export type Source = z.infer<typeof Source>;
 // ---------------------------------------------------------------- routes
 
 export const TargetUrl = z.string().refine(isAllowedTargetUrl, {
-  message: "must be an https URL (http only for localhost or 127.0.0.1)",
+  message: "must be an https URL (http only for localhost, 127.0.0.1 or [::1])",
 });
 
 export function isAllowedTargetUrl(value: string): boolean {
@@ -216,8 +217,7 @@ export function isAllowedTargetUrl(value: string): boolean {
   } catch {
     return false;
   }
-  if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1");
+  return isSecureOrLocal(url);
 }
 
 export const RouteAuth = z.discriminatedUnion("type", [
@@ -245,16 +245,19 @@ export type Route = z.infer<typeof Route>;
 
 // ---------------------------------------------------------------- the whole document
 
+/** Dead letters live this long unless `delivery.deadLetterTtlDays` says otherwise. */
+export const DEFAULT_DEAD_LETTER_TTL_DAYS = 14;
+
 export const Delivery = z.object({
   maxAttempts: z.number().int().min(1).max(100).default(8),
-  deadLetterTtlDays: z.number().int().min(1).max(365).default(14),
+  deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS),
 });
 
 export const GatewayConfig = z
   .object({
     sources: z.record(slug, Source),
     routes: z.array(Route).default([]),
-    delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: 14 }),
+    delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
   })
   .check((ctx) => {
     const config = ctx.value;

@@ -1,6 +1,7 @@
 import * as z from "zod";
+import { sha256Hex } from "../bytes";
+import { Attempt } from "../delivery/message";
 import { Envelope } from "../envelope";
-import { Attempt } from "../queue/message";
 
 /** A request kept whole because its adapter could not read it (CONTRACT.md §1, "quarantine"). */
 export const QuarantinedRequest = z.object({
@@ -20,12 +21,34 @@ export type QuarantinedRequest = z.infer<typeof QuarantinedRequest>;
  * - `unrouted`: no route matched it, so a route added later can take it;
  * - `quarantine`: the adapter could not read the request.
  */
+/**
+ * Why a record was kept; the code admins filter on (details go to `lastError`):
+ * - a route refused it for good (`rejected`, `redirected`) or attempts ran out;
+ * - the route or stored-aside envelope is gone (`route_not_found`, `envelope_missing`,
+ *   `envelope_unreadable`), or the queue message was not a delivery (`unreadable_message`),
+ *   or the consumer failed on it every time Queues retried (`consumer_failed`);
+ * - `no_route_matched` (unrouted) and `invalid_payload` (quarantine).
+ */
+export const DeadLetterReason = z.enum([
+  "rejected",
+  "redirected",
+  "attempts_exhausted",
+  "route_not_found",
+  "envelope_missing",
+  "envelope_unreadable",
+  "unreadable_message",
+  "consumer_failed",
+  "no_route_matched",
+  "invalid_payload",
+]);
+export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
+
 export const DeadLetter = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,128}$/),
   kind: z.enum(["delivery", "unrouted", "quarantine"]),
   source: z.string(),
   routeId: z.string().optional(),
-  reason: z.string(),
+  reason: DeadLetterReason,
   createdAt: z.string(),
   /** `replaying` while a replay is under way: a second replay is refused until it ends. */
   state: z.enum(["dead", "replaying"]).default("dead"),
@@ -50,3 +73,30 @@ export const DeadLetterSummary = DeadLetter.pick({
   createdAt: true,
 });
 export type DeadLetterSummary = z.infer<typeof DeadLetterSummary>;
+
+/**
+ * Ids are derived from what the record is about, so the same failure kept twice is one record:
+ * `d` one per (envelope, route), `u` one per unrouted envelope, `x` one per unreadable queue
+ * message, `q` one per quarantined request (its method, path, query, identity headers and body).
+ */
+async function idFor(kind: "d" | "u" | "x" | "q", ...parts: string[]): Promise<string> {
+  return kind + (await sha256Hex(parts.join("\n"))).slice(0, 31);
+}
+
+/** A replay that fails again overwrites the same record. */
+export function deliveryDeadLetterId(envelopeId: string, routeId: string): Promise<string> {
+  return idFor("d", envelopeId, routeId);
+}
+
+export function unroutedDeadLetterId(envelopeId: string): Promise<string> {
+  return idFor("u", envelopeId);
+}
+
+/** A queue message that could not be read has no envelope id; it is kept under its message id. */
+export function unreadableDeadLetterId(messageId: string): Promise<string> {
+  return idFor("x", messageId);
+}
+
+export function quarantineId(parts: string[]): Promise<string> {
+  return idFor("q", ...parts);
+}

@@ -1,14 +1,14 @@
+import { adapt } from "../adapters/adapt";
 import { base64Decode } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
+import { envelopeIdOf } from "../delivery/message";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
-import { acceptEnvelopes, enqueue } from "../ingest/accept";
-import { adaptSafely } from "../ingest/pipeline";
+import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
-import { routeMatches } from "../routes/match";
-import { envelopeIdOf } from "../queue/message";
-import { findRoute, routingRules } from "../routes/store";
+import { routeMatches } from "../routing/match";
+import { findRoute, routingRules } from "../routing/store";
 import type { DeadLetter } from "./record";
 import { deleteDeadLetter, putDeadLetter } from "./store";
 
@@ -41,7 +41,7 @@ export async function replayDeadLetter(
     case "delivery":
       return replayDelivery(env, config, record, now, read);
     case "unrouted":
-      return replayUnrouted(env, config, record, now);
+      return replayUnrouted(env, config, record, now, waitUntil);
     case "quarantine":
       return replayQuarantined(env, config, record, now, waitUntil);
   }
@@ -72,18 +72,26 @@ async function replayDelivery(env: Bindings, config: GatewayConfig, record: Dead
     await env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" });
   } catch {
     await putDeadLetter(env.STATE, record, ttlDays);
-    throw new GatewayError("unavailable", "the replay could not be queued; retry", { "Retry-After": "5" });
+    throw GatewayError.unavailable("the replay could not be queued; retry");
   }
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }
 
-async function replayUnrouted(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date): Promise<Replayed> {
+async function replayUnrouted(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<Replayed> {
   const envelope = record.envelope;
   if (!envelope) throw new GatewayError("conflict", "this dead letter holds no envelope");
   const routes = await routingRules(config, env.STATE);
   const matching = routes.filter((route) => routeMatches(route, record.source, envelope));
   if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
-  await enqueue(env, config, record.source, [envelope], matching, now);
+  // Already marked as seen when it first came: delivered to the routes that match it now.
+  const source = { name: record.source, dedupTtlSeconds: 0 };
+  await acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching }, [envelope]);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [envelope.id], routes: matching.map((r) => r.id) };
 }
@@ -106,11 +114,11 @@ async function replayQuarantined(
     headers: new Headers(kept.headers),
     body: base64Decode(kept.bodyBase64) ?? new Uint8Array(0),
   };
-  const adapted = await adaptSafely(runtime.adapter, request, runtime.source);
+  const adapted = await adapt(runtime.adapter, request, runtime.source);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
-  const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };
 }

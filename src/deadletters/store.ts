@@ -1,3 +1,4 @@
+import { log } from "../log";
 import { DeadLetter, DeadLetterSummary } from "./record";
 
 /**
@@ -14,7 +15,7 @@ export async function putDeadLetter(kv: KVNamespace, record: DeadLetter, ttlDays
     kind: record.kind,
     source: record.source,
     routeId: record.routeId,
-    reason: record.reason.slice(0, 200),
+    reason: record.reason,
     createdAt: record.createdAt,
   };
   await kv.put(PREFIX + record.id, JSON.stringify(record), {
@@ -58,4 +59,32 @@ export async function listDeadLetters(
     .map((parsed) => parsed.data)
     .filter((s) => (filter.source === undefined || s.source === filter.source) && (filter.routeId === undefined || s.routeId === filter.routeId));
   return page.list_complete ? { deadLetters } : { deadLetters, cursor: page.cursor };
+}
+
+/**
+ * Writes a dead letter. When the message was a replay of the record with the same id, the
+ * earlier attempts come first and the record is overwritten (back to "dead"); when it replayed
+ * another record (an unrouted envelope, or one sent to a new route), that record is removed
+ * once this one is written, since it now holds the envelope. Throws when KV does.
+ */
+export async function storeDeadLetter(kv: KVNamespace, record: DeadLetter, replayOf: string | undefined, ttlDays: number): Promise<void> {
+  let merged = record;
+  if (replayOf === record.id) {
+    const earlier = await getDeadLetter(kv, replayOf);
+    if (earlier) merged = { ...record, attempts: [...earlier.attempts, ...record.attempts] };
+  }
+  await putDeadLetter(kv, merged, ttlDays);
+  if (replayOf !== undefined && replayOf !== record.id) await forgetReplayed(kv, replayOf);
+}
+
+/**
+ * After a replay was delivered, its dead letter goes. A failure here is logged, not retried:
+ * the delivery happened, and retrying the message would deliver it again.
+ */
+export async function forgetReplayed(kv: KVNamespace, replayOf: string): Promise<void> {
+  try {
+    await deleteDeadLetter(kv, replayOf);
+  } catch (error) {
+    log({ event: "dead_letter_delete_failed", deadLetterId: replayOf, error: String(error).slice(0, 200) });
+  }
 }

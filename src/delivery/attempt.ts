@@ -1,6 +1,6 @@
 import type { Route } from "../config/schema";
 import type { Envelope } from "../envelope";
-import type { Attempt } from "../queue/message";
+import type { Attempt } from "./message";
 import type { DeliveryOutcome } from "./classify";
 import { buildDeliveryRequest, webhookId } from "./request";
 import { signStandardWebhook } from "./sign";
@@ -15,7 +15,7 @@ export interface DeliveryDeps {
 }
 
 /** The envelope to deliver and the exact text to send (as stored, when it was stored aside). */
-export interface Payload {
+export interface OutgoingEnvelope {
   envelope: Envelope;
   body: string;
 }
@@ -26,7 +26,7 @@ export interface AttemptResult {
 }
 
 /** One HTTP attempt, bounded by the route's timeout. Never throws for what the target does. */
-export async function attemptDelivery(route: Route, payload: Payload, deps: DeliveryDeps): Promise<AttemptResult> {
+export async function attemptDelivery(route: Route, payload: OutgoingEnvelope, deps: DeliveryDeps): Promise<AttemptResult> {
   const started = deps.now();
   const timestamp = Math.floor(started / 1000);
   const sent = route.method === "GET" ? "" : payload.body;

@@ -8,7 +8,8 @@ export type DeliveryOutcome =
 
 export type PermanentFailure = "rejected" | "redirected" | "attempts_exhausted";
 
-export type Verdict =
+/** What to do with a message after an attempt. */
+export type NextStep =
   | { kind: "done" }
   | { kind: "retry"; delaySeconds: number }
   | { kind: "dead"; reason: PermanentFailure };
@@ -26,7 +27,7 @@ export interface ClassifyContext {
  * (408, 429, 5xx, timeouts, network errors) is tried again until `maxAttempts`, after the
  * target's `Retry-After` when it gives one, else the backoff; never later than Queues allows.
  */
-export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): Verdict {
+export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): NextStep {
   if (outcome.kind === "response") {
     const status = outcome.status;
     if (status >= 200 && status < 300) return { kind: "done" };

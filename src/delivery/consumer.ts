@@ -1,18 +1,17 @@
-import type { GatewayConfig, Route } from "../config/schema";
 import { loadConfig } from "../config/load";
+import type { GatewayConfig, Route } from "../config/schema";
+import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
+import type { DeadLetterReason } from "../deadletters/record";
+import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
-import { type Attempt, DeliveryMessage, envelopeIdOf } from "../queue/message";
-import { findRoute } from "../routes/store";
-import { attemptDelivery, type AttemptResult, type DeliveryDeps } from "./attempt";
-import { backoffSeconds } from "./backoff";
-import { classify, type Verdict } from "./classify";
-import { deliveryDeadLetter, unreadableDeadLetter, type DeadLetterReason } from "./dead-letter";
 import { log } from "../log";
+import { findRoute } from "../routing/store";
+import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
+import { backoffSeconds } from "./backoff";
+import { classify, type NextStep } from "./classify";
+import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { loadPayload } from "./payload";
-import { forgetReplayed, resend, storeDeadLetter } from "./settle";
-
-export type { DeliveryDeps } from "./attempt";
-export { handleDeadLetterBatch } from "./dead-letter-queue";
+import { resend } from "./resend";
 
 /** While the config is broken nothing can be delivered; Queues holds the messages meanwhile. */
 const BROKEN_CONFIG_DELAY_SECONDS = 60;
@@ -26,13 +25,13 @@ const KV_PROPAGATION_RETRIES = 3;
  * not. A message whose handling throws (KV down, a bug) is retried by Queues alone.
  */
 export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bindings, deps: DeliveryDeps): Promise<void> {
-  const verdict = loadConfig(env);
-  if (!verdict.ok) {
-    log({ event: "delivery_config_broken", problems: verdict.problems });
+  const loaded = loadConfig(env);
+  if (!loaded.ok) {
+    log({ event: "delivery_config_broken", problems: loaded.problems });
     for (const message of batch.messages) message.retry({ delaySeconds: BROKEN_CONFIG_DELAY_SECONDS });
     return;
   }
-  const results = await Promise.allSettled(batch.messages.map((m) => handleMessage(m, env, deps, verdict.config)));
+  const results = await Promise.allSettled(batch.messages.map((m) => handleMessage(m, env, deps, loaded.config)));
   results.forEach((result, i) => {
     if (result.status === "fulfilled") return;
     const message = batch.messages[i]!;
@@ -76,21 +75,21 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
 
   const result = await attemptDelivery(found.route, payload, deps);
   const attempts = [...delivery.attempts, result.attempt];
-  const verdict = classify(result.outcome, {
+  const next = classify(result.outcome, {
     attempt: attempts.length,
     maxAttempts: config.delivery.maxAttempts,
     now: deps.now(),
     random: deps.random,
   });
-  logAttempt(envelopeIdOf(delivery), found.route, attempts.length, result, verdict);
+  logAttempt(envelopeIdOf(delivery), found.route, attempts.length, result, next);
 
-  if (verdict.kind === "done") {
+  if (next.kind === "done") {
     if (delivery.replayOf !== undefined) await forgetReplayed(env.STATE, delivery.replayOf);
     message.ack();
-  } else if (verdict.kind === "retry") {
-    await resend(message, env.DELIVERIES, { ...delivery, attempts }, verdict.delaySeconds);
+  } else if (next.kind === "retry") {
+    await resend(message, env.DELIVERIES, { ...delivery, attempts }, next.delaySeconds);
   } else {
-    await bury(verdict.reason, attempts);
+    await bury(next.reason, attempts);
   }
 }
 
@@ -102,7 +101,7 @@ async function keepUnreadable(message: Message<unknown>, kv: KVNamespace, now: n
   message.ack();
 }
 
-function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, verdict: Verdict): void {
+function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, next: NextStep): void {
   const failedToConnect = result.outcome.kind !== "response";
   log({
     event: "delivery_attempt",
@@ -111,9 +110,9 @@ function logAttempt(envelopeId: string, route: Route, attempt: number, result: A
     attempt,
     status: result.attempt.status ?? null,
     outcome: failedToConnect ? result.outcome.kind : undefined,
-    result: verdict.kind,
-    ...(verdict.kind === "retry" && { delaySeconds: verdict.delaySeconds }),
-    ...(verdict.kind === "dead" && { reason: verdict.reason }),
+    result: next.kind,
+    ...(next.kind === "retry" && { delaySeconds: next.delaySeconds }),
+    ...(next.kind === "dead" && { reason: next.reason }),
     ...(failedToConnect && { error: result.attempt.error }),
     durationMs: result.attempt.durationMs,
   });

@@ -1,9 +1,9 @@
 import { Envelope } from "../envelope";
-import type { DeliveryMessage } from "../queue/message";
-import type { Payload } from "./attempt";
+import type { DeliveryMessage } from "./message";
+import type { OutgoingEnvelope } from "./attempt";
 
 export type LoadedPayload =
-  | ({ ok: true } & Payload)
+  | ({ ok: true } & OutgoingEnvelope)
   | { ok: false; reason: "envelope_missing" | "envelope_unreadable"; detail: string };
 
 /**

@@ -40,9 +40,9 @@ export function createApp(): App {
 
   // A bad config answers 500 bad_config on every request, naming paths and secret names only.
   app.use(async (c, next) => {
-    const verdict = loadConfig(c.env);
-    if (!verdict.ok) throw new GatewayError("bad_config", `the gateway config is invalid: ${verdict.problems.join("; ")}`);
-    c.set("config", verdict.config);
+    const loaded = loadConfig(c.env);
+    if (!loaded.ok) throw new GatewayError("bad_config", `the gateway config is invalid: ${loaded.problems.join("; ")}`);
+    c.set("config", loaded.config);
     await next();
   });
 

@@ -1,14 +1,15 @@
-import type { AdaptResult, Adapter, ProviderRequest } from "../adapters/types";
-import type { GatewayConfig, Source } from "../config/schema";
+import { adapt } from "../adapters/adapt";
+import { readPinnedFingerprints } from "../certificates/pins";
+import type { GatewayConfig } from "../config/schema";
+import { quarantine } from "../deadletters/quarantine";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
+import { allows } from "../net/ip";
+import { isSecureOrLocal } from "../net/loopback";
 import { acceptEnvelopes } from "./accept";
 import { readBody } from "./body";
-import { allows } from "./ip";
 import { checkClientCertificate } from "./mtls";
-import { readPinnedFingerprints } from "../certificates/pins";
-import { quarantine } from "./quarantine";
 import { sourceRuntime } from "./source-runtime";
 
 export interface IngestRequest {
@@ -30,7 +31,7 @@ export type IngestOutcome =
  */
 export async function ingest({ request, env, config, now, waitUntil }: IngestRequest): Promise<IngestOutcome> {
   const url = new URL(request.url);
-  if (url.protocol !== "https:" && !isLoopback(url.hostname)) {
+  if (!isSecureOrLocal(url)) {
     throw new GatewayError("https_required", "callbacks must use https");
   }
 
@@ -47,8 +48,8 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   if (runtime.source.mtls) {
     const pinned = await readPinnedFingerprints(env.STATE, name);
     const tls = (request.cf as { tlsClientAuth?: unknown } | undefined)?.tlsClientAuth;
-    const verdict = checkClientCertificate(tls, runtime.source.mtls, pinned, now.getTime());
-    if (!verdict.ok) throw new GatewayError("forbidden", "a valid client certificate is required", {}, verdict.reason);
+    const certificate = checkClientCertificate(tls, runtime.source.mtls, pinned, now.getTime());
+    if (!certificate.ok) throw new GatewayError("forbidden", "a valid client certificate is required", {}, certificate.reason);
   }
 
   const body = await readBody(request, runtime.source.maxBodyBytes);
@@ -65,7 +66,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   // A credential in the query (a `query` rule) never reaches the adapter, so never the envelope.
   const query = runtime.credentialQuery.size === 0 ? url.searchParams : withoutNames(url.searchParams, runtime.credentialQuery);
   const providerRequest = { source: name, method: request.method, rest, query, headers: request.headers, body };
-  const adapted = await adaptSafely(runtime.adapter, providerRequest, runtime.source);
+  const adapted = await adapt(runtime.adapter, providerRequest, runtime.source);
   if (!adapted.ok) {
     if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
     const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now);
@@ -73,22 +74,9 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   }
 
   const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
-  const result = await acceptEnvelopes(env, config, runtime, envelopes, now, waitUntil);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
   const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
-}
-
-/**
- * An adapter that throws (a payload nobody foresaw) must not turn an authenticated request
- * into a 500 that the provider retries until it gives up: it is kept like one the adapter
- * could not read, and can be replayed once the adapter is fixed.
- */
-export async function adaptSafely(adapter: Adapter, request: ProviderRequest, source: Source): Promise<AdaptResult> {
-  try {
-    return await adapter.adapt(request, source);
-  } catch (error) {
-    return { ok: false, reason: `the adapter failed on this request (${error instanceof Error ? error.name : "error"})` };
-  }
 }
 
 function withoutNames(query: URLSearchParams, names: ReadonlySet<string>): URLSearchParams {
@@ -110,11 +98,4 @@ function decodeSegment(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-/** Plain http is allowed only when the URL itself is a loopback one: local development. */
-export function isLoopback(hostname: string): boolean {
-  return LOOPBACK.has(hostname);
 }

@@ -4,7 +4,7 @@ import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
 import type { AuthDeps } from "../auth/types";
 import type { GatewayConfig, Source } from "../config/schema";
 import { GatewayError } from "../errors";
-import { compileAllowList, type IpAllowList } from "./ip";
+import { compileAllowList, type IpAllowList } from "../net/ip";
 
 /**
  * What the pipeline needs of a source, prepared once per config and source: auth rules

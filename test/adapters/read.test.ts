@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/bytes";
 import {
   asEventTime,
   asNumber,
@@ -8,7 +9,6 @@ import {
   queryObject,
   queryParam,
   safeId,
-  sha256Hex,
   toSnakeCase,
 } from "../../src/adapters/read";
 

@@ -217,7 +217,7 @@ describe("dead letters", () => {
     const now = new Date().toISOString();
     const source = `src-${uniqueId()}`.toLowerCase().slice(0, 40);
     for (let i = 0; i < 3; i++) {
-      await putDeadLetter(env.STATE, { id: `dtest${i}${source.replace(/[^a-z0-9]/g, "")}`.slice(0, 60), kind: "delivery", source, routeId: "ledger", reason: "http_500", createdAt: now, state: "dead", attempts: [] }, 14);
+      await putDeadLetter(env.STATE, { id: `dtest${i}${source.replace(/[^a-z0-9]/g, "")}`.slice(0, 60), kind: "delivery", source, routeId: "ledger", reason: "attempts_exhausted", createdAt: now, state: "dead", attempts: [] }, 14);
     }
     const all = await (await admin("GET", `/admin/dead-letters?source=${source}`)).json<{ deadLetters: { source: string }[] }>();
     expect(all.deadLetters).toHaveLength(3);
@@ -255,7 +255,7 @@ describe("dead letters", () => {
     const { admin, recorder } = setup();
     const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
     const id = `dreplay${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
-    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "http_410", createdAt: envelope.time, state: "dead", attempts: [], envelope }, 14);
+    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope }, 14);
 
     const first = await admin("POST", `/admin/dead-letters/${id}/replay`);
     expect(first.status).toBe(202);

@@ -14,55 +14,55 @@ describe("parseConfig", () => {
   });
 
   it("fills the documented defaults", () => {
-    const verdict = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://x.example" }] }, read({}));
-    expect(verdict.ok).toBe(true);
-    if (!verdict.ok) return;
-    expect(verdict.config.sources.acme).toMatchObject({ maxBodyBytes: 1_048_576, onInvalid: "quarantine" });
-    expect(verdict.config.routes[0]).toMatchObject({ method: "POST", auth: { type: "none" }, timeoutMs: 10_000 });
-    expect(verdict.config.delivery).toEqual({ maxAttempts: 8, deadLetterTtlDays: 14 });
+    const loaded = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://x.example" }] }, read({}));
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.config.sources.acme).toMatchObject({ maxBodyBytes: 1_048_576, onInvalid: "quarantine" });
+    expect(loaded.config.routes[0]).toMatchObject({ method: "POST", auth: { type: "none" }, timeoutMs: 10_000 });
+    expect(loaded.config.delivery).toEqual({ maxAttempts: 8, deadLetterTtlDays: 14 });
   });
 
   it("replaces a {secret: NAME} reference with the binding's value", () => {
-    const verdict = parseConfig(
+    const loaded = parseConfig(
       { sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "ACME_TOKEN" } }] } } },
       read({ ACME_TOKEN: "t0k3n" }),
     );
-    expect(verdict.ok && verdict.config.sources.acme!.auth[0]).toEqual({ type: "bearer", token: "t0k3n" });
+    expect(loaded.ok && loaded.config.sources.acme!.auth[0]).toEqual({ type: "bearer", token: "t0k3n" });
   });
 
   it("names the JSON path and the secret when a secret is missing, once", () => {
-    const verdict = parseConfig({ sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "ACME_TOKEN" } }] } } }, read({}));
-    expect(verdict).toMatchObject({ ok: false, problems: ["sources.acme.auth[0].token: secret ACME_TOKEN is not set"] });
+    const loaded = parseConfig({ sources: { acme: { ...source, auth: [{ type: "bearer", token: { secret: "ACME_TOKEN" } }] } } }, read({}));
+    expect(loaded).toMatchObject({ ok: false, problems: ["sources.acme.auth[0].token: secret ACME_TOKEN is not set"] });
   });
 
   it("never puts a secret's value in a problem", () => {
-    const verdict = parseConfig(
+    const loaded = parseConfig(
       { sources: { acme: { ...source, auth: [{ type: "standard-webhooks", secret: { secret: "WHSEC" } }] } } },
       read({ WHSEC: "not-a-whsec-value-42" }),
     );
-    expect(verdict.ok).toBe(false);
-    expect(JSON.stringify(verdict)).not.toContain("not-a-whsec-value-42");
+    expect(loaded.ok).toBe(false);
+    expect(JSON.stringify(loaded)).not.toContain("not-a-whsec-value-42");
   });
 
   it("refuses an empty auth list, saying how to declare a public source", () => {
-    const verdict = parseConfig({ sources: { acme: { ...source, auth: [] } } }, read({}));
-    expect(verdict.ok).toBe(false);
-    expect(!verdict.ok && verdict.problems[0]).toContain('sources.acme.auth: must list at least one rule; a public source says [{"type":"none"}]');
+    const loaded = parseConfig({ sources: { acme: { ...source, auth: [] } } }, read({}));
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.problems[0]).toContain('sources.acme.auth: must list at least one rule; a public source says [{"type":"none"}]');
   });
 
   it("refuses source names that cannot be a URL segment", () => {
-    const verdict = parseConfig({ sources: { "Bad Name": source } }, read({}));
-    expect(verdict.ok).toBe(false);
+    const loaded = parseConfig({ sources: { "Bad Name": source } }, read({}));
+    expect(loaded.ok).toBe(false);
   });
 
   it("refuses generic-only fields on other providers", () => {
-    const verdict = parseConfig({ sources: { ns: { provider: "ns-bpe", idPath: "body.id", auth: [{ type: "none" }] } } }, read({}));
-    expect(!verdict.ok && verdict.problems).toEqual(["sources.ns.idPath: only the generic provider takes this"]);
+    const loaded = parseConfig({ sources: { ns: { provider: "ns-bpe", idPath: "body.id", auth: [{ type: "none" }] } } }, read({}));
+    expect(!loaded.ok && loaded.problems).toEqual(["sources.ns.idPath: only the generic provider takes this"]);
   });
 
   it("refuses a dedup TTL under 60 seconds", () => {
-    const verdict = parseConfig({ sources: { acme: { ...source, dedupTtlSeconds: 59 } } }, read({}));
-    expect(!verdict.ok && verdict.problems[0]).toContain("sources.acme.dedupTtlSeconds: must be at least 60");
+    const loaded = parseConfig({ sources: { acme: { ...source, dedupTtlSeconds: 59 } } }, read({}));
+    expect(!loaded.ok && loaded.problems[0]).toContain("sources.acme.dedupTtlSeconds: must be at least 60");
   });
 
   it("refuses plain http targets except localhost and 127.0.0.1", () => {
@@ -75,12 +75,12 @@ describe("parseConfig", () => {
   });
 
   it("does not take an inherited name like constructor for a source", () => {
-    const verdict = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://a.example", sources: ["constructor"] }] }, read({}));
-    expect(verdict.ok).toBe(false);
+    const loaded = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://a.example", sources: ["constructor"] }] }, read({}));
+    expect(loaded.ok).toBe(false);
   });
 
   it("refuses duplicate route ids and routes naming unknown sources", () => {
-    const verdict = parseConfig(
+    const loaded = parseConfig(
       {
         sources: { acme: source },
         routes: [
@@ -90,13 +90,13 @@ describe("parseConfig", () => {
       },
       read({}),
     );
-    expect(!verdict.ok && verdict.problems).toEqual(['routes[1].id: duplicate route id "r"', 'routes[1].sources[0]: no source named "nope"']);
+    expect(!loaded.ok && loaded.problems).toEqual(['routes[1].id: duplicate route id "r"', 'routes[1].sources[0]: no source named "nope"']);
   });
 
   it("never quotes the config text when its JSON is broken, which may hold a secret written inline", () => {
-    const verdict = parseConfig('{"sources": {"a": {"auth": [{"type":"bearer","token": hunter2-secret}]}}}', read({}));
-    expect(verdict.ok).toBe(false);
-    expect(JSON.stringify(verdict)).not.toContain("hunter2");
+    const loaded = parseConfig('{"sources": {"a": {"auth": [{"type":"bearer","token": hunter2-secret}]}}}', read({}));
+    expect(loaded.ok).toBe(false);
+    expect(JSON.stringify(loaded)).not.toContain("hunter2");
   });
 
   it("takes fingerprint pins as 64 hex digits with or without colons, and nothing else", () => {
@@ -130,8 +130,8 @@ describe("what an auth rule needs, checked offline", () => {
   });
 
   it("refuses an hmac template whose {timestamp} or {id} has no header to come from", () => {
-    const verdict = rule({ type: "hmac", header: "X-Sig", secret: "k", signedContent: "{id}.{timestamp}.{body}" });
-    expect(!verdict.ok && verdict.problems).toEqual([
+    const loaded = rule({ type: "hmac", header: "X-Sig", secret: "k", signedContent: "{id}.{timestamp}.{body}" });
+    expect(!loaded.ok && loaded.problems).toEqual([
       "sources.acme.auth[0].timestampHeader: signedContent uses {timestamp}, so timestampHeader is needed",
       "sources.acme.auth[0].idHeader: signedContent uses {id}, so idHeader is needed",
     ]);

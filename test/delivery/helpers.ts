@@ -2,10 +2,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import type { DeliveryDeps } from "../../src/delivery/attempt";
-import { handleDeadLetterBatch, handleDeliveryBatch } from "../../src/delivery/consumer";
+import { handleDeadLetterBatch } from "../../src/deadletters/queue";
+import { handleDeliveryBatch } from "../../src/delivery/consumer";
 import type { Bindings } from "../../src/env";
 import type { Envelope } from "../../src/envelope";
-import type { DeliveryMessage } from "../../src/queue/message";
+import type { DeliveryMessage } from "../../src/delivery/message";
 
 export const NOW = Date.parse("2026-05-01T12:00:00Z");
 export const LEDGER_TOKEN = "tok-ledger-7f3a9c";

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDeadLetter } from "../../src/deadletters/store";
-import { deliveryDeadLetterId } from "../../src/delivery/dead-letter";
-import type { DeliveryMessage } from "../../src/queue/message";
+import { deliveryDeadLetterId } from "../../src/deadletters/record";
+import type { DeliveryMessage } from "../../src/delivery/message";
 import { answering, captureLogs, CONFIG, deliveryMessage, deps, NOW, runBatch, spyOnResends, target, testEnv } from "./helpers";
 
 beforeEach(() => void captureLogs());

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDeadLetter } from "../../src/deadletters/store";
-import { deliveryDeadLetterId, unreadableDeadLetterId } from "../../src/delivery/dead-letter";
-import { writeStoredRoutes } from "../../src/routes/store";
+import { deliveryDeadLetterId, unreadableDeadLetterId } from "../../src/deadletters/record";
+import { writeStoredRoutes } from "../../src/routing/store";
 import { captureLogs, CONFIG, deliveryMessage, deps, runBatch, target, testEnv } from "./helpers";
 
 beforeEach(() => void captureLogs());

@@ -223,8 +223,9 @@ describe("the ingest pipeline", () => {
       const { status, id } = await response.json<{ status: string; id: string }>();
       expect(status).toBe("quarantined");
       expect(recorder.sent).toHaveLength(0);
-      const record = await env.STATE.get<{ reason: string }>(`dl:${id}`, "json");
-      expect(record?.reason).toBe("the adapter failed on this request (TypeError)");
+      const record = await env.STATE.get<{ reason: string; lastError: string }>(`dl:${id}`, "json");
+      expect(record?.reason).toBe("invalid_payload");
+      expect(record?.lastError).toBe("the adapter failed on this request (TypeError)");
     } finally {
       adapters.generic.adapt = original;
     }

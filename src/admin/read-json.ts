@@ -1,7 +1,7 @@
 import type * as z from "zod";
-import { formatPath } from "../../config/load";
-import { GatewayError } from "../../errors";
-import { readBody } from "../../ingest/body";
+import { formatPath } from "../config/load";
+import { GatewayError } from "../errors";
+import { readBody } from "../ingest/body";
 
 const ADMIN_BODY_LIMIT = 64 * 1024;
 

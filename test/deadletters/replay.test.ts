@@ -1,9 +1,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
-import { deliveryDeadLetter, deliveryDeadLetterId, unreadableDeadLetterId, unroutedDeadLetterId } from "../../src/delivery/dead-letter";
-import type { Attempt } from "../../src/queue/message";
-import { captureLogs, deliveryMessage, deps, envelope, NOW, runBatch, spyOnResends, target, testEnv } from "./helpers";
+import { deliveryDeadLetter } from "../../src/deadletters/build";
+import { deliveryDeadLetterId, unreadableDeadLetterId, unroutedDeadLetterId } from "../../src/deadletters/record";
+import type { Attempt } from "../../src/delivery/message";
+import { captureLogs, deliveryMessage, deps, envelope, NOW, runBatch, spyOnResends, target, testEnv } from "../delivery/helpers";
 
 beforeEach(() => void captureLogs());
 afterEach(() => vi.restoreAllMocks());
@@ -77,12 +78,12 @@ describe("the dead-letter queue", () => {
   });
 
   it("is told apart from the deliveries by the queue handler", async () => {
-    const { queue } = await import("../../src/delivery/index");
+    const worker = (await import("../../src/index")).default;
     const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
     const message = deliveryMessage("ledger");
     const batch = createMessageBatch("hookgate-dead-letters", [{ id: "dlq-1", timestamp: new Date(), attempts: 1, body: message }]);
     const ctx = createExecutionContext();
-    await queue(batch, testEnv(), ctx);
+    await worker.queue(batch, testEnv(), ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dlq-1"]);
     expect(await getDeadLetter(env.STATE, await deliveryDeadLetterId(message.envelope!.id, "ledger"))).toMatchObject({ reason: "consumer_failed" });
   });
@@ -90,7 +91,7 @@ describe("the dead-letter queue", () => {
 
 describe("an unrouted envelope", () => {
   it("gets a record the ingest side can store, under a deterministic id", async () => {
-    const { unroutedDeadLetter } = await import("../../src/delivery/dead-letter");
+    const { unroutedDeadLetter } = await import("../../src/deadletters/build");
     const e = envelope();
     const record = await unroutedDeadLetter(e, "acme", new Date(NOW));
     expect(record).toEqual({

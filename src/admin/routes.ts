@@ -1,9 +1,9 @@
-import { routeView } from "../../admin/mask";
-import { CreateRouteBody, UpdateRouteBody } from "../../admin/schemas";
-import type { GatewayConfig } from "../../config/schema";
-import { GatewayError } from "../../errors";
-import { readStoredRoutes, resolveStoredRoute, writeStoredRoutes, type StoredRoute } from "../../routes/store";
-import type { App } from "../app";
+import { routeView } from "./mask";
+import { CreateRouteBody, UpdateRouteBody } from "./schemas";
+import type { GatewayConfig } from "../config/schema";
+import { GatewayError } from "../errors";
+import { readStoredRoutes, resolveStoredRoute, writeStoredRoutes, type StoredRoute } from "../routing/store";
+import type { App } from "../http/app";
 import { readJson } from "./read-json";
 
 /** Routes added at run time, modeled on BS2's route registration API. Config routes are read-only. */

@@ -1,8 +1,8 @@
-import { DeadLetterQuery } from "../../admin/schemas";
-import { replayDeadLetter } from "../../deadletters/replay";
-import { getDeadLetter, listDeadLetters } from "../../deadletters/store";
-import { GatewayError } from "../../errors";
-import type { App } from "../app";
+import { DeadLetterQuery } from "./schemas";
+import { replayDeadLetter } from "../deadletters/replay";
+import { getDeadLetter, listDeadLetters } from "../deadletters/store";
+import { GatewayError } from "../errors";
+import type { App } from "../http/app";
 import { invalid } from "./read-json";
 
 export function registerDeadLetterAdmin(app: App): void {

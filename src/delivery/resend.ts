@@ -1,39 +1,9 @@
-import type { DeadLetter } from "../deadletters/record";
-import { deleteDeadLetter, getDeadLetter, putDeadLetter } from "../deadletters/store";
-import type { Attempt, DeliveryMessage } from "../queue/message";
 import { utf8Length } from "../bytes";
 import { log } from "../log";
+import type { Attempt, DeliveryMessage } from "./message";
 
 /** Queues carries 128 KB a message; the attempt history is shortened to stay under this. */
 const MAX_MESSAGE_BYTES = 120_000;
-
-/**
- * Writes a dead letter. When the message was a replay of the record with the same id, the
- * earlier attempts come first and the record is overwritten (back to "dead"); when it replayed
- * another record (an unrouted envelope, or one sent to a new route), that record is removed
- * once this one is written, since it now holds the envelope. Throws when KV does.
- */
-export async function storeDeadLetter(kv: KVNamespace, record: DeadLetter, replayOf: string | undefined, ttlDays: number): Promise<void> {
-  let merged = record;
-  if (replayOf === record.id) {
-    const earlier = await getDeadLetter(kv, replayOf);
-    if (earlier) merged = { ...record, attempts: [...earlier.attempts, ...record.attempts] };
-  }
-  await putDeadLetter(kv, merged, ttlDays);
-  if (replayOf !== undefined && replayOf !== record.id) await forgetReplayed(kv, replayOf);
-}
-
-/**
- * After a replay was delivered, its dead letter goes. A failure here is logged, not retried:
- * the delivery happened, and retrying the message would deliver it again.
- */
-export async function forgetReplayed(kv: KVNamespace, replayOf: string): Promise<void> {
-  try {
-    await deleteDeadLetter(kv, replayOf);
-  } catch (error) {
-    log({ event: "dead_letter_delete_failed", deadLetterId: replayOf, error: String(error).slice(0, 200) });
-  }
-}
 
 /**
  * Sends the message again with its history and a delay, then acks the original. If the send

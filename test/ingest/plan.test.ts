@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/envelope";
-import { asJson } from "../../src/ingest/accept";
+import { asJson } from "../../src/ingest/plan";
 
 const envelope = (data: unknown) => ({ specversion: "1.0", id: "s:1", source: "/hooks/s", type: "t", time: "x", datacontenttype: "application/json", receivedat: "x", data }) as Envelope;
 

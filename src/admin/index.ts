@@ -1,7 +1,7 @@
-import { timingSafeEqual } from "../../auth/timing-safe";
-import { GatewayError } from "../../errors";
-import { isLoopback } from "../../ingest/pipeline";
-import type { App } from "../app";
+import { timingSafeEqual } from "../auth/timing-safe";
+import { GatewayError } from "../errors";
+import { isSecureOrLocal } from "../net/loopback";
+import type { App } from "../http/app";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerOpenApi } from "./openapi";
@@ -15,8 +15,7 @@ export function registerAdmin(app: App): void {
   app.use("/admin/*", async (c, next) => {
     const token = c.env.ADMIN_TOKEN;
     if (typeof token !== "string" || token === "") throw new GatewayError("not_found", "no such resource");
-    const url = new URL(c.req.url);
-    if (url.protocol !== "https:" && !isLoopback(url.hostname)) {
+    if (!isSecureOrLocal(new URL(c.req.url))) {
       throw new GatewayError("https_required", "the admin API must be called over https");
     }
     const header = c.req.header("authorization") ?? "";

@@ -1,11 +1,19 @@
 import type { ProviderRequest } from "../adapters/types";
-import { base64Encode, sha256Hex } from "../bytes";
+import { base64Encode } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
-import type { DeadLetter } from "../deadletters/record";
-import { putDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import type { SourceRuntime } from "./source-runtime";
+import { type DeadLetter, quarantineId } from "./record";
+import { putDeadLetter } from "./store";
+
+/** What quarantine must know of a source: what to strip, and what tells two notifications apart. */
+export interface QuarantineSource {
+  name: string;
+  /** Header names that carry a credential, lower case: never kept. */
+  credentialHeaders: ReadonlySet<string>;
+  /** Headers that tell one notification from another when bodies are equal (`webhook-id`, ...). */
+  identityHeaders: readonly string[];
+}
 
 /**
  * Keeps a request the adapter could not read, whole: raw bytes, headers without
@@ -17,9 +25,9 @@ import type { SourceRuntime } from "./source-runtime";
 export async function quarantine(
   env: Bindings,
   config: GatewayConfig,
-  runtime: Pick<SourceRuntime, "name" | "credentialHeaders" | "identityHeaders">,
+  runtime: QuarantineSource,
   request: ProviderRequest,
-  reason: string,
+  problem: string,
   now: Date,
 ): Promise<string> {
   // The pipeline already took credential parameters out of the query it hands on.
@@ -32,21 +40,22 @@ export async function quarantine(
   // The same broken request retried keeps one record; two notifications that differ only
   // in a header the adapter reads them by (webhook-id, an idPath header) keep two.
   const identity = runtime.identityHeaders.map((name) => `${name}:${request.headers.get(name) ?? ""}`);
-  const id = "q" + (await sha256Hex([runtime.name, request.method, request.rest, query, ...identity, bodyBase64].join("\n"))).slice(0, 31);
+  const id = await quarantineId([runtime.name, request.method, request.rest, query, ...identity, bodyBase64]);
   const record: DeadLetter = {
     id,
     kind: "quarantine",
     source: runtime.name,
-    reason,
+    reason: "invalid_payload",
     createdAt: now.toISOString(),
     state: "dead",
     attempts: [],
+    lastError: problem,
     request: { method: request.method, rest: request.rest, query, headers, bodyBase64 },
   };
   try {
     await putDeadLetter(env.STATE, record, config.delivery.deadLetterTtlDays);
   } catch {
-    throw new GatewayError("unavailable", "the request could not be kept; retry", { "Retry-After": "5" });
+    throw GatewayError.unavailable("the request could not be kept; retry");
   }
   return id;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allows, compileAllowList, isValidCidr } from "../../src/ingest/ip";
+import { allows, compileAllowList, isValidCidr } from "../../src/net/ip";
 
 describe("an IPv4 allow list", () => {
   const list = compileAllowList(["203.0.113.0/24", "198.51.100.7"]);

@@ -1,8 +1,8 @@
-import { UploadCertificateBody } from "../../admin/schemas";
-import { addPinnedFingerprint } from "../../certificates/pins";
-import { parseCertificate } from "../../certificates/x509";
-import { GatewayError } from "../../errors";
-import type { App } from "../app";
+import { UploadCertificateBody } from "./schemas";
+import { addPinnedFingerprint } from "../certificates/pins";
+import { parseCertificate } from "../certificates/x509";
+import { GatewayError } from "../errors";
+import type { App } from "../http/app";
 import { readJson } from "./read-json";
 
 /** Pins an uploaded certificate's SHA-256 fingerprint for a source, beside the config's pins. */

@@ -1,36 +1,7 @@
-import type { DeadLetter } from "../deadletters/record";
+import { base64Encode } from "../bytes";
+import { type Attempt, type DeliveryMessage, envelopeIdOf } from "../delivery/message";
 import type { Envelope } from "../envelope";
-import { type Attempt, type DeliveryMessage, envelopeIdOf } from "../queue/message";
-import type { PermanentFailure } from "./classify";
-import { base64Encode, sha256Hex } from "../bytes";
-
-/** Why a delivery became a dead letter; the code admins filter on (details go to `lastError`). */
-export type DeadLetterReason =
-  | PermanentFailure
-  | "route_not_found"
-  | "envelope_missing"
-  | "envelope_unreadable"
-  | "unreadable_message"
-  | "consumer_failed";
-
-
-async function sha256Hex31(text: string): Promise<string> {
-  return (await sha256Hex(text)).slice(0, 31);
-}
-
-/** One record per (envelope, route): a replay that fails again overwrites it. */
-export async function deliveryDeadLetterId(envelopeId: string, routeId: string): Promise<string> {
-  return `d${await sha256Hex31(`${envelopeId}\n${routeId}`)}`;
-}
-
-export async function unroutedDeadLetterId(envelopeId: string): Promise<string> {
-  return `u${await sha256Hex31(envelopeId)}`;
-}
-
-/** A queue message that could not be read has no envelope id; it is kept under its message id. */
-export async function unreadableDeadLetterId(messageId: string): Promise<string> {
-  return `x${await sha256Hex31(messageId)}`;
-}
+import { type DeadLetter, type DeadLetterReason, deliveryDeadLetterId, unreadableDeadLetterId, unroutedDeadLetterId } from "./record";
 
 /** An envelope no route matched, kept so that a route added later can take it. */
 export async function unroutedDeadLetter(envelope: Envelope, source: string, now: Date | number): Promise<DeadLetter> {

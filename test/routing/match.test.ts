@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/envelope";
-import { matchesEvent, routeMatches } from "../../src/routes/match";
+import { matchesEvent, routeMatches } from "../../src/routing/match";
 
 describe("event globs", () => {
   it("match everything with *, and exactly without a star", () => {

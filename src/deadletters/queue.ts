@@ -1,14 +1,12 @@
 import { loadConfig } from "../config/load";
+import { DEFAULT_DEAD_LETTER_TTL_DAYS } from "../config/schema";
+import type { DeliveryDeps } from "../delivery/attempt";
+import { backoffSeconds } from "../delivery/backoff";
+import { DeliveryMessage } from "../delivery/message";
 import type { Bindings } from "../env";
-import { DeliveryMessage } from "../queue/message";
-import type { DeliveryDeps } from "./attempt";
-import { deliveryDeadLetter, unreadableDeadLetter } from "./dead-letter";
 import { log } from "../log";
-import { backoffSeconds } from "./backoff";
-import { storeDeadLetter } from "./settle";
-
-/** Dead letters live this long when the config, which says otherwise, cannot be read. */
-const DEFAULT_TTL_DAYS = 14;
+import { deliveryDeadLetter, unreadableDeadLetter } from "./build";
+import { storeDeadLetter } from "./store";
 
 const CONSUMER_FAILED = "the delivery consumer failed on this message every time Queues retried it";
 
@@ -18,8 +16,9 @@ const CONSUMER_FAILED = "the delivery consumer failed on this message every time
  * that write fails is the message retried. Nothing is dropped.
  */
 export async function handleDeadLetterBatch(batch: MessageBatch<unknown>, env: Bindings, deps: DeliveryDeps): Promise<void> {
-  const verdict = loadConfig(env);
-  const ttlDays = verdict.ok ? verdict.config.delivery.deadLetterTtlDays : DEFAULT_TTL_DAYS;
+  // With the config unreadable, the default keeps the record rather than losing the message.
+  const loaded = loadConfig(env);
+  const ttlDays = loaded.ok ? loaded.config.delivery.deadLetterTtlDays : DEFAULT_DEAD_LETTER_TTL_DAYS;
   await Promise.allSettled(
     batch.messages.map(async (message) => {
       try {

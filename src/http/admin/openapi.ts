@@ -1,6 +1,0 @@
-import { adminOpenApi } from "../../admin/openapi";
-import type { App } from "../app";
-
-export function registerOpenApi(app: App): void {
-  app.get("/admin/openapi.json", (c) => c.json(adminOpenApi()));
-}

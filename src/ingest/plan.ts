@@ -1,0 +1,73 @@
+import { utf8Length } from "../bytes";
+import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
+import type { Envelope } from "../envelope";
+import { routeMatches } from "../routing/match";
+import type { RoutingRule } from "../routing/store";
+
+/** A queue message and the bytes it takes of a batch's budget. */
+export interface PlannedMessage {
+  body: DeliveryMessage;
+  size: number;
+}
+
+/** What accepting a set of envelopes comes to, before any I/O. */
+export interface DeliveryPlan {
+  /** One per (envelope, matching route). */
+  messages: PlannedMessage[];
+  /** Envelopes too large for a message, stored whole in STATE before the messages are sent. */
+  aside: { key: string; json: string }[];
+  /** Envelopes no route matched: kept as `unrouted` dead letters so a route added later can take them. */
+  unrouted: Envelope[];
+}
+
+/** Queues takes at most 100 messages and 256 KB in one sendBatch. */
+const BATCH_MAX_MESSAGES = 100;
+const BATCH_MAX_BYTES = 250 * 1024;
+/** What a message adds around its envelope (route, source, attempts), and the size of one that carries a key. */
+const MESSAGE_OVERHEAD_BYTES = 256;
+const KEYED_MESSAGE_BYTES = 512;
+
+/** One message per (envelope, matching route); an envelope too large for a message goes aside. */
+export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[]): DeliveryPlan {
+  const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [] };
+  for (const envelope of envelopes) {
+    const matching = routes.filter((route) => routeMatches(route, source, envelope));
+    if (matching.length === 0) {
+      plan.unrouted.push(envelope);
+      continue;
+    }
+    const { json, size } = asJson(envelope);
+    const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
+    const key = envelopeKeyFor(envelope.id);
+    if (!inline) plan.aside.push({ key, json });
+    for (const route of matching) {
+      const carried = inline ? { envelope } : { envelopeKey: key };
+      plan.messages.push({ body: { v: 1, routeId: route.id, source, attempts: [], ...carried }, size: inline ? size + MESSAGE_OVERHEAD_BYTES : KEYED_MESSAGE_BYTES });
+    }
+  }
+  return plan;
+}
+
+/** The envelope as JSON and its exact size in bytes (the size also fills the batch budget). */
+export function asJson(envelope: Envelope): { json: string; size: number } {
+  const json = JSON.stringify(envelope);
+  return { json, size: utf8Length(json) };
+}
+
+/** Splits messages into sendBatch calls within Queues' limits. */
+export function batches<T extends { size: number }>(items: T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length > 0 && (current.length === BATCH_MAX_MESSAGES || bytes + item.size > BATCH_MAX_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
