@@ -11,10 +11,10 @@ import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
 import type { CellResult } from "./lib/load";
-import { runRounds, type Rounds, type Spread } from "./lib/rounds";
-import { runPlans, type Plan, type Row } from "./lib/suite";
+import { type Report, type Target, writeReport } from "./lib/report";
+import { type Rounds, runRounds, type Spread } from "./lib/rounds";
 import { closeAll, startWorker } from "./lib/servers";
-import { writeReport, type Report, type Target } from "./lib/report";
+import { type Plan, type Row, runPlans } from "./lib/suite";
 import { toolVersions } from "./lib/versions";
 
 /** Ingest runs never deliver (no consumer); the route only has to be a valid URL. */

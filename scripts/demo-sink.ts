@@ -30,7 +30,11 @@ export function startDemoSink({ port, signingSecret, print = console.log }: Sink
 
 function describe(method: string, headers: Record<string, string | string[] | undefined>, body: Buffer, secret?: string): string {
   const header = (name: string) => [headers[name]].flat()[0] ?? "";
-  const signature = secret ? (verify(secret, header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature")) ? "signature ok" : "SIGNATURE MISMATCH") : "unsigned";
+  const signature = secret
+    ? verify(secret, header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature"))
+      ? "signature ok"
+      : "SIGNATURE MISMATCH"
+    : "unsigned";
   let envelope: Record<string, unknown>;
   try {
     envelope = method === "GET" ? fromCeHeaders(headers) : (JSON.parse(body.toString("utf8")) as Record<string, unknown>);
@@ -43,12 +47,21 @@ function describe(method: string, headers: Record<string, string | string[] | un
     `   source ${envelope.source}${envelope.subject ? `  subject ${envelope.subject}` : ""}  time ${envelope.time}`,
   ];
   const data = envelope.data ?? envelope.data_base64;
-  if (data !== undefined) lines.push(...JSON.stringify(data, null, 2).split("\n").map((l) => `   ${l}`));
+  if (data !== undefined)
+    lines.push(
+      ...JSON.stringify(data, null, 2)
+        .split("\n")
+        .map((l) => `   ${l}`),
+    );
   return lines.join("\n");
 }
 
 function fromCeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("ce-")).map(([k, v]) => [k.slice(3), v]));
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([k]) => k.startsWith("ce-"))
+      .map(([k, v]) => [k.slice(3), v]),
+  );
 }
 
 function verify(secret: string, id: string, timestamp: string, body: Buffer, signatures: string): boolean {

@@ -9,8 +9,8 @@ import { request as httpsRequest } from "node:https";
 import { parseConfig } from "../src/config/load";
 import { secretReader } from "./lib/dotvars";
 import { HELP, parseSendArgs, type SendArgs } from "./send/args";
-import { buildRequest, SendError, type OutgoingRequest } from "./send/build";
-import { formatAnswer, formatRequest, printableUrl, type Answer } from "./send/print";
+import { buildRequest, type OutgoingRequest, SendError } from "./send/build";
+import { type Answer, formatAnswer, formatRequest, printableUrl } from "./send/print";
 
 const TIMEOUT_MS = 30_000;
 

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseConfig } from "../src/config/load";
-import { secretReader } from "./lib/dotvars";
 import { startDemoSink } from "./demo-sink";
+import { secretReader } from "./lib/dotvars";
 
 const SINK_PORT = 8789;
 
@@ -42,7 +42,18 @@ async function main(argv: string[]): Promise<number> {
   console.log(`hookgate: demo sink on http://127.0.0.1:${SINK_PORT} prints every delivered envelope`);
   console.log(`hookgate: try, in another terminal:  npm run send -- bs2-boleto${https ? ` --url https://localhost:${GATEWAY_PORT} --insecure` : ""}\n`);
 
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--local-protocol", scheme, "--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(JSON.parse(raw))}`];
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(GATEWAY_PORT),
+    "--local-protocol",
+    scheme,
+    "--show-interactive-dev-session=false",
+    "--var",
+    `GATEWAY_CONFIG:${JSON.stringify(JSON.parse(raw))}`,
+  ];
   // wrangler itself, not through npx, so a signal reaches it; and the environment goes to
   // the worker, so secrets checked above from the environment are there too.
   const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {

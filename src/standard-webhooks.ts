@@ -1,5 +1,5 @@
-import { base64Decode, concatBytes, utf8 } from "./bytes";
 import { createHmacSigner } from "./auth/hmac-signer";
+import { base64Decode, concatBytes, utf8 } from "./bytes";
 
 const SECRET_PREFIX = "whsec_";
 

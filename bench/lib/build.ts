@@ -38,10 +38,7 @@ export async function buildAll(): Promise<Builds> {
 
 async function buildBenchWorker(name: BenchWorker): Promise<string> {
   const outdir = join(BUILD, name);
-  await wrangler([
-    "deploy", join(ROOT, `bench/workers/${name}.ts`), "--dry-run", "--config", BENCH_TOML, "--name", `bench-${name}`,
-    "--outdir", outdir,
-  ]);
+  await wrangler(["deploy", join(ROOT, `bench/workers/${name}.ts`), "--dry-run", "--config", BENCH_TOML, "--name", `bench-${name}`, "--outdir", outdir]);
   return entryFile(outdir);
 }
 
@@ -112,5 +109,8 @@ function largestInputs(): { input: string; bytes: number }[] {
       totals.set(group, (totals.get(group) ?? 0) + bytesInOutput);
     }
   }
-  return [...totals].map(([input, bytes]) => ({ input, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+  return [...totals]
+    .map(([input, bytes]) => ({ input, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 8);
 }

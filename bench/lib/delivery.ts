@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { benchConfig, LIMITS } from "./config";
 import { blast, round } from "./load";
 import { uniquePool } from "./requests";
-import { startSink, startWorker, type ConsumerSettings } from "./servers";
+import { type ConsumerSettings, startSink, startWorker } from "./servers";
 
 /** wrangler.toml's batch size and retries; a 0.1 s batch timeout so the last partial batch does not wait 1 s. */
 export const CONSUMER: ConsumerSettings = { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 5 };

@@ -51,7 +51,9 @@ function markdown(r: Report): string {
   return [
     "# hookgate benchmark",
     "",
-    `${r.date} · ${m.cpu} × ${m.cores} · Node ${m.node} · ${m.os} · ${Object.entries(r.tools).map(([k, v]) => `${k} ${v}`).join(" · ")}`,
+    `${r.date} · ${m.cpu} × ${m.cores} · Node ${m.node} · ${m.os} · ${Object.entries(r.tools)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(" · ")}`,
     `Load average at start: ${m.loadAvgAtStart.join(" / ")} (1/5/15 min; the machine is shared, and each row notes the load when it ended).`,
     "",
     `> ${DISCLAIMER}`,
@@ -89,8 +91,8 @@ function markdown(r: Report): string {
     "",
     "Each variant changes one thing: `quiet` replaces console.log with a no-op (the gateway's one log line per request), `bench-none` and `bench-basic` swap the HMAC rule for no auth or Basic, " +
       "`duplicate` stops before building and enqueuing the envelope, `rejected` stops at auth (401). " +
-      "\"µs/request over baseline\" is 1/req/s − 1/req/s(baseline): what a request costs on top of the bare worker while workerd is saturated; " +
-      "\"vs the gateway\" is the same against the unchanged gateway in the same round (negative: the variant is cheaper by that much). Medians, with the lowest and highest round.",
+      '"µs/request over baseline" is 1/req/s − 1/req/s(baseline): what a request costs on top of the bare worker while workerd is saturated; ' +
+      '"vs the gateway" is the same against the unchanged gateway in the same round (negative: the variant is cheaper by that much). Medians, with the lowest and highest round.',
     "",
     roundsTable(r.inMemoryRounds),
     "",
@@ -119,13 +121,18 @@ function baselineOfIngest(row: Row): string | undefined {
 
 function table(rows: Row[], baselineOf: (row: Row) => string | undefined, extra: Row[] = []): string {
   const all = [...rows, ...extra];
-  const lines = ["| target | scenario | source | conns | req/s | p50 ms | p99 ms | req/s vs baseline | p99 vs baseline | notes |", "|---|---|---|---|---|---|---|---|---|---|"];
+  const lines = [
+    "| target | scenario | source | conns | req/s | p50 ms | p99 ms | req/s vs baseline | p99 vs baseline | notes |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
   for (const row of rows) {
     const baseKey = baselineOf(row);
     for (const cell of row.cells) {
       const base = baseKey && baseKey !== row.key ? all.find((r) => r.key === baseKey)?.cells.find((c) => c.connections === cell.connections) : undefined;
       const ratios = base ? [`${ratio(cell.rps, base.rps)}x`, `${ratio(cell.p99, base.p99)}x`] : ["", ""];
-      lines.push(`| ${row.target} | ${row.scenario} | ${row.source} | ${cell.connections} | ${cell.rps} | ${cell.p50} | ${cell.p99} | ${ratios.join(" | ")} | ${notes(cell, row)} |`);
+      lines.push(
+        `| ${row.target} | ${row.scenario} | ${row.source} | ${cell.connections} | ${cell.rps} | ${cell.p50} | ${cell.p99} | ${ratios.join(" | ")} | ${notes(cell, row)} |`,
+      );
     }
   }
   return lines.join("\n");

@@ -34,7 +34,9 @@ export function signedRequest(source: SourceName, id: string, wrong = false): Pr
   const body = notificationBody(id);
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (source === "bench-hmac") {
-    headers["X-Signature"] = createHmac("sha256", wrong ? `${HMAC_SECRET}-wrong` : HMAC_SECRET).update(body).digest("hex");
+    headers["X-Signature"] = createHmac("sha256", wrong ? `${HMAC_SECRET}-wrong` : HMAC_SECRET)
+      .update(body)
+      .digest("hex");
   } else if (source === "bench-basic") {
     const password = wrong ? `${BASIC_PASSWORD}-wrong` : BASIC_PASSWORD;
     headers.Authorization = `Basic ${Buffer.from(`${BASIC_USER}:${password}`).toString("base64")}`;

@@ -5,8 +5,8 @@
  * takes each plan's ratio to the baseline of the same round; the median over rounds is the result.
  */
 import { LIMITS } from "./config";
-import { measureCell, round, type CellResult } from "./load";
-import { flags, pools, EXPECT, type Plan } from "./suite";
+import { type CellResult, measureCell, round } from "./load";
+import { EXPECT, flags, type Plan, pools } from "./suite";
 
 export interface Spread {
   median: number;
@@ -72,10 +72,24 @@ export async function runRounds(
       cells: own,
       rps: spread(own.map((c) => c.rps)),
       p99: spread(own.map((c) => c.p99)),
-      rpsRatio: spread(own.map((c, i) => c.rps / base[i]!.rps), 2),
-      p99Ratio: spread(own.map((c, i) => c.p99 / base[i]!.p99), 2),
-      extraMicros: spread(own.map((c, i) => micros(c, base[i]!)), 0),
-      ...(ref && { vsReference: spread(own.map((c, i) => micros(c, ref[i]!)), 0) }),
+      rpsRatio: spread(
+        own.map((c, i) => c.rps / base[i]!.rps),
+        2,
+      ),
+      p99Ratio: spread(
+        own.map((c, i) => c.p99 / base[i]!.p99),
+        2,
+      ),
+      extraMicros: spread(
+        own.map((c, i) => micros(c, base[i]!)),
+        0,
+      ),
+      ...(ref && {
+        vsReference: spread(
+          own.map((c, i) => micros(c, ref[i]!)),
+          0,
+        ),
+      }),
     };
   });
   return { baseline, ...(reference !== undefined && { reference }), connections, rounds, seconds: LIMITS.roundSeconds, rows };

@@ -4,8 +4,8 @@
  */
 import { loadavg } from "node:os";
 import { LIMITS, type SourceName } from "./config";
-import { measureCell, type CellResult } from "./load";
-import { repeatedPool, signedRequest, uniquePool, type RequestPool } from "./requests";
+import { type CellResult, measureCell } from "./load";
+import { type RequestPool, repeatedPool, signedRequest, uniquePool } from "./requests";
 
 export type Scenario = "accepted" | "duplicate" | "rejected";
 
@@ -39,16 +39,29 @@ export async function runPlans(plans: Plan[], progress: (line: string) => void):
     for (const [i, plan] of plans.entries()) {
       if (!plan.connections.includes(connections)) continue;
       const timing = { seconds: LIMITS.cellSeconds, warmupSeconds: LIMITS.warmupSeconds };
-      const cell = await measureCell({ url: plan.url, connections, ...timing, expectStatus: EXPECT[plan.scenario], ...pools(plan, connections, timing.seconds, timing.warmupSeconds) });
+      const cell = await measureCell({
+        url: plan.url,
+        connections,
+        ...timing,
+        expectStatus: EXPECT[plan.scenario],
+        ...pools(plan, connections, timing.seconds, timing.warmupSeconds),
+      });
       rows[i]!.cells.push(cell);
       rows[i]!.loadAvg = Math.round(loadavg()[0]! * 100) / 100;
-      progress(`${plan.key.padEnd(34)} c=${String(connections).padStart(2)}  ${String(cell.rps).padStart(6)} req/s  p50 ${cell.p50} ms  p99 ${cell.p99} ms${flags(cell)}`);
+      progress(
+        `${plan.key.padEnd(34)} c=${String(connections).padStart(2)}  ${String(cell.rps).padStart(6)} req/s  p50 ${cell.p50} ms  p99 ${cell.p99} ms${flags(cell)}`,
+      );
     }
   }
   return rows;
 }
 
-export function pools(plan: Plan, connections: number, seconds: number, warmupSeconds: number): { warmupPool: RequestPool; pool: RequestPool; prime?: RequestPool } {
+export function pools(
+  plan: Plan,
+  connections: number,
+  seconds: number,
+  warmupSeconds: number,
+): { warmupPool: RequestPool; pool: RequestPool; prime?: RequestPool } {
   const tag = `${plan.key}-c${connections}-${process.pid}-${nonce++}`;
   if (plan.scenario === "accepted") {
     const size = (s: number) => Math.ceil(s * LIMITS.poolPerSecond);

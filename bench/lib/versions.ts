@@ -11,5 +11,12 @@ export function toolVersions(): Record<string, string> {
       return "unknown";
     }
   };
-  return { wrangler: version("wrangler"), miniflare: version("miniflare"), workerd: version("workerd"), autocannon: version("autocannon"), hono: version("hono"), zod: version("zod") };
+  return {
+    wrangler: version("wrangler"),
+    miniflare: version("miniflare"),
+    workerd: version("workerd"),
+    autocannon: version("autocannon"),
+    hono: version("hono"),
+    zod: version("zod"),
+  };
 }

@@ -21,7 +21,16 @@ app.post("/hooks/:source", async (c) => {
   if (seen !== null) return c.json({ status: "duplicate", ids: [id] }, 200);
 
   const now = new Date().toISOString();
-  const envelope = { specversion: "1.0", id, source: `/hooks/${source}`, type: "bench.event", time: now, datacontenttype: "application/json", data, receivedat: now };
+  const envelope = {
+    specversion: "1.0",
+    id,
+    source: `/hooks/${source}`,
+    type: "bench.event",
+    time: now,
+    datacontenttype: "application/json",
+    data,
+    receivedat: now,
+  };
   await c.env.DELIVERIES.sendBatch([{ body: { v: 1, routeId: "bench-sink", source, attempts: [], envelope }, contentType: "json" }]);
   c.executionCtx.waitUntil(c.env.DEDUP.put(id, now, { expirationTtl: TTL_SECONDS }));
   return c.json({ status: "accepted", ids: [id] }, 202);

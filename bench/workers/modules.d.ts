@@ -5,7 +5,11 @@
  */
 declare module "hookgate-gateway" {
   const worker: {
-    fetch(request: Request, env: Record<string, unknown>, ctx: { waitUntil(promise: Promise<unknown>): void; passThroughOnException(): void }): Response | Promise<Response>;
+    fetch(
+      request: Request,
+      env: Record<string, unknown>,
+      ctx: { waitUntil(promise: Promise<unknown>): void; passThroughOnException(): void },
+    ): Response | Promise<Response>;
   };
   export default worker;
 }

@@ -81,30 +81,30 @@ export interface SendArgs {
   help: boolean;
 }
 
-export function parseSendArgs(argv: string[]): SendArgs {
-  let parsed;
+const OPTIONS = {
+  url: { type: "string", default: "http://127.0.0.1:8787" },
+  config: { type: "string", default: "demo/config.json" },
+  secrets: { type: "string", default: ".dev.vars" },
+  event: { type: "string" },
+  method: { type: "string" },
+  unique: { type: "boolean" },
+  same: { type: "boolean" },
+  "jwt-key": { type: "string" },
+  insecure: { type: "boolean", default: false },
+  "dry-run": { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+function parseOptions(argv: string[]) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        url: { type: "string", default: "http://127.0.0.1:8787" },
-        config: { type: "string", default: "demo/config.json" },
-        secrets: { type: "string", default: ".dev.vars" },
-        event: { type: "string" },
-        method: { type: "string" },
-        unique: { type: "boolean" },
-        same: { type: "boolean" },
-        "jwt-key": { type: "string" },
-        insecure: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new SendError(`${error instanceof Error ? error.message : String(error)}\n(npm run send -- --help lists the options)`);
   }
-  const { values, positionals } = parsed;
+}
+
+export function parseSendArgs(argv: string[]): SendArgs {
+  const { values, positionals } = parseOptions(argv);
   if (positionals.length > 2) throw new SendError(`too many arguments: ${positionals.slice(2).join(" ")} (expected SOURCE [FILE])`);
   if (values.unique && values.same) throw new SendError("--unique and --same contradict each other: choose one");
   let method: HttpMethod | undefined;

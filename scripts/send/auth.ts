@@ -54,7 +54,10 @@ export function authenticate(rule: AuthRule, request: Simulation, context: AuthC
       const id = headerOf(request.headers, "webhook-id") ?? `msg_${request.messageId}`;
       const timestamp = String(seconds(context.now));
       const key = Buffer.from(rule.secret.slice("whsec_".length), "base64");
-      const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(request.body ?? new Uint8Array()).digest("base64");
+      const mac = createHmac("sha256", key)
+        .update(`${id}.${timestamp}.`)
+        .update(request.body ?? new Uint8Array())
+        .digest("base64");
       credentials.headers["webhook-id"] = id;
       credentials.headers["webhook-timestamp"] = timestamp;
       secretHeader("webhook-signature", "v1,", mac);

@@ -5,7 +5,7 @@
 import type { HttpMethod, Source } from "../../src/config/schema";
 import { authenticate } from "./auth";
 import { SendError } from "./errors";
-import { randomFresh, type Fresh } from "./ids";
+import { type Fresh, randomFresh } from "./ids";
 import { simulate } from "./providers";
 
 export { SendError } from "./errors";

@@ -1,4 +1,4 @@
-import { constants, createHmac, createPrivateKey, sign, type KeyObject } from "node:crypto";
+import { constants, createHmac, createPrivateKey, type KeyObject, sign } from "node:crypto";
 import type { AuthRuleOf } from "../../src/config/schema";
 import { SendError } from "./errors";
 
@@ -32,7 +32,7 @@ function signature(rule: JwtRule, signingInput: string, keyPem?: string): Uint8A
   if (keyPem === undefined) {
     throw new SendError(
       `this source takes ${rule.alg} JWTs: the gateway holds only the public key, so the simulator needs the ` +
-        "provider's private key: --jwt-key PEM_FILE (PKCS#8, \"-----BEGIN PRIVATE KEY-----\")",
+        'provider\'s private key: --jwt-key PEM_FILE (PKCS#8, "-----BEGIN PRIVATE KEY-----")',
     );
   }
   const key = privateKey(keyPem);

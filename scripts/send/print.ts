@@ -7,7 +7,9 @@ const REDACTED = "<redacted>";
 export function printableUrl(request: OutgoingRequest): string {
   if (request.redactQuery.length === 0) return request.url.href;
   const url = new URL(request.url.href);
-  const pairs = [...url.searchParams].map(([name, value]) => `${encodeURIComponent(name)}=${request.redactQuery.includes(name) ? REDACTED : encodeURIComponent(value)}`);
+  const pairs = [...url.searchParams].map(
+    ([name, value]) => `${encodeURIComponent(name)}=${request.redactQuery.includes(name) ? REDACTED : encodeURIComponent(value)}`,
+  );
   url.search = "";
   return `${url.href}?${pairs.join("&")}`;
 }

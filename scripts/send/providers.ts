@@ -1,8 +1,8 @@
 import type { ProviderName, Source } from "../../src/config/schema";
 import { SendError } from "./errors";
 import * as examples from "./examples";
-import { each, hasBodyPath, isObject, parseJson, setBodyPath, type Json } from "./json";
-import { brasiliaTime, freshChBPe, freshEndToEndId, sha256Hex, type Fresh } from "./ids";
+import { brasiliaTime, type Fresh, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
+import { each, hasBodyPath, isObject, type Json, parseJson, setBodyPath } from "./json";
 
 /** What a provider sends for one notification, before it authenticates. */
 export interface Simulation {
@@ -159,7 +159,9 @@ export function simulate(input: SimulationInput): Simulation {
   const method = input.file ? "POST" : provider.method;
   const path = provider.path(input);
   // Without --unique the token is a function of what is sent, so sending it again repeats it.
-  const messageId = input.unique ? input.fresh.alphanumeric(24) : sha256Hex(`${input.sourceName} ${method} ${path} ${Buffer.from(body ?? []).toString("base64")}`).slice(0, 24);
+  const messageId = input.unique
+    ? input.fresh.alphanumeric(24)
+    : sha256Hex(`${input.sourceName} ${method} ${path} ${Buffer.from(body ?? []).toString("base64")}`).slice(0, 24);
   const extras = provider.extras?.(input, messageId) ?? {};
   return { method, path, query: extras.query ?? [], headers: { ...headers, ...extras.headers }, body, messageId };
 }

@@ -1,5 +1,5 @@
 import type { Source } from "../config/schema";
-import type { AdaptResult, Adapter, ProviderRequest } from "./types";
+import type { Adapter, AdaptResult, ProviderRequest } from "./types";
 
 /**
  * Reads a request with its provider's adapter. An adapter that throws (a payload nobody

@@ -1,19 +1,7 @@
 import { sha256Hex } from "../bytes";
 import type { NotificationPayload } from "../envelope";
+import { asEventTime, asNumber, field, isBlank, parseJson, parseJsonObject, queryObject, queryParam, rawPayload, safeId, stringField } from "./read";
 import type { Adapter, AdaptResult, ProviderRequest } from "./types";
-import {
-  asEventTime,
-  asNumber,
-  field,
-  isBlank,
-  parseJson,
-  parseJsonObject,
-  queryObject,
-  queryParam,
-  rawPayload,
-  safeId,
-  stringField,
-} from "./read";
 
 /**
  * BMP (Money Plus) callbacks, by GET, POST or PUT, in two kinds:

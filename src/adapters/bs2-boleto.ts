@@ -1,15 +1,5 @@
+import { asEventTime, asList, asNumber, asString, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, safeId } from "./read";
 import type { Adapter } from "./types";
-import {
-  DEFAULT_DEDUP_TTL_SECONDS,
-  asEventTime,
-  asList,
-  asNumber,
-  asString,
-  field,
-  isObject,
-  parseJsonObject,
-  safeId,
-} from "./read";
 
 /**
  * Banco BS2's collection (boleto) webhook: `{Id, DataNotificacao, NossoNumeroBoleto, ...,

@@ -1,6 +1,6 @@
-import type { Adapter, ProviderRequest } from "./types";
 import { sha256Hex } from "../bytes";
 import { DEFAULT_DEDUP_TTL_SECONDS, parseJson, safeId, stringField, toSnakeCase } from "./read";
+import type { Adapter, ProviderRequest } from "./types";
 
 /**
  * Banco BS2's notifications for indirect Pix (SPI) participants. The partner registers one
@@ -50,7 +50,10 @@ export const bs2Spi: Adapter = {
  * authority, one per event), else from the payload. Unknown names pass as their own type.
  */
 function eventOf(request: ProviderRequest, body: unknown): string | undefined {
-  const segment = request.rest.split("/").filter((s) => s !== "").pop();
+  const segment = request.rest
+    .split("/")
+    .filter((s) => s !== "")
+    .pop();
   const fromPayload = stringField(body, ...EVENT_FIELDS);
   for (const candidate of [segment, fromPayload]) {
     const snake = candidate ? toSnakeCase(candidate) : "";

@@ -1,18 +1,7 @@
 import { sha256Hex } from "../bytes";
 import type { NotificationPayload } from "../envelope";
+import { asString, DEFAULT_DEDUP_TTL_SECONDS, isBlank, isJsonContentType, lookupPath, parseJson, queryObject, type Read, rawPayload, safeId } from "./read";
 import type { Adapter, ProviderRequest } from "./types";
-import {
-  DEFAULT_DEDUP_TTL_SECONDS,
-  type Read,
-  asString,
-  isBlank,
-  isJsonContentType,
-  lookupPath,
-  parseJson,
-  queryObject,
-  rawPayload,
-  safeId,
-} from "./read";
 
 /**
  * Any provider, described by its source config: `idPath` and `typePath` ("body.a.b",

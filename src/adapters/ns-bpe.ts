@@ -1,5 +1,5 @@
+import { asEventTime, asNumber, asString, DEFAULT_DEDUP_TTL_SECONDS, field, parseJsonObject, safeId } from "./read";
 import type { Adapter } from "./types";
-import { DEFAULT_DEDUP_TTL_SECONDS, asEventTime, asNumber, asString, field, parseJsonObject, safeId } from "./read";
 
 /**
  * NS Tecnologia's BP-e offline-contingency result: one POST per document,

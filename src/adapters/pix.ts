@@ -1,17 +1,6 @@
 import type { Notification } from "../envelope";
+import { asEventTime, asList, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, type Read, safeId, stringField, toSnakeCase } from "./read";
 import type { Adapter } from "./types";
-import {
-  DEFAULT_DEDUP_TTL_SECONDS,
-  type Read,
-  asEventTime,
-  asList,
-  field,
-  isObject,
-  parseJsonObject,
-  safeId,
-  stringField,
-  toSnakeCase,
-} from "./read";
 
 /**
  * Banco Central's Pix webhook (`POST {url}/pix`, `{"pix": [...]}`), as BS2 Pix and other PSPs
@@ -68,9 +57,7 @@ async function notificationsOf(item: unknown): Promise<Read<Notification[]>> {
   const subject = stringField(item, "txid") ?? endToEndId;
   const payload = { kind: "json", value: item } as const;
 
-  const notifications: Notification[] = [
-    { id: await safeId(endToEndId), type: "pix.received", subject, time: asEventTime(field(item, "horario")), payload },
-  ];
+  const notifications: Notification[] = [{ id: await safeId(endToEndId), type: "pix.received", subject, time: asEventTime(field(item, "horario")), payload }];
   for (const devolucao of asList(field(item, "devolucoes"))) {
     if (!isObject(devolucao)) return { ok: false, reason: "A devolucao is not an object." };
     const refundId = stringField(devolucao, "id", "rtrId");

@@ -15,7 +15,6 @@ export type JsonObject = Record<string, unknown>;
 
 export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-
 /** A notification id as a KV key can hold it: one longer than 200 UTF-8 bytes becomes its SHA-256. */
 export async function safeId(id: string): Promise<string> {
   return utf8(id).length > 200 ? sha256Hex(id) : id;

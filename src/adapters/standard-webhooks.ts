@@ -1,5 +1,5 @@
+import { asEventTime, DEFAULT_DEDUP_TTL_SECONDS, field, parseJsonObject, safeId, stringField } from "./read";
 import type { Adapter } from "./types";
-import { DEFAULT_DEDUP_TTL_SECONDS, asEventTime, field, parseJsonObject, safeId, stringField } from "./read";
 
 /**
  * A sender that follows Standard Webhooks: the `webhook-id` header names the message (and

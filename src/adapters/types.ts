@@ -1,5 +1,4 @@
-import type { Source } from "../config/schema";
-import type { HttpMethod } from "../config/schema";
+import type { HttpMethod, Source } from "../config/schema";
 import type { Notification } from "../envelope";
 
 /** Everything an adapter may read of a provider's request. Plain data: no Hono, no bindings. */

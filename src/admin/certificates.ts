@@ -1,9 +1,9 @@
-import { UploadCertificateBody } from "./schemas";
 import { addPinnedFingerprint } from "../certificates/pins";
 import { parseCertificate } from "../certificates/x509";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { readJson } from "./read-json";
+import { UploadCertificateBody } from "./schemas";
 
 /** Pins an uploaded certificate's SHA-256 fingerprint for a source, beside the config's pins. */
 export function registerCertificateAdmin(app: App): void {

@@ -1,9 +1,9 @@
-import { DeadLetterQuery } from "./schemas";
 import { replayDeadLetter } from "../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../deadletters/store";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { invalid } from "./read-json";
+import { DeadLetterQuery } from "./schemas";
 
 export function registerDeadLetterAdmin(app: App): void {
   app.get("/admin/dead-letters", async (c) => {

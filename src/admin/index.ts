@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "../auth/timing-safe";
 import { GatewayError } from "../errors";
-import { isSecureOrLocal } from "../net/loopback";
 import type { App } from "../http/app";
+import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerOpenApi } from "./openapi";

@@ -55,11 +55,21 @@ export function adminOpenApi(): Record<string, unknown> {
         put: {
           summary: "Change an added route",
           requestBody: { required: true, content: json(UpdateRouteBody, "input") },
-          responses: { "200": answer("The route", RouteView), "404": answer("No such route", ErrorAnswer), "409": answer("A config route is read-only", ErrorAnswer), ...errors },
+          responses: {
+            "200": answer("The route", RouteView),
+            "404": answer("No such route", ErrorAnswer),
+            "409": answer("A config route is read-only", ErrorAnswer),
+            ...errors,
+          },
         },
         delete: {
           summary: "Delete an added route",
-          responses: { "204": answer("Deleted"), "404": answer("No such route", ErrorAnswer), "409": answer("A config route is read-only", ErrorAnswer), ...errors },
+          responses: {
+            "204": answer("Deleted"),
+            "404": answer("No such route", ErrorAnswer),
+            "409": answer("A config route is read-only", ErrorAnswer),
+            ...errors,
+          },
         },
       },
       "/admin/sources/{source}/certificates": {
@@ -67,13 +77,23 @@ export function adminOpenApi(): Record<string, unknown> {
         post: {
           summary: "Pin a client certificate's SHA-256 fingerprint for a source with mtls",
           requestBody: { required: true, content: json(UploadCertificateBody, "input") },
-          responses: { "204": answer("Pinned"), "404": answer("No such source", ErrorAnswer), "409": answer("The source has no mtls block", ErrorAnswer), ...errors },
+          responses: {
+            "204": answer("Pinned"),
+            "404": answer("No such source", ErrorAnswer),
+            "409": answer("The source has no mtls block", ErrorAnswer),
+            ...errors,
+          },
         },
       },
       "/admin/dead-letters": {
         get: {
           summary: "A page of dead letters and quarantined requests",
-          parameters: Object.entries(schema(DeadLetterQuery, "input").properties as Record<string, unknown>).map(([name, s]) => ({ name, in: "query", required: false, schema: s })),
+          parameters: Object.entries(schema(DeadLetterQuery, "input").properties as Record<string, unknown>).map(([name, s]) => ({
+            name,
+            in: "query",
+            required: false,
+            schema: s,
+          })),
           responses: { "200": answer("A page; pass cursor to read the next", DeadLetterPageView), ...errors },
         },
       },
@@ -81,7 +101,12 @@ export function adminOpenApi(): Record<string, unknown> {
         parameters: [idParam("id", "Dead letter id")],
         post: {
           summary: "Deliver a dead letter again (a quarantined request is read again by the current adapter)",
-          responses: { "202": answer("Sent again", ReplayAnswer), "404": answer("No such dead letter", ErrorAnswer), "409": answer("A replay is under way, or it still cannot be delivered", ErrorAnswer), ...errors },
+          responses: {
+            "202": answer("Sent again", ReplayAnswer),
+            "404": answer("No such dead letter", ErrorAnswer),
+            "409": answer("A replay is under way, or it still cannot be delivered", ErrorAnswer),
+            ...errors,
+          },
         },
       },
     },

@@ -1,10 +1,10 @@
-import { routeView } from "./mask";
-import { CreateRouteBody, UpdateRouteBody } from "./schemas";
 import type { GatewayConfig } from "../config/schema";
 import { GatewayError } from "../errors";
-import { readStoredRoutes, resolveStoredRoute, writeStoredRoutes, type StoredRoute } from "../routing/store";
 import type { App } from "../http/app";
+import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
+import { routeView } from "./mask";
 import { readJson } from "./read-json";
+import { CreateRouteBody, UpdateRouteBody } from "./schemas";
 
 /** Routes added at run time, modeled on BS2's route registration API. Config routes are read-only. */
 export function registerRouteAdmin(app: App): void {
@@ -50,7 +50,10 @@ export function registerRouteAdmin(app: App): void {
     refuseConfigRoute(c.get("config"), id);
     const stored = await readStoredRoutes(c.env.STATE);
     if (!stored.some((r) => r.id === id)) throw new GatewayError("not_found", `no route ${id}`);
-    await writeStoredRoutes(c.env.STATE, stored.filter((r) => r.id !== id));
+    await writeStoredRoutes(
+      c.env.STATE,
+      stored.filter((r) => r.id !== id),
+    );
     return c.body(null, 204);
   });
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { HttpMethod, Route, RouteAuth } from "../config/schema";
+import { Route, RouteAuth } from "../config/schema";
 
 /**
  * The admin API's bodies and answers. The same schemas validate requests and generate
@@ -12,9 +12,7 @@ import { HttpMethod, Route, RouteAuth } from "../config/schema";
  * the admin token could add a route to their own URL carrying a provider's password or the
  * admin token itself, and read it there.
  */
-const SecretRef = z
-  .object({ secret: z.string().regex(/^ROUTE_[A-Z0-9_]+$/, "an added route may only name secrets called ROUTE_*") })
-  .strict();
+const SecretRef = z.object({ secret: z.string().regex(/^ROUTE_[A-Z0-9_]+$/, "an added route may only name secrets called ROUTE_*") }).strict();
 const SecretValue = z.union([z.string().min(1), SecretRef]);
 
 export const AdminRouteAuth = z.discriminatedUnion("type", [
@@ -38,9 +36,7 @@ const routeFields = {
 export const CreateRouteBody = z.object(routeFields).strict();
 export type CreateRouteBody = z.infer<typeof CreateRouteBody>;
 
-export const UpdateRouteBody = z
-  .object({ ...routeFields, event: routeFields.event.optional() })
-  .strict();
+export const UpdateRouteBody = z.object({ ...routeFields, event: routeFields.event.optional() }).strict();
 export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
 
 const Masked = z.union([z.literal("********"), z.object({ secret: z.string() })]);
@@ -53,7 +49,14 @@ export const RouteView = z.object({
   events: z.array(z.string()),
   sources: z.array(z.string()).optional(),
   method: z.enum(["POST", "PUT", "GET"]),
-  auth: z.object({ type: z.string(), username: z.string().optional(), name: z.string().optional(), password: Masked.optional(), token: Masked.optional(), value: Masked.optional() }),
+  auth: z.object({
+    type: z.string(),
+    username: z.string().optional(),
+    name: z.string().optional(),
+    password: Masked.optional(),
+    token: Masked.optional(),
+    value: Masked.optional(),
+  }),
   signingSecret: Masked.optional(),
   timeoutMs: z.number(),
   createdAt: z.string().optional(),
@@ -63,9 +66,7 @@ export type RouteView = z.infer<typeof RouteView>;
 
 export const RouteList = z.object({ routes: z.array(RouteView) });
 
-export const UploadCertificateBody = z
-  .object({ certificate: z.string().min(1).describe("An X.509 certificate, PEM or base64 DER") })
-  .strict();
+export const UploadCertificateBody = z.object({ certificate: z.string().min(1).describe("An X.509 certificate, PEM or base64 DER") }).strict();
 
 export const DeadLetterQuery = z.object({
   source: z.string().optional(),
@@ -99,4 +100,3 @@ export const ErrorAnswer = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
   requestId: z.string(),
 });
-

@@ -1,7 +1,7 @@
+import { base64Decode, utf8 } from "../bytes";
 import type { AuthRuleOf } from "../config/schema";
 import { readSchemeCredential } from "./credentials";
-import { base64Decode, utf8 } from "../bytes";
-import { PASS, fail } from "./outcome";
+import { fail, PASS } from "./outcome";
 import { timingSafeEqual } from "./timing-safe";
 import type { Authenticator } from "./types";
 

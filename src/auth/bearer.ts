@@ -1,6 +1,6 @@
 import type { AuthRuleOf } from "../config/schema";
 import { readSchemeCredential } from "./credentials";
-import { PASS, fail } from "./outcome";
+import { fail, PASS } from "./outcome";
 import { timingSafeEqual } from "./timing-safe";
 import type { Authenticator } from "./types";
 

@@ -1,11 +1,11 @@
+import { base64Decode, base64urlDecode, concatBytes, hexDecode, utf8 } from "../bytes";
 import type { AuthRuleOf } from "../config/schema";
 import { readHeader, stripPrefix } from "./credentials";
-import { base64Decode, base64urlDecode, concatBytes, hexDecode, utf8 } from "../bytes";
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
-import { PASS, fail } from "./outcome";
+import { fail, PASS } from "./outcome";
 import { checkTimestamp } from "./timestamp";
 import { timingSafeEqualMac } from "./timing-safe";
-import type { AuthFailure, Authenticator, AuthRequest } from "./types";
+import type { Authenticator, AuthFailure, AuthRequest } from "./types";
 
 type HmacRule = AuthRuleOf<"hmac">;
 
@@ -44,20 +44,13 @@ export function createHmacAuthenticator(rule: HmacRule): Authenticator {
     const fields = readSignedFields(request, rule, usesTimestamp, usesId);
     if (typeof fields === "string") return fail(fields);
     const content = concatBytes(
-      template.map((part) =>
-        part === "body" ? request.body : part === "timestamp" ? utf8(fields.timestamp) : part === "id" ? utf8(fields.id) : part,
-      ),
+      template.map((part) => (part === "body" ? request.body : part === "timestamp" ? utf8(fields.timestamp) : part === "id" ? utf8(fields.id) : part)),
     );
     return timingSafeEqualMac(await sign(content), signature) ? PASS : fail("mismatch");
   };
 }
 
-function readSignedFields(
-  request: AuthRequest,
-  rule: HmacRule,
-  usesTimestamp: boolean,
-  usesId: boolean,
-): { timestamp: string; id: string } | AuthFailure {
+function readSignedFields(request: AuthRequest, rule: HmacRule, usesTimestamp: boolean, usesId: boolean): { timestamp: string; id: string } | AuthFailure {
   let timestamp = "";
   let id = "";
   if (usesTimestamp) {

@@ -7,9 +7,9 @@ import { createJwtAuthenticator } from "./jwt";
 import { createNoneAuthenticator } from "./none";
 import { createQueryAuthenticator } from "./query";
 import { createStandardWebhooksAuthenticator } from "./standard-webhooks";
-import type { AuthDeps, AuthFailure, Authenticator, AuthRequest } from "./types";
+import type { AuthDeps, Authenticator, AuthFailure, AuthRequest } from "./types";
 
-export type { AuthDeps, AuthFailure, Authenticator, AuthOutcome, AuthRequest } from "./types";
+export type { AuthDeps, Authenticator, AuthFailure, AuthOutcome, AuthRequest } from "./types";
 
 /** One rule's authenticator; throws only for a rule the config schema should have refused. */
 export function createAuthenticator(rule: AuthRule, deps: AuthDeps): Authenticator {
@@ -43,10 +43,7 @@ export type SourceAuthOutcome = { ok: true; rule: AuthRule["type"] } | { ok: fal
  * A source's rules: any one passing authenticates, so a list is how keys rotate. Rules are
  * tried in order and the reasons of those that failed are kept for the log.
  */
-export function createSourceAuthenticator(
-  rules: AuthRule[],
-  deps: AuthDeps,
-): (request: AuthRequest) => Promise<SourceAuthOutcome> {
+export function createSourceAuthenticator(rules: AuthRule[], deps: AuthDeps): (request: AuthRequest) => Promise<SourceAuthOutcome> {
   const authenticators = rules.map((rule) => ({ type: rule.type, authenticate: createAuthenticator(rule, deps) }));
   return async (request) => {
     const reasons: AuthFailure[] = [];

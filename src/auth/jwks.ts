@@ -1,4 +1,4 @@
-import { importJwk, publicKeyCheck, type JwsAlgorithm, type SignatureCheck } from "./jwt-algorithms";
+import { importJwk, type JwsAlgorithm, publicKeyCheck, type SignatureCheck } from "./jwt-algorithms";
 
 const DEFAULT_LIFETIME_S = 600;
 const MIN_LIFETIME_S = 60;

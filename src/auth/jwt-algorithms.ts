@@ -1,5 +1,5 @@
-import type { JwtAlgorithm } from "../config/schema";
 import { base64Decode, utf8 } from "../bytes";
+import type { JwtAlgorithm } from "../config/schema";
 import { createHmacSigner, type HmacHash } from "./hmac-signer";
 import { timingSafeEqualMac } from "./timing-safe";
 

@@ -1,10 +1,10 @@
-import type { AuthRuleOf } from "../config/schema";
-import { readHeader, readSchemeCredential, type Credential } from "./credentials";
 import { base64urlDecode, utf8, utf8Decode } from "../bytes";
+import type { AuthRuleOf } from "../config/schema";
+import { type Credential, readHeader, readSchemeCredential } from "./credentials";
 import { createJwksKeySource, type KeySource } from "./jwks";
-import { hmacCheck, importSpki, jwsAlgorithm, publicKeyCheck, spkiFromPem, type JwsAlgorithm, type SignatureCheck } from "./jwt-algorithms";
-import { PASS, fail } from "./outcome";
-import type { AuthDeps, AuthOutcome, Authenticator } from "./types";
+import { hmacCheck, importSpki, type JwsAlgorithm, jwsAlgorithm, publicKeyCheck, type SignatureCheck, spkiFromPem } from "./jwt-algorithms";
+import { fail, PASS } from "./outcome";
+import type { AuthDeps, Authenticator, AuthOutcome } from "./types";
 
 type JwtRule = AuthRuleOf<"jwt">;
 
@@ -27,9 +27,7 @@ export function createJwtAuthenticator(rule: JwtRule, deps?: AuthDeps): Authenti
   const bearer = rule.header.toLowerCase() === "authorization";
 
   return async (request) => {
-    const credential: Credential = bearer
-      ? readSchemeCredential(request.headers, "Bearer")
-      : readHeader(request.headers, rule.header);
+    const credential: Credential = bearer ? readSchemeCredential(request.headers, "Bearer") : readHeader(request.headers, rule.header);
     if (!credential.ok) return fail(credential.reason);
     const jws = parseJws(credential.value.trim());
     if (!jws) return fail("malformed");

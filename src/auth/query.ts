@@ -1,5 +1,5 @@
 import type { AuthRuleOf } from "../config/schema";
-import { PASS, fail } from "./outcome";
+import { fail, PASS } from "./outcome";
 import { timingSafeEqual } from "./timing-safe";
 import type { Authenticator } from "./types";
 

@@ -1,9 +1,9 @@
+import { base64Decode } from "../bytes";
 import type { AuthRuleOf } from "../config/schema";
 import { createStandardWebhooksMac } from "../standard-webhooks";
-import { PASS, fail } from "./outcome";
+import { fail, PASS } from "./outcome";
 import { checkTimestamp } from "./timestamp";
 import { timingSafeEqualMac } from "./timing-safe";
-import { base64Decode } from "../bytes";
 import type { Authenticator } from "./types";
 
 const TOLERANCE_SECONDS = 300;

@@ -1,4 +1,4 @@
-import { childrenOf, contentOf, decodeOid, DerError, readElement, Tag, type DerElement } from "./der";
+import { childrenOf, contentOf, type DerElement, DerError, decodeOid, readElement, Tag } from "./der";
 import { utcTime } from "./time";
 
 /**
@@ -113,9 +113,11 @@ function expect(element: DerElement | undefined, tag: number): asserts element i
 function readTime(der: Uint8Array, element: DerElement): number | null {
   const text = latin1(contentOf(der, element));
   const match =
-    element.tag === Tag.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
-    : element.tag === Tag.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
-    : null;
+    element.tag === Tag.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : element.tag === Tag.GENERALIZED_TIME
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+        : null;
   if (!match) return null;
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
   const fullYear = element.tag === Tag.UTC_TIME ? (year >= 50 ? 1900 + year : 2000 + year) : year;
@@ -162,9 +164,12 @@ function readName(der: Uint8Array, name: DerElement): string | undefined {
 function readAttributeValue(der: Uint8Array, value: DerElement): string {
   const content = contentOf(der, value);
   let text: string;
-  if (value.tag === 0x0c) text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content); // UTF8String
-  else if (value.tag === 0x13 || value.tag === 0x16 || value.tag === 0x14) text = latin1(content); // Printable, IA5, Teletex
-  else if (value.tag === 0x1e && content.length % 2 === 0) text = utf16be(content); // BMPString
+  if (value.tag === 0x0c)
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content); // UTF8String
+  else if (value.tag === 0x13 || value.tag === 0x16 || value.tag === 0x14)
+    text = latin1(content); // Printable, IA5, Teletex
+  else if (value.tag === 0x1e && content.length % 2 === 0)
+    text = utf16be(content); // BMPString
   else return `#${hex(der.subarray(value.offset, value.end))}`;
   return text
     .replace(/[\\,+"<>;]/g, (char) => `\\${char}`)

@@ -2,9 +2,7 @@ import type * as z from "zod";
 import { GatewayConfig } from "./schema";
 import { resolveSecrets, type SecretReader } from "./secrets";
 
-export type LoadedConfig =
-  | { ok: true; config: GatewayConfig }
-  | { ok: false; problems: string[] };
+export type LoadedConfig = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
 
 /**
  * Parses and validates a config document: a JSON string or an object (a `[vars]` table),

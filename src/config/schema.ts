@@ -11,24 +11,14 @@ import { isSecureOrLocal } from "../net/loopback";
  * custom ones below only name what was expected.
  */
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9-]{1,64}$/, "must be 1-64 characters of a-z, 0-9 and -");
+const slug = z.string().regex(/^[a-z0-9-]{1,64}$/, "must be 1-64 characters of a-z, 0-9 and -");
 
 const nonEmpty = z.string().min(1, "must not be empty");
 
 export const HttpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 export type HttpMethod = z.infer<typeof HttpMethod>;
 
-export const ProviderName = z.enum([
-  "generic",
-  "standard-webhooks",
-  "ns-bpe",
-  "bs2-boleto",
-  "bs2-spi",
-  "pix",
-  "bmp",
-]);
+export const ProviderName = z.enum(["generic", "standard-webhooks", "ns-bpe", "bs2-boleto", "bs2-spi", "pix", "bmp"]);
 export type ProviderName = z.infer<typeof ProviderName>;
 
 // ---------------------------------------------------------------- source auth rules
@@ -53,20 +43,7 @@ export const HeaderRule = z.object({
 
 export const QueryRule = z.object({ type: z.literal("query"), name: nonEmpty, value: nonEmpty });
 
-export const JwtAlgorithm = z.enum([
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "EdDSA",
-]);
+export const JwtAlgorithm = z.enum(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]);
 export type JwtAlgorithm = z.infer<typeof JwtAlgorithm>;
 
 export const JwtRule = z
@@ -105,17 +82,17 @@ export const JwtRule = z
 
 export const HmacRule = z
   .object({
-  type: z.literal("hmac"),
-  header: nonEmpty,
-  secret: nonEmpty,
-  algorithm: z.enum(["sha256", "sha512", "sha1"]).default("sha256"),
-  encoding: z.enum(["hex", "base64", "base64url"]).default("hex"),
-  prefix: z.string().default(""),
-  /** What is signed: `{body}`, or a template with `{timestamp}` and `{id}`. */
-  signedContent: z.string().default("{body}"),
-  timestampHeader: z.string().optional(),
-  idHeader: z.string().optional(),
-  toleranceSeconds: z.number().int().positive().default(300),
+    type: z.literal("hmac"),
+    header: nonEmpty,
+    secret: nonEmpty,
+    algorithm: z.enum(["sha256", "sha512", "sha1"]).default("sha256"),
+    encoding: z.enum(["hex", "base64", "base64url"]).default("hex"),
+    prefix: z.string().default(""),
+    /** What is signed: `{body}`, or a template with `{timestamp}` and `{id}`. */
+    signedContent: z.string().default("{body}"),
+    timestampHeader: z.string().optional(),
+    idHeader: z.string().optional(),
+    toleranceSeconds: z.number().int().positive().default(300),
   })
   .check((ctx) => {
     const rule = ctx.value;
@@ -145,16 +122,7 @@ export const StandardWebhooksRule = z.object({
   secret: WhsecSecret,
 });
 
-export const AuthRule = z.discriminatedUnion("type", [
-  NoneRule,
-  BasicRule,
-  BearerRule,
-  HeaderRule,
-  QueryRule,
-  JwtRule,
-  HmacRule,
-  StandardWebhooksRule,
-]);
+export const AuthRule = z.discriminatedUnion("type", [NoneRule, BasicRule, BearerRule, HeaderRule, QueryRule, JwtRule, HmacRule, StandardWebhooksRule]);
 export type AuthRule = z.infer<typeof AuthRule>;
 export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T }>;
 
@@ -162,7 +130,9 @@ export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T
 
 export const MtlsPins = z.object({
   fingerprintsSha256: z
-    .array(z.string().refine((f) => /^[0-9a-f]{64}$/.test(f.replace(/[:\s]/g, "").toLowerCase()), "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"))
+    .array(
+      z.string().refine((f) => /^[0-9a-f]{64}$/.test(f.replace(/[:\s]/g, "").toLowerCase()), "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"),
+    )
     .default([]),
   issuerDn: z.string().trim().min(1).optional(),
   subjectDn: z.string().trim().min(1).optional(),
@@ -172,9 +142,7 @@ export type MtlsPins = z.infer<typeof MtlsPins>;
 const Cidr = z.string().refine(isValidCidr, "must be an IPv4 or IPv6 address or CIDR range");
 
 /** Dotted path into the request: `body.a.b`, `query.name` or `headers.name`. */
-const RequestPath = z
-  .string()
-  .regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 'must start with "body.", "query." or "headers."');
+const RequestPath = z.string().regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 'must start with "body.", "query." or "headers."');
 
 export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
 
@@ -186,7 +154,12 @@ export const Source = z
     mtls: MtlsPins.optional(),
     ipAllow: z.array(Cidr).min(1).optional(),
     dedupTtlSeconds: z.number().int().min(60, "must be at least 60").optional(),
-    maxBodyBytes: z.number().int().positive().max(MAX_BODY_BYTES_LIMIT).default(1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_BODY_BYTES_LIMIT)
+      .default(1024 * 1024),
     onInvalid: z.enum(["quarantine", "reject"]).default("quarantine"),
     idPath: RequestPath.optional(),
     typePath: RequestPath.optional(),

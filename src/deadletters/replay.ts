@@ -34,7 +34,10 @@ export async function replayDeadLetter(
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
-    throw new GatewayError("conflict", `a replay of ${record.id} is under way since ${record.replayedAt ?? "earlier"}; it ends when the route takes it or it is dead again`);
+    throw new GatewayError(
+      "conflict",
+      `a replay of ${record.id} is under way since ${record.replayedAt ?? "earlier"}; it ends when the route takes it or it is dead again`,
+    );
   }
   const read = (name: string) => env[name];
   switch (record.kind) {

@@ -1,7 +1,7 @@
 import type { Route } from "../config/schema";
 import type { Envelope } from "../envelope";
-import type { Attempt } from "./message";
 import type { DeliveryOutcome } from "./classify";
+import type { Attempt } from "./message";
 import { buildDeliveryRequest, webhookId } from "./request";
 import { signStandardWebhook } from "./sign";
 
@@ -30,9 +30,7 @@ export async function attemptDelivery(route: Route, payload: OutgoingEnvelope, d
   const started = deps.now();
   const timestamp = Math.floor(started / 1000);
   const sent = route.method === "GET" ? "" : payload.body;
-  const signature = route.signingSecret
-    ? await signStandardWebhook(route.signingSecret, webhookId(payload.envelope), timestamp, sent)
-    : undefined;
+  const signature = route.signingSecret ? await signStandardWebhook(route.signingSecret, webhookId(payload.envelope), timestamp, sent) : undefined;
   const request = buildDeliveryRequest(route, payload.envelope, sent, timestamp, signature);
   const signal = AbortSignal.timeout(route.timeoutMs);
   const attempt = (status: number | undefined, error: string | undefined): Attempt => ({

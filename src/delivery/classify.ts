@@ -1,18 +1,12 @@
 import { backoffSeconds, MAX_DELAY_SECONDS } from "./backoff";
 
 /** What one attempt came to: the target's answer, or no answer at all. */
-export type DeliveryOutcome =
-  | { kind: "response"; status: number; retryAfter?: string | null }
-  | { kind: "timeout" }
-  | { kind: "network" };
+export type DeliveryOutcome = { kind: "response"; status: number; retryAfter?: string | null } | { kind: "timeout" } | { kind: "network" };
 
 export type PermanentFailure = "rejected" | "redirected" | "attempts_exhausted";
 
 /** What to do with a message after an attempt. */
-export type NextStep =
-  | { kind: "done" }
-  | { kind: "retry"; delaySeconds: number }
-  | { kind: "dead"; reason: PermanentFailure };
+export type NextStep = { kind: "done" } | { kind: "retry"; delaySeconds: number } | { kind: "dead"; reason: PermanentFailure };
 
 export interface ClassifyContext {
   /** The number of the attempt that just ended, counting from 1. */

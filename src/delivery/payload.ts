@@ -1,10 +1,8 @@
 import { Envelope } from "../envelope";
-import type { DeliveryMessage } from "./message";
 import type { OutgoingEnvelope } from "./attempt";
+import type { DeliveryMessage } from "./message";
 
-export type LoadedPayload =
-  | ({ ok: true } & OutgoingEnvelope)
-  | { ok: false; reason: "envelope_missing" | "envelope_unreadable"; detail: string };
+export type LoadedPayload = ({ ok: true } & OutgoingEnvelope) | { ok: false; reason: "envelope_missing" | "envelope_unreadable"; detail: string };
 
 /**
  * The envelope a message carries, or the one stored aside under `envelopeKey`. A stored

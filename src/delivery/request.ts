@@ -1,6 +1,6 @@
+import { base64Encode } from "../bytes";
 import type { Route, RouteAuth } from "../config/schema";
 import type { Envelope } from "../envelope";
-import { base64Encode } from "../bytes";
 
 export const CONTENT_TYPE = "application/cloudevents+json";
 const USER_AGENT = "hookgate";
@@ -16,13 +16,7 @@ export interface DeliveryRequest {
  * ignored for GET, which carries the CloudEvents attributes as `ce-*` headers and no body).
  * `signature` is the `webhook-signature` value, made by the caller over the same text.
  */
-export function buildDeliveryRequest(
-  route: Route,
-  envelope: Envelope,
-  body: string,
-  timestamp: number,
-  signature?: string,
-): DeliveryRequest {
+export function buildDeliveryRequest(route: Route, envelope: Envelope, body: string, timestamp: number, signature?: string): DeliveryRequest {
   const headers: Record<string, string> = { "user-agent": USER_AGENT, ...authHeaders(route.auth) };
   headers["webhook-id"] = webhookId(envelope);
   headers["webhook-timestamp"] = String(timestamp);

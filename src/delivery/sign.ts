@@ -10,6 +10,9 @@ const macs = new Map<string, ReturnType<typeof createStandardWebhooksMac>>();
  */
 export async function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
   let mac = macs.get(secret);
-  if (!mac) macs.set(secret, (mac = createStandardWebhooksMac(secret)));
+  if (!mac) {
+    mac = createStandardWebhooksMac(secret);
+    macs.set(secret, mac);
+  }
   return `v1,${base64Encode(await mac(id, String(timestamp), utf8(body)))}`;
 }

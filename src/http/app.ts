@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { GatewayConfig } from "../config/schema";
 import { loadConfig } from "../config/load";
+import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { errorBody, GatewayError } from "../errors";
-import { log } from "../log";
 import { discardBody } from "../ingest/body";
+import { log } from "../log";
 
 export interface AppVariables {
   requestId: string;

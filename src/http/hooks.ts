@@ -14,7 +14,8 @@ export function registerHooks(app: App): void {
     c.set("logFields", { ...c.get("logFields"), ...logFieldsOf(outcome) });
     if (outcome.status === "quarantined") return c.json({ status: "quarantined", id: outcome.id }, 202);
     if (outcome.status === "duplicate") return c.json({ status: "duplicate", ids: outcome.duplicates }, 200);
-    const body = outcome.duplicates.length > 0 ? { status: "accepted", ids: outcome.ids, duplicates: outcome.duplicates } : { status: "accepted", ids: outcome.ids };
+    const body =
+      outcome.duplicates.length > 0 ? { status: "accepted", ids: outcome.ids, duplicates: outcome.duplicates } : { status: "accepted", ids: outcome.ids };
     return c.json(body, 202);
   });
 }

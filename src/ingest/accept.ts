@@ -42,7 +42,12 @@ export interface Accepted {
 export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[]): Promise<Accepted> {
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
   const [seen, routes] = await Promise.all([
-    ctx.dedup === "check" ? seenIds(ctx.env.DEDUP, unique.map((e) => e.id)) : unique.map(() => false),
+    ctx.dedup === "check"
+      ? seenIds(
+          ctx.env.DEDUP,
+          unique.map((e) => e.id),
+        )
+      : unique.map(() => false),
     ctx.routes ??
       routingRules(ctx.config, ctx.env.STATE).catch(() => {
         throw GatewayError.unavailable("the route table could not be read; retry");

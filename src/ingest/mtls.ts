@@ -13,15 +13,7 @@ import { parseCertificateTime } from "../certificates/time";
  * or space folding is done: copy the DN as Cloudflare shows it. A blank pin matches nothing.
  */
 
-export type MtlsFailure =
-  | "no_client_auth"
-  | "not_presented"
-  | "not_verified"
-  | "revoked"
-  | "expired"
-  | "fingerprint"
-  | "issuer"
-  | "subject";
+export type MtlsFailure = "no_client_auth" | "not_presented" | "not_verified" | "revoked" | "expired" | "fingerprint" | "issuer" | "subject";
 
 export type MtlsResult = { ok: true } | { ok: false; reason: MtlsFailure };
 
@@ -36,12 +28,7 @@ export interface ClientCertificatePins {
  * given pin. Fingerprints may come from the config (`pins`) or be uploaded at run time
  * (`extraFingerprints`); any one of either list matches, and with both empty none is required.
  */
-export function checkClientCertificate(
-  tls: unknown,
-  pins: ClientCertificatePins,
-  extraFingerprints: string[],
-  now: number,
-): MtlsResult {
+export function checkClientCertificate(tls: unknown, pins: ClientCertificatePins, extraFingerprints: string[], now: number): MtlsResult {
   if (typeof tls !== "object" || tls === null) return refuse("no_client_auth");
   const field = (name: string): string => {
     const value = (tls as Record<string, unknown>)[name];

@@ -42,7 +42,10 @@ export function planDelivery(source: string, envelopes: Envelope[], routes: Rout
     if (!inline) plan.aside.push({ key, json });
     for (const route of matching) {
       const carried = inline ? { envelope } : { envelopeKey: key };
-      plan.messages.push({ body: { v: 1, routeId: route.id, source, attempts: [], ...carried }, size: inline ? size + MESSAGE_OVERHEAD_BYTES : KEYED_MESSAGE_BYTES });
+      plan.messages.push({
+        body: { v: 1, routeId: route.id, source, attempts: [], ...carried },
+        size: inline ? size + MESSAGE_OVERHEAD_BYTES : KEYED_MESSAGE_BYTES,
+      });
     }
   }
   return plan;

@@ -32,7 +32,10 @@ const compiled = new WeakMap<GatewayConfig, Map<string, SourceRuntime>>();
 export function sourceRuntime(config: GatewayConfig, name: string, deps: AuthDeps): SourceRuntime | undefined {
   if (!Object.hasOwn(config.sources, name)) return undefined;
   let byName = compiled.get(config);
-  if (!byName) compiled.set(config, (byName = new Map()));
+  if (!byName) {
+    byName = new Map();
+    compiled.set(config, byName);
+  }
   let runtime = byName.get(name);
   if (!runtime) {
     try {

@@ -1,5 +1,5 @@
-import type { Envelope } from "../envelope";
 import type { Route } from "../config/schema";
+import type { Envelope } from "../envelope";
 
 /**
  * `bs2.boleto.*` matches `bs2.boleto.paid` and `bs2.boleto.x.y`; `*` matches everything.

@@ -1,6 +1,6 @@
 import * as z from "zod";
-import { Route } from "../config/schema";
 import type { GatewayConfig } from "../config/schema";
+import { Route } from "../config/schema";
 import { resolveSecrets, type SecretReader } from "../config/secrets";
 
 /**
@@ -35,9 +35,7 @@ export async function writeStoredRoutes(kv: KVNamespace, routes: StoredRoute[]):
   await kv.put(KEY, JSON.stringify(routes));
 }
 
-export type ResolvedRoute =
-  | { ok: true; route: Route }
-  | { ok: false; id: string; problem: string };
+export type ResolvedRoute = { ok: true; route: Route } | { ok: false; id: string; problem: string };
 
 /** Resolves a stored route's secrets and validates it with the same schema as config routes. */
 export function resolveStoredRoute(stored: StoredRoute, read: SecretReader): ResolvedRoute {
@@ -72,12 +70,7 @@ export async function routingRules(config: GatewayConfig, kv: KVNamespace): Prom
   return rules;
 }
 
-export async function findRoute(
-  config: GatewayConfig,
-  kv: KVNamespace,
-  read: SecretReader,
-  id: string,
-): Promise<ResolvedRoute | undefined> {
+export async function findRoute(config: GatewayConfig, kv: KVNamespace, read: SecretReader, id: string): Promise<ResolvedRoute | undefined> {
   const fromConfig = config.routes.find((r) => r.id === id);
   if (fromConfig) return { ok: true, route: fromConfig };
   const stored = (await readStoredRoutes(kv)).find((r) => r.id === id);

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { bmp } from "../../src/adapters/bmp";
-import type { RequestInit } from "./provider-request";
-import { accepted, acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
 import {
   BOLETO_CANCELED,
   BOLETO_CANCELED_AS_DOCUMENTED,
   BOLETO_ISSUED,
   DUE_DATE_EXTENSION,
-  INSTALLMENTS,
   INSTALLMENT_POSTING,
+  INSTALLMENTS,
   SCHEDULE_CANCELED,
   SURCHARGE_DISCOUNT,
 } from "./bmp-examples";
+import type { RequestInit } from "./provider-request";
+import { accepted, acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
 
 const source = sourceFor("bmp");
 const read = (init: RequestInit) => acceptedOne(bmp, providerRequest(init), source);

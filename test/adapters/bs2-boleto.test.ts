@@ -120,7 +120,7 @@ describe("the bs2-boleto adapter", () => {
   });
 
   it("refuses broken JSON and a JSON list", async () => {
-    expect(await refused(bs2Boleto, providerRequest({ body: "{\"Id\": " }), source)).toMatch(/JSON/);
+    expect(await refused(bs2Boleto, providerRequest({ body: '{"Id": ' }), source)).toMatch(/JSON/);
     expect(await refused(bs2Boleto, providerRequest({ body: JSON.stringify([SETTLED]) }), source)).toMatch(/object/);
   });
 });

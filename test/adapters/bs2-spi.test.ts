@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bs2Spi } from "../../src/adapters/bs2-spi";
-import { HEX_SHA256, acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
+import { acceptedOne, HEX_SHA256, providerRequest, refused, sourceFor } from "./provider-request";
 
 // BS2's document lists the events but shows no payload: these bodies are illustrative.
 const source = sourceFor("bs2-spi");

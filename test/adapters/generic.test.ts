@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generic } from "../../src/adapters/generic";
-import { HEX_SHA256, acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
+import { acceptedOne, HEX_SHA256, providerRequest, refused, sourceFor } from "./provider-request";
 
 const ACME = { event: { id: "evt_123", kind: "invoice.paid" }, items: [{ id: 7 }] };
 const acmeBody = JSON.stringify(ACME);

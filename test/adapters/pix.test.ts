@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pix } from "../../src/adapters/pix";
-import { HEX_SHA256, accepted, providerRequest, refused, sourceFor } from "./provider-request";
+import { accepted, HEX_SHA256, providerRequest, refused, sourceFor } from "./provider-request";
 
 // The shape of Banco Central's Pix webhook (API Pix, "callback" of POST {url}/pix); the seeds
 // carry no example of it, so these follow the published schema and the deviations of real PSPs.

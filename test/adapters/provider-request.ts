@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { Source, type ProviderName } from "../../src/config/schema";
-import type { Notification } from "../../src/envelope";
 import type { Adapter, ProviderRequest } from "../../src/adapters/types";
+import { type ProviderName, Source } from "../../src/config/schema";
+import type { Notification } from "../../src/envelope";
 
 export interface RequestInit {
   source?: string;

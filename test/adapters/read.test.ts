@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { asEventTime, asNumber, asString, field, parseJson, queryObject, queryParam, safeId, toSnakeCase } from "../../src/adapters/read";
 import { sha256Hex } from "../../src/bytes";
-import {
-  asEventTime,
-  asNumber,
-  asString,
-  field,
-  parseJson,
-  queryObject,
-  queryParam,
-  safeId,
-  toSnakeCase,
-} from "../../src/adapters/read";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -78,11 +68,7 @@ describe("the shared readers", () => {
 
   it("find query parameters in any letter case", () => {
     const query = new URLSearchParams("PROPOSAL=x&Status=2");
-    expect([queryParam(query, "proposal"), queryParam(query, "status"), queryParam(query, "identifier")]).toEqual([
-      "x",
-      "2",
-      undefined,
-    ]);
+    expect([queryParam(query, "proposal"), queryParam(query, "status"), queryParam(query, "identifier")]).toEqual(["x", "2", undefined]);
   });
 
   it("turn a query into an object, keys as sent, repeated keys into lists", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { standardWebhooks } from "../../src/adapters/standard-webhooks";
-import { HEX_SHA256, acceptedOne, providerRequest, refused, sourceFor } from "./provider-request";
+import { acceptedOne, HEX_SHA256, providerRequest, refused, sourceFor } from "./provider-request";
 
 // The example message of the Standard Webhooks specification.
 const MESSAGE_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek";

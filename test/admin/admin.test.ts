@@ -96,7 +96,9 @@ describe("routes", () => {
   it("updates and deletes an added route", async () => {
     await clearAddedRoutes();
     const { admin } = setup();
-    const created = await (await admin("POST", "/admin/routes", { url: "https://a.example/h", event: "acme.*", auth: { type: "none" } })).json<{ id: string }>();
+    const created = await (await admin("POST", "/admin/routes", { url: "https://a.example/h", event: "acme.*", auth: { type: "none" } })).json<{
+      id: string;
+    }>();
 
     const updated = await admin("PUT", `/admin/routes/${created.id}`, { url: "https://b.example/h", auth: { type: "none" }, method: "PUT" });
     expect(updated.status).toBe(200);
@@ -109,7 +111,9 @@ describe("routes", () => {
   it("masks credentials in a route's URL: userinfo and query values", async () => {
     await clearAddedRoutes();
     const { admin } = setup();
-    const created = await (await admin("POST", "/admin/routes", { url: "https://erp:pw-in-url@erp.example/h?token=tok-in-url&v=1", event: "*", auth: { type: "none" } })).text();
+    const created = await (
+      await admin("POST", "/admin/routes", { url: "https://erp:pw-in-url@erp.example/h?token=tok-in-url&v=1", event: "*", auth: { type: "none" } })
+    ).text();
     expect(created).not.toContain("pw-in-url");
     expect(created).not.toContain("tok-in-url");
     expect(JSON.parse(created).url).toBe("https://********@erp.example/h?token=********&v=********");
@@ -146,11 +150,20 @@ describe("routes", () => {
   it("still queues for an added route whose secret went missing, so the consumer keeps what it cannot deliver", async () => {
     await clearAddedRoutes();
     const { admin, recorder } = setup({ ROUTE_PLAIN_TOKEN: "t0ken" });
-    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "bearer", token: { secret: "ROUTE_PLAIN_TOKEN" } } })).json<{ id: string }>();
+    const { id } = await (
+      await admin("POST", "/admin/routes", {
+        url: "https://plain.example/h",
+        event: "plain.*",
+        auth: { type: "bearer", token: { secret: "ROUTE_PLAIN_TOKEN" } },
+      })
+    ).json<{ id: string }>();
 
     // The wrangler secret is deleted later; the route is unusable until it is back.
     const withoutSecret = { GATEWAY_CONFIG: JSON.stringify(config), LEDGER_TOKEN: "ledger-secret", DELIVERIES: recorder.queue };
-    const response = await callWorker(new Request("https://gw.example/hooks/plain", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }), withoutSecret);
+    const response = await callWorker(
+      new Request("https://gw.example/hooks/plain", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }),
+      withoutSecret,
+    );
     expect(response.status).toBe(202);
     expect(recorder.sent.map((m) => m.routeId)).toEqual([id]);
   });
@@ -158,7 +171,9 @@ describe("routes", () => {
   it("delivers the next notification to a route added at run time", async () => {
     await clearAddedRoutes();
     const { admin, bound, recorder } = setup();
-    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "none" } })).json<{ id: string }>();
+    const { id } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "none" } })).json<{
+      id: string;
+    }>();
     const response = await callWorker(new Request("https://gw.example/hooks/plain", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }), bound);
     expect(response.status).toBe(202);
     expect(recorder.sent.map((m) => m.routeId)).toEqual([id]);
@@ -187,10 +202,16 @@ describe("client certificates", () => {
   });
 
   it("refuses every client while the uploaded pins cannot be read, rather than taking any certificate", async () => {
-    const { bound } = setup({ GATEWAY_CONFIG: JSON.stringify({ ...config, sources: { ...config.sources, locked: { provider: "pix", mtls: {}, auth: [{ type: "none" }] } } }) });
+    const { bound } = setup({
+      GATEWAY_CONFIG: JSON.stringify({ ...config, sources: { ...config.sources, locked: { provider: "pix", mtls: {}, auth: [{ type: "none" }] } } }),
+    });
     await env.STATE.put("pins:locked", '{"not":"a list"}');
     const response = await callWorker(
-      new Request("https://gw.example/hooks/locked/pix", { method: "POST", body: JSON.stringify({ pix: [{ endToEndId: `E${uniqueId()}` }] }), cf: { tlsClientAuth: verifiedClientCertificate(EC_FINGERPRINT) } } as RequestInit),
+      new Request("https://gw.example/hooks/locked/pix", {
+        method: "POST",
+        body: JSON.stringify({ pix: [{ endToEndId: `E${uniqueId()}` }] }),
+        cf: { tlsClientAuth: verifiedClientCertificate(EC_FINGERPRINT) },
+      } as RequestInit),
       bound,
     );
     expect(response.status).toBe(500);
@@ -217,7 +238,20 @@ describe("dead letters", () => {
     const now = new Date().toISOString();
     const source = `src-${uniqueId()}`.toLowerCase().slice(0, 40);
     for (let i = 0; i < 3; i++) {
-      await putDeadLetter(env.STATE, { id: `dtest${i}${source.replace(/[^a-z0-9]/g, "")}`.slice(0, 60), kind: "delivery", source, routeId: "ledger", reason: "attempts_exhausted", createdAt: now, state: "dead", attempts: [] }, 14);
+      await putDeadLetter(
+        env.STATE,
+        {
+          id: `dtest${i}${source.replace(/[^a-z0-9]/g, "")}`.slice(0, 60),
+          kind: "delivery",
+          source,
+          routeId: "ledger",
+          reason: "attempts_exhausted",
+          createdAt: now,
+          state: "dead",
+          attempts: [],
+        },
+        14,
+      );
     }
     const all = await (await admin("GET", `/admin/dead-letters?source=${source}`)).json<{ deadLetters: { source: string }[] }>();
     expect(all.deadLetters).toHaveLength(3);
@@ -253,9 +287,22 @@ describe("dead letters", () => {
 
   it("replays a failed delivery to its route and refuses a second replay while it is under way", async () => {
     const { admin, recorder } = setup();
-    const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
+    const envelope = {
+      specversion: "1.0" as const,
+      id: `acme:${uniqueId()}`,
+      source: "/hooks/acme",
+      type: "acme.event",
+      time: "2024-01-01T00:00:00Z",
+      datacontenttype: "application/json",
+      data: {},
+      receivedat: "2024-01-01T00:00:00Z",
+    };
     const id = `dreplay${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
-    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope }, 14);
+    await putDeadLetter(
+      env.STATE,
+      { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope },
+      14,
+    );
 
     const first = await admin("POST", `/admin/dead-letters/${id}/replay`);
     expect(first.status).toBe(202);
@@ -268,10 +315,34 @@ describe("dead letters", () => {
 
   it("lets a replay that has been under way for more than a day be replayed again", async () => {
     const { admin, recorder } = setup();
-    const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
+    const envelope = {
+      specversion: "1.0" as const,
+      id: `acme:${uniqueId()}`,
+      source: "/hooks/acme",
+      type: "acme.event",
+      time: "2024-01-01T00:00:00Z",
+      datacontenttype: "application/json",
+      data: {},
+      receivedat: "2024-01-01T00:00:00Z",
+    };
     const stale = `dstale${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
-    await putDeadLetter(env.STATE, { id: stale, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: twoDaysAgo, state: "replaying", replayedAt: twoDaysAgo, attempts: [], envelope }, 14);
+    await putDeadLetter(
+      env.STATE,
+      {
+        id: stale,
+        kind: "delivery",
+        source: "acme",
+        routeId: "ledger",
+        reason: "rejected",
+        createdAt: twoDaysAgo,
+        state: "replaying",
+        replayedAt: twoDaysAgo,
+        attempts: [],
+        envelope,
+      },
+      14,
+    );
     expect((await admin("POST", `/admin/dead-letters/${stale}/replay`)).status).toBe(202);
     expect(recorder.sent).toHaveLength(1);
   });
@@ -279,9 +350,22 @@ describe("dead letters", () => {
   it("puts the record back when the replay cannot be queued, so a later replay works", async () => {
     const failing = recordingQueue({ fail: true });
     const { admin: failingAdmin } = setup({ DELIVERIES: failing.queue });
-    const envelope = { specversion: "1.0" as const, id: `acme:${uniqueId()}`, source: "/hooks/acme", type: "acme.event", time: "2024-01-01T00:00:00Z", datacontenttype: "application/json", data: {}, receivedat: "2024-01-01T00:00:00Z" };
+    const envelope = {
+      specversion: "1.0" as const,
+      id: `acme:${uniqueId()}`,
+      source: "/hooks/acme",
+      type: "acme.event",
+      time: "2024-01-01T00:00:00Z",
+      datacontenttype: "application/json",
+      data: {},
+      receivedat: "2024-01-01T00:00:00Z",
+    };
     const id = `dretry${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
-    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope }, 14);
+    await putDeadLetter(
+      env.STATE,
+      { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "rejected", createdAt: envelope.time, state: "dead", attempts: [], envelope },
+      14,
+    );
 
     const refused = await failingAdmin("POST", `/admin/dead-letters/${id}/replay`);
     expect(refused.status).toBe(503);
@@ -296,7 +380,21 @@ describe("dead letters", () => {
   it("refuses to replay a dead letter that holds no envelope", async () => {
     const { admin, recorder } = setup();
     const id = `xnoenv${uniqueId().replace(/[^a-z0-9]/g, "")}`.slice(0, 60);
-    await putDeadLetter(env.STATE, { id, kind: "delivery", source: "acme", routeId: "ledger", reason: "unreadable_message", createdAt: new Date().toISOString(), state: "dead", attempts: [], lastError: '{"garbage":true}' }, 14);
+    await putDeadLetter(
+      env.STATE,
+      {
+        id,
+        kind: "delivery",
+        source: "acme",
+        routeId: "ledger",
+        reason: "unreadable_message",
+        createdAt: new Date().toISOString(),
+        state: "dead",
+        attempts: [],
+        lastError: '{"garbage":true}',
+      },
+      14,
+    );
     const response = await admin("POST", `/admin/dead-letters/${id}/replay`);
     expect(response.status).toBe(409);
     expect((await errorOf(response)).message).toContain("no envelope");
@@ -311,7 +409,9 @@ describe("dead letters", () => {
     const unrouted = listed.deadLetters.find((d) => d.kind === "unrouted")!;
     expect((await admin("POST", `/admin/dead-letters/${unrouted.id}/replay`)).status).toBe(409);
 
-    const { id: routeId } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "none" } })).json<{ id: string }>();
+    const { id: routeId } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "none" } })).json<{
+      id: string;
+    }>();
     const replay = await admin("POST", `/admin/dead-letters/${unrouted.id}/replay`);
     expect(replay.status).toBe(202);
     expect(recorder.sent.at(-1)).toMatchObject({ routeId });
@@ -321,10 +421,22 @@ describe("dead letters", () => {
 describe("the OpenAPI document", () => {
   it("is OpenAPI 3.1 generated from the schemas that validate the requests", async () => {
     const { admin } = setup();
-    const doc = await (await admin("GET", "/admin/openapi.json")).json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required: string[]; properties: Record<string, unknown> } }> } }>> }>();
+    const doc = await (await admin("GET", "/admin/openapi.json")).json<{
+      openapi: string;
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: { required: string[]; properties: Record<string, unknown> } }> } }>
+      >;
+    }>();
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/admin/routes", "/admin/routes/{id}", "/admin/sources/{source}/certificates", "/admin/dead-letters", "/admin/dead-letters/{id}/replay"]),
+      expect.arrayContaining([
+        "/admin/routes",
+        "/admin/routes/{id}",
+        "/admin/sources/{source}/certificates",
+        "/admin/dead-letters",
+        "/admin/dead-letters/{id}/replay",
+      ]),
     );
     const create = doc.paths["/admin/routes"]!.post!.requestBody!.content["application/json"]!.schema;
     expect(create.required).toEqual(expect.arrayContaining(["url", "event", "auth"]));

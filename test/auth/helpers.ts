@@ -30,12 +30,6 @@ export function basicHeader(user: string, password: string): string {
 
 export async function hmac(hash: string, secret: string | Uint8Array, data: string | Uint8Array): Promise<Uint8Array> {
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey(
-    "raw",
-    typeof secret === "string" ? enc.encode(secret) : secret,
-    { name: "HMAC", hash },
-    false,
-    ["sign"],
-  );
+  const key = await crypto.subtle.importKey("raw", typeof secret === "string" ? enc.encode(secret) : secret, { name: "HMAC", hash }, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, typeof data === "string" ? enc.encode(data) : data));
 }

@@ -7,9 +7,7 @@ import { authRequest, failure, hmac, PASSED } from "./helpers";
 const rule = (fields: Record<string, unknown>) => HmacRule.parse({ type: "hmac", ...fields });
 
 // GitHub's documented example for X-Hub-Signature-256.
-const github = createHmacAuthenticator(
-  rule({ header: "X-Hub-Signature-256", prefix: "sha256=", secret: "It's a Secret to Everybody" }),
-);
+const github = createHmacAuthenticator(rule({ header: "X-Hub-Signature-256", prefix: "sha256=", secret: "It's a Secret to Everybody" }));
 const GITHUB_SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
 const SECRET = "hmac-test-secret";
@@ -35,19 +33,13 @@ describe("hmac over the raw body", () => {
   it("answers missing without the header, malformed for a wrong prefix or non-hex digest", async () => {
     expect(await github(authRequest({ body: "Hello, World!" }))).toEqual(failure("missing"));
     const sha1Prefix = GITHUB_SIGNATURE.replace("sha256=", "sha1=");
-    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": sha1Prefix } }))).toEqual(
-      failure("malformed"),
-    );
-    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": "sha256=zz" } }))).toEqual(
-      failure("malformed"),
-    );
+    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": sha1Prefix } }))).toEqual(failure("malformed"));
+    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": "sha256=zz" } }))).toEqual(failure("malformed"));
   });
 
   it("rejects a truncated digest", async () => {
     const truncated = GITHUB_SIGNATURE.slice(0, -2);
-    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": truncated } }))).toEqual(
-      failure("mismatch"),
-    );
+    expect(await github(authRequest({ body: "Hello, World!", headers: { "X-Hub-Signature-256": truncated } }))).toEqual(failure("mismatch"));
   });
 
   it("signs the body bytes as received, even when they are not UTF-8", async () => {
@@ -139,9 +131,7 @@ describe("hmac over a template", () => {
   });
 
   it("refuses a template whose header is not configured", () => {
-    expect(() => createHmacAuthenticator(rule({ header: "X-Signature", secret: SECRET, signedContent: "{timestamp}.{body}" }))).toThrow(
-      /timestampHeader/,
-    );
+    expect(() => createHmacAuthenticator(rule({ header: "X-Signature", secret: SECRET, signedContent: "{timestamp}.{body}" }))).toThrow(/timestampHeader/);
     expect(() => createHmacAuthenticator(rule({ header: "X-Signature", secret: SECRET, signedContent: "{id}.{body}" }))).toThrow(/idHeader/);
   });
 });

@@ -18,10 +18,11 @@ beforeAll(async () => {
 /** An issuer whose key set can change, seen through a fetch spy. */
 function issuer(initial: () => Promise<JsonWebKey[]>, cacheControl?: string) {
   let keys = initial;
-  const fetch = vi.fn<typeof globalThis.fetch>(async () =>
-    new Response(JSON.stringify({ keys: await keys() }), {
-      headers: { "content-type": "application/json", ...(cacheControl ? { "cache-control": cacheControl } : {}) },
-    }),
+  const fetch = vi.fn<typeof globalThis.fetch>(
+    async () =>
+      new Response(JSON.stringify({ keys: await keys() }), {
+        headers: { "content-type": "application/json", ...(cacheControl ? { "cache-control": cacheControl } : {}) },
+      }),
   );
   const authenticate = createJwtAuthenticator(JwtRule.parse({ type: "jwt", alg: "ES256", jwksUrl: JWKS_URL }), { fetch });
   return { fetch, authenticate, rotate: (to: () => Promise<JsonWebKey[]>) => (keys = to) };

@@ -1,5 +1,5 @@
-import type { JwtAlgorithm } from "../../src/config/schema";
 import { base64Encode, base64urlEncode } from "../../src/bytes";
+import type { JwtAlgorithm } from "../../src/config/schema";
 
 const json = (value: unknown) => base64urlEncode(new TextEncoder().encode(JSON.stringify(value)));
 
@@ -34,11 +34,7 @@ export async function publicJwk(key: CryptoKey, extra: Record<string, unknown> =
 }
 
 /** Signs header.payload for real; `secret` means an HS* MAC over the given bytes or text. */
-export async function signJwt(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  key: CryptoKey | string | Uint8Array,
-): Promise<string> {
+export async function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: CryptoKey | string | Uint8Array): Promise<string> {
   const input = `${json({ typ: "JWT", ...header })}.${json(payload)}`;
   const data = new TextEncoder().encode(input);
   const alg = String(header.alg);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJwtAuthenticator } from "../../src/auth/jwt";
 import { base64urlEncode } from "../../src/bytes";
-import { JwtRule, type JwtAlgorithm } from "../../src/config/schema";
+import { type JwtAlgorithm, JwtRule } from "../../src/config/schema";
 import { authRequest, failure, PASSED } from "./helpers";
 import { generateKeyPair, publicKeyPem, signJwt, unsignedJwt } from "./jwt-helpers";
 

@@ -7,10 +7,7 @@ const noFetch = { fetch: vi.fn<typeof fetch>(async () => new Response(null, { st
 const rules = (...list: unknown[]) => list.map((rule) => AuthRule.parse(rule));
 
 describe("a source's rules", () => {
-  const rotating = createSourceAuthenticator(
-    rules({ type: "bearer", token: "old-token" }, { type: "bearer", token: "new-token" }),
-    noFetch,
-  );
+  const rotating = createSourceAuthenticator(rules({ type: "bearer", token: "old-token" }, { type: "bearer", token: "new-token" }), noFetch);
   const withToken = (token: string) => authRequest({ headers: { Authorization: `Bearer ${token}` } });
 
   it("pass when any one rule passes, so both keys work during a rotation", async () => {
@@ -23,10 +20,7 @@ describe("a source's rules", () => {
   });
 
   it("name the rule that passed, across schemes", async () => {
-    const mixed = createSourceAuthenticator(
-      rules({ type: "basic", username: "u", password: "p" }, { type: "query", name: "key", value: "k" }),
-      noFetch,
-    );
+    const mixed = createSourceAuthenticator(rules({ type: "basic", username: "u", password: "p" }, { type: "query", name: "key", value: "k" }), noFetch);
     expect(await mixed(authRequest({ url: "https://gw.example/hooks/x?key=k" }))).toEqual({ ok: true, rule: "query" });
     expect(await mixed(authRequest({ headers: { Authorization: basicHeader("u", "p") } }))).toEqual({ ok: true, rule: "basic" });
     expect(await mixed(authRequest())).toEqual({ ok: false, reasons: ["missing", "missing"] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { base64Decode, base64urlDecode, base64urlEncode, hexDecode, hexEncode } from "../../src/bytes";
 import { timingSafeEqual, timingSafeEqualMac } from "../../src/auth/timing-safe";
+import { base64Decode, base64urlDecode, base64urlEncode, hexDecode, hexEncode } from "../../src/bytes";
 
 describe("timingSafeEqual", () => {
   it("is true for equal strings and equal bytes, mixed freely", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childrenOf, decodeOid, DerError, readElement } from "../../src/certificates/der";
+import { childrenOf, DerError, decodeOid, readElement } from "../../src/certificates/der";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 

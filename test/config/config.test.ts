@@ -75,7 +75,10 @@ describe("parseConfig", () => {
   });
 
   it("does not take an inherited name like constructor for a source", () => {
-    const loaded = parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://a.example", sources: ["constructor"] }] }, read({}));
+    const loaded = parseConfig(
+      { sources: { acme: source }, routes: [{ id: "r", events: ["*"], url: "https://a.example", sources: ["constructor"] }] },
+      read({}),
+    );
     expect(loaded.ok).toBe(false);
   });
 
@@ -125,7 +128,10 @@ describe("what an auth rule needs, checked offline", () => {
   const rule = (auth: object) => parseConfig({ sources: { acme: { ...source, auth: [auth] } } }, read({}));
 
   it("refuses a basic username with a colon, which Basic auth cannot carry", () => {
-    expect(rule({ type: "basic", username: "a:b", password: "p" })).toMatchObject({ ok: false, problems: ["sources.acme.auth[0].username: must not contain ':'"] });
+    expect(rule({ type: "basic", username: "a:b", password: "p" })).toMatchObject({
+      ok: false,
+      problems: ["sources.acme.auth[0].username: must not contain ':'"],
+    });
     expect(rule({ type: "basic", username: "ab", password: "p:q" }).ok).toBe(true);
   });
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import { deliveryDeadLetter } from "../../src/deadletters/build";
 import { deliveryDeadLetterId, unreadableDeadLetterId, unroutedDeadLetterId } from "../../src/deadletters/record";
+import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import type { Attempt } from "../../src/delivery/message";
 import { captureLogs, deliveryMessage, deps, envelope, NOW, runBatch, spyOnResends, target, testEnv } from "../delivery/helpers";
 

@@ -108,7 +108,11 @@ describe("a target that fails for a while", () => {
     const sink = target(new Response("down", { status: 502 }));
     const { send } = spyOnResends();
     send.mockRejectedValue(new Error("queue unavailable"));
-    const run = await runBatch([deliveryMessage("ledger")], testEnv(), deps(sink.fetch, NOW, () => 1));
+    const run = await runBatch(
+      [deliveryMessage("ledger")],
+      testEnv(),
+      deps(sink.fetch, NOW, () => 1),
+    );
     expect(run.acked(0)).toBe(false);
     expect(run.retried(0)).toBe(true);
     expect(run.retryOptions(0)).toEqual({ delaySeconds: 30 });
@@ -116,12 +120,22 @@ describe("a target that fails for a while", () => {
 });
 
 describe("a consumer that cannot reach KV", () => {
-  const failingKv = () => ({ ...testEnv(), STATE: { get: async () => Promise.reject(new Error("KV unavailable")), put: async () => Promise.reject(new Error("KV unavailable")) } }) as unknown as ReturnType<typeof testEnv>;
+  const failingKv = () =>
+    ({
+      ...testEnv(),
+      STATE: { get: async () => Promise.reject(new Error("KV unavailable")), put: async () => Promise.reject(new Error("KV unavailable")) },
+    }) as unknown as ReturnType<typeof testEnv>;
 
   it("puts the message back with a growing delay, never at once, so a short outage cannot use up its retries", async () => {
     const sink = target();
     const first = await runBatch([deliveryMessage("ledger", { envelope: undefined, envelopeKey: "envelope:acme:x" })], failingKv(), deps(sink.fetch));
-    const later = await runBatch([deliveryMessage("ledger", { envelope: undefined, envelopeKey: "envelope:acme:x" })], failingKv(), deps(sink.fetch), "hookgate-deliveries", 4);
+    const later = await runBatch(
+      [deliveryMessage("ledger", { envelope: undefined, envelopeKey: "envelope:acme:x" })],
+      failingKv(),
+      deps(sink.fetch),
+      "hookgate-deliveries",
+      4,
+    );
     expect(first.acked(0)).toBe(false);
     expect(first.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(15);
     expect(later.retryOptions(0)?.delaySeconds).toBeGreaterThan(first.retryOptions(0)!.delaySeconds!);

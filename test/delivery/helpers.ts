@@ -1,12 +1,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { DeliveryDeps } from "../../src/delivery/attempt";
 import { handleDeadLetterBatch } from "../../src/deadletters/queue";
+import type { DeliveryDeps } from "../../src/delivery/attempt";
 import { handleDeliveryBatch } from "../../src/delivery/consumer";
+import type { DeliveryMessage } from "../../src/delivery/message";
 import type { Bindings } from "../../src/env";
 import type { Envelope } from "../../src/envelope";
-import type { DeliveryMessage } from "../../src/delivery/message";
 
 export const NOW = Date.parse("2026-05-01T12:00:00Z");
 export const LEDGER_TOKEN = "tok-ledger-7f3a9c";
@@ -25,7 +25,14 @@ export const CONFIG = {
       signingSecret: { secret: "LEDGER_WHSEC" },
     },
     { id: "audit", events: ["*"], url: "http://127.0.0.1:8787/audit", method: "PUT", auth: { type: "basic", username: "hook", password: AUDIT_PASSWORD } },
-    { id: "probe", events: ["*"], url: "http://localhost:8787/probe", method: "GET", auth: { type: "header", name: "X-API-Key", value: PROBE_KEY }, signingSecret: { secret: "LEDGER_WHSEC" } },
+    {
+      id: "probe",
+      events: ["*"],
+      url: "http://localhost:8787/probe",
+      method: "GET",
+      auth: { type: "header", name: "X-API-Key", value: PROBE_KEY },
+      signingSecret: { secret: "LEDGER_WHSEC" },
+    },
     { id: "slow", events: ["*"], url: "http://127.0.0.1:8787/slow", timeoutMs: 100 },
   ],
   delivery: { maxAttempts: 4, deadLetterTtlDays: 3 },

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDeadLetter } from "../../src/deadletters/store";
 import { deliveryDeadLetterId } from "../../src/deadletters/record";
+import { getDeadLetter } from "../../src/deadletters/store";
 import { MAX_INLINE_ENVELOPE_BYTES } from "../../src/delivery/message";
 import { captureLogs, deliveryMessage, deps, envelope, LEDGER_WHSEC, runBatch, target, testEnv } from "./helpers";
 

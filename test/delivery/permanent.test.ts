@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDeadLetter } from "../../src/deadletters/store";
 import { deliveryDeadLetterId } from "../../src/deadletters/record";
+import { getDeadLetter } from "../../src/deadletters/store";
 import type { DeliveryMessage } from "../../src/delivery/message";
-import { answering, captureLogs, CONFIG, deliveryMessage, deps, NOW, runBatch, spyOnResends, target, testEnv } from "./helpers";
+import { answering, CONFIG, captureLogs, deliveryMessage, deps, NOW, runBatch, spyOnResends, target, testEnv } from "./helpers";
 
 beforeEach(() => void captureLogs());
 afterEach(() => vi.restoreAllMocks());
@@ -92,7 +92,10 @@ describe("a batch", () => {
     const healthy = deliveryMessage("audit");
     const bindings = testEnv();
     const get = bindings.STATE.get.bind(bindings.STATE);
-    const failingKv = { ...bindings.STATE, get: async (key: string, type: never) => (key.startsWith("envelope:") ? Promise.reject(new Error("KV down")) : get(key, type)) };
+    const failingKv = {
+      ...bindings.STATE,
+      get: async (key: string, type: never) => (key.startsWith("envelope:") ? Promise.reject(new Error("KV down")) : get(key, type)),
+    };
     const sink = target();
     const run = await runBatch([stored, healthy], { ...bindings, STATE: failingKv as unknown as KVNamespace }, deps(sink.fetch));
     expect(run.retried(0)).toBe(true);

@@ -36,9 +36,15 @@ describe("classify", () => {
   const response = (status: number, retryAfter?: string) => ({ kind: "response" as const, status, retryAfter });
 
   it.each([200, 201, 204, 299])("%i is done", (status) => expect(classify(response(status), ctx)).toEqual({ kind: "done" }));
-  it.each([301, 302, 307, 308])("%i is a redirect, not followed", (status) => expect(classify(response(status), ctx)).toEqual({ kind: "dead", reason: "redirected" }));
-  it.each([400, 401, 403, 404, 410, 422])("%i is refused for good", (status) => expect(classify(response(status), ctx)).toEqual({ kind: "dead", reason: "rejected" }));
-  it.each([408, 429, 500, 502, 503, 504])("%i is tried again", (status) => expect(classify(response(status), ctx)).toEqual({ kind: "retry", delaySeconds: 15 }));
+  it.each([301, 302, 307, 308])("%i is a redirect, not followed", (status) =>
+    expect(classify(response(status), ctx)).toEqual({ kind: "dead", reason: "redirected" }),
+  );
+  it.each([400, 401, 403, 404, 410, 422])("%i is refused for good", (status) =>
+    expect(classify(response(status), ctx)).toEqual({ kind: "dead", reason: "rejected" }),
+  );
+  it.each([408, 429, 500, 502, 503, 504])("%i is tried again", (status) =>
+    expect(classify(response(status), ctx)).toEqual({ kind: "retry", delaySeconds: 15 }),
+  );
 
   it("tries timeouts and network errors again, until the last attempt", () => {
     expect(classify({ kind: "timeout" }, ctx)).toEqual({ kind: "retry", delaySeconds: 15 });

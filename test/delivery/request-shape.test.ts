@@ -1,6 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createStandardWebhooksAuthenticator } from "../../src/auth/standard-webhooks";
-import { answering, captureLogs, deliveryMessage, deps, envelope, LEDGER_TOKEN, LEDGER_WHSEC, NOW, PROBE_KEY, AUDIT_PASSWORD, runBatch, target, testEnv } from "./helpers";
+import {
+  AUDIT_PASSWORD,
+  answering,
+  captureLogs,
+  deliveryMessage,
+  deps,
+  envelope,
+  LEDGER_TOKEN,
+  LEDGER_WHSEC,
+  NOW,
+  PROBE_KEY,
+  runBatch,
+  target,
+  testEnv,
+} from "./helpers";
 
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => (logs = captureLogs()));

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDeadLetter } from "../../src/deadletters/store";
 import { deliveryDeadLetterId, unreadableDeadLetterId } from "../../src/deadletters/record";
+import { getDeadLetter } from "../../src/deadletters/store";
 import { writeStoredRoutes } from "../../src/routing/store";
-import { captureLogs, CONFIG, deliveryMessage, deps, runBatch, target, testEnv } from "./helpers";
+import { CONFIG, captureLogs, deliveryMessage, deps, runBatch, target, testEnv } from "./helpers";
 
 beforeEach(() => void captureLogs());
 afterEach(() => vi.restoreAllMocks());
@@ -29,7 +29,12 @@ describe("the route, looked up at delivery time", () => {
   it("may be one added at run time (from KV, with its secret resolved)", async () => {
     const now = new Date().toISOString();
     await writeStoredRoutes(env.STATE, [
-      { id: "added", createdAt: now, updatedAt: now, route: { events: ["*"], url: "http://127.0.0.1:8787/added", auth: { type: "bearer", token: { secret: "ADDED_TOKEN" } } } },
+      {
+        id: "added",
+        createdAt: now,
+        updatedAt: now,
+        route: { events: ["*"], url: "http://127.0.0.1:8787/added", auth: { type: "bearer", token: { secret: "ADDED_TOKEN" } } },
+      },
     ]);
     const sink = target();
     const run = await runBatch([deliveryMessage("added")], { ...testEnv(), ADDED_TOKEN: "tok-added" }, deps(sink.fetch));
@@ -41,7 +46,12 @@ describe("the route, looked up at delivery time", () => {
   it("is retried in a minute, not buried, when an added route's secret is missing", async () => {
     const now = new Date().toISOString();
     await writeStoredRoutes(env.STATE, [
-      { id: "unset", createdAt: now, updatedAt: now, route: { events: ["*"], url: "http://127.0.0.1:8787/x", auth: { type: "bearer", token: { secret: "NOT_SET" } } } },
+      {
+        id: "unset",
+        createdAt: now,
+        updatedAt: now,
+        route: { events: ["*"], url: "http://127.0.0.1:8787/x", auth: { type: "bearer", token: { secret: "NOT_SET" } } },
+      },
     ]);
     const sink = target();
     const run = await runBatch([deliveryMessage("unset")], testEnv(), deps(sink.fetch));

@@ -44,13 +44,13 @@ describe("a client certificate", () => {
   });
 
   it.each([
-    ["certPresented is \"0\"", { certPresented: "0" }, "not_presented"],
+    ['certPresented is "0"', { certPresented: "0" }, "not_presented"],
     ["certPresented is missing", { certPresented: undefined }, "not_presented"],
     ["certPresented is the number 1", { certPresented: 1 }, "not_presented"],
-    ["certVerified is \"FAILED:self signed certificate\"", { certVerified: "FAILED:self signed certificate" }, "not_verified"],
-    ["certVerified is \"NONE\"", { certVerified: "NONE" }, "not_verified"],
-    ["certVerified is \"success\"", { certVerified: "success" }, "not_verified"],
-    ["certRevoked is \"1\"", { certRevoked: "1" }, "revoked"],
+    ['certVerified is "FAILED:self signed certificate"', { certVerified: "FAILED:self signed certificate" }, "not_verified"],
+    ['certVerified is "NONE"', { certVerified: "NONE" }, "not_verified"],
+    ['certVerified is "success"', { certVerified: "success" }, "not_verified"],
+    ['certRevoked is "1"', { certRevoked: "1" }, "revoked"],
     ["certNotAfter is in the past", { certNotAfter: "May 31 12:00:00 2026 GMT" }, "expired"],
     ["certNotAfter is exactly now", { certNotAfter: "Jun  1 12:00:00 2026 GMT" }, "expired"],
     ["certNotAfter cannot be read", { certNotAfter: "soon" }, "expired"],
@@ -71,7 +71,7 @@ describe("a client certificate", () => {
     expect(checkClientCertificate(everythingWrong, pinned, [], NOW)).toEqual({ ok: false, reason: "not_verified" });
   });
 
-  it("accepts a revoked flag of \"0\" or an absent one", () => {
+  it('accepts a revoked flag of "0" or an absent one', () => {
     expect(checkClientCertificate(tlsClientAuth({ certRevoked: undefined }), pinned, [], NOW).ok).toBe(true);
   });
 

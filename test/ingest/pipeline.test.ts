@@ -146,7 +146,10 @@ describe("the ingest pipeline", () => {
   it("refuses addresses outside ipAllow with 403, for IPv4, IPv6 and IPv4-mapped IPv6", async () => {
     const { env: bound } = bindings();
     const from = (ip: string) =>
-      callWorker(new Request("https://gw.example/hooks/fenced", { method: "POST", body: JSON.stringify({ n: uniqueId() }), headers: { "cf-connecting-ip": ip } }), bound);
+      callWorker(
+        new Request("https://gw.example/hooks/fenced", { method: "POST", body: JSON.stringify({ n: uniqueId() }), headers: { "cf-connecting-ip": ip } }),
+        bound,
+      );
 
     expect((await from("203.0.113.9")).status).toBe(202);
     expect((await from("2001:db8::1")).status).toBe(202);
@@ -187,7 +190,7 @@ describe("the ingest pipeline", () => {
     const wrong = await callWorker(acmeRequest(uniqueId(), { headers: { authorization: basic("acme", "guess") } }), bound);
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("WWW-Authenticate")).toMatch(/^Basic realm="hookgate"/);
-    expect((await errorOf(wrong))).toEqual({ code: "unauthorized", message: "authentication failed" });
+    expect(await errorOf(wrong)).toEqual({ code: "unauthorized", message: "authentication failed" });
 
     const none = await callWorker(new Request("https://gw.example/hooks/acme", { method: "POST", body: "{}" }), bound);
     expect(none.status).toBe(401);
@@ -202,7 +205,10 @@ describe("the ingest pipeline", () => {
     expect(answer.status).toBe("quarantined");
     expect(recorder.sent).toHaveLength(0);
 
-    const record = await env.STATE.get<{ kind: string; source: string; reason: string; request: { bodyBase64: string; headers: Record<string, string> } }>(`dl:${answer.id}`, "json");
+    const record = await env.STATE.get<{ kind: string; source: string; reason: string; request: { bodyBase64: string; headers: Record<string, string> } }>(
+      `dl:${answer.id}`,
+      "json",
+    );
     expect(record).toMatchObject({ kind: "quarantine", source: "acme" });
     expect(atob(record!.request.bodyBase64)).toBe("{not json");
     expect(record!.request.headers["x-trace"]).toBe("t-1");
@@ -234,7 +240,10 @@ describe("the ingest pipeline", () => {
   it("keeps a query credential out of the envelope, and query keys like constructor as plain data", async () => {
     const { env: bound, recorder } = bindings();
     const n = uniqueId();
-    const response = await callWorker(new Request(`https://gw.example/hooks/keyed?key=query-secret-123&n=${n}&constructor=c&__proto__=p`, { method: "GET" }), bound);
+    const response = await callWorker(
+      new Request(`https://gw.example/hooks/keyed?key=query-secret-123&n=${n}&constructor=c&__proto__=p`, { method: "GET" }),
+      bound,
+    );
     expect(response.status).toBe(202);
     const data = recorder.sent[0]!.envelope!.data as Record<string, unknown>;
     expect(JSON.stringify(recorder.sent)).not.toContain("query-secret-123");
@@ -271,7 +280,7 @@ describe("the ingest pipeline", () => {
     expect(response.status).toBe(202);
     expect(recorder.sent).toHaveLength(0);
     const listed = await env.STATE.list({ prefix: "dl:u" });
-    const kinds = listed.keys.map((k) => (k.metadata as { kind: string; source: string }));
+    const kinds = listed.keys.map((k) => k.metadata as { kind: string; source: string });
     expect(kinds).toContainEqual(expect.objectContaining({ kind: "unrouted", source: "lonely" }));
   });
 
@@ -359,7 +368,11 @@ describe("a bad config", () => {
   });
 
   it("answers 500 bad_config for a rule its scheme cannot use, naming the source", async () => {
-    const unusable = { sources: { jwt: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", publicKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }] } } };
+    const unusable = {
+      sources: {
+        jwt: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", publicKeyPem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----" }] },
+      },
+    };
     const response = await callWorker(new Request("https://gw.example/hooks/jwt", { method: "POST", body: "{}" }), { GATEWAY_CONFIG: unusable });
     expect(response.status).toBe(500);
     const error = await errorOf(response);
@@ -374,7 +387,10 @@ describe("a bad config", () => {
     const jwtConfig = { sources: { jwt: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", publicKeyPem: pem }] } } };
     const part = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
     const token = `${part({ alg: "RS256", typ: "JWT" })}.${part({ sub: "x" })}.c2ln`;
-    const response = await callWorker(new Request("https://gw.example/hooks/jwt", { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}` } }), { GATEWAY_CONFIG: jwtConfig });
+    const response = await callWorker(
+      new Request("https://gw.example/hooks/jwt", { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}` } }),
+      { GATEWAY_CONFIG: jwtConfig },
+    );
     expect(response.status).toBe(500);
     expect(await errorOf(response)).toMatchObject({ code: "bad_config", message: "sources.jwt: jwt rule: publicKeyPem cannot be used as a RS256 key" });
   });

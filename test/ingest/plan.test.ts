@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Envelope } from "../../src/envelope";
 import { asJson } from "../../src/ingest/plan";
 
-const envelope = (data: unknown) => ({ specversion: "1.0", id: "s:1", source: "/hooks/s", type: "t", time: "x", datacontenttype: "application/json", receivedat: "x", data }) as Envelope;
+const envelope = (data: unknown) =>
+  ({ specversion: "1.0", id: "s:1", source: "/hooks/s", type: "t", time: "x", datacontenttype: "application/json", receivedat: "x", data }) as Envelope;
 
 describe("an envelope's size", () => {
   it("is its JSON's UTF-8 byte count, for ASCII and for accented and wide characters alike", () => {

@@ -24,7 +24,10 @@ const config = {
 function gateway() {
   const recorder = recordingQueue();
   const send = (path: string, init: RequestInit = {}) =>
-    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), { GATEWAY_CONFIG: JSON.stringify(config), DELIVERIES: recorder.queue });
+    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), {
+      GATEWAY_CONFIG: JSON.stringify(config),
+      DELIVERIES: recorder.queue,
+    });
   const envelopes = () => recorder.sent.map((m) => m.envelope!);
   return { send, envelopes };
 }
@@ -106,7 +109,10 @@ describe("BS2 Pix/SPI", () => {
     const { send, envelopes } = gateway();
     const endToEndId = `E${uniqueId()}`;
     for (const [event] of EVENTS) {
-      const response = await send(`/hooks/bs2-spi/${event}`, { body: JSON.stringify({ endToEndId, valor: 10 }), headers: { ...json, Authorization: "Bearer spi-token" } });
+      const response = await send(`/hooks/bs2-spi/${event}`, {
+        body: JSON.stringify({ endToEndId, valor: 10 }),
+        headers: { ...json, Authorization: "Bearer spi-token" },
+      });
       expect(response.status).toBe(202);
     }
     expect(envelopes().map((e) => e.type)).toEqual(EVENTS.map(([, snake]) => `bs2.spi.${snake}`));
@@ -126,7 +132,12 @@ describe("Banco Central's Pix webhook", () => {
     const batch = {
       pix: [
         { endToEndId: a, txid: "tx-a", valor: 110, horario: "2020-09-09T20:15:00.358Z" },
-        { endToEndId: b, valor: "5.00", horario: "2020-09-09T20:16:00Z", devolucoes: { id: "D1", rtrId: "D1", valor: "5.00", status: "EM_PROCESSAMENTO", horario: { solicitacao: "2020-09-10T10:00:00Z" } } },
+        {
+          endToEndId: b,
+          valor: "5.00",
+          horario: "2020-09-09T20:16:00Z",
+          devolucoes: { id: "D1", rtrId: "D1", valor: "5.00", status: "EM_PROCESSAMENTO", horario: { solicitacao: "2020-09-10T10:00:00Z" } },
+        },
       ],
     };
     const first = await post(send, batch);
@@ -163,7 +174,12 @@ describe("BMP proposal callbacks", () => {
     const proposal = uniqueId().replace(/-/g, "");
     const response = await send(`/hooks/bmp?Proposal=${proposal}&Status=11&Identifier=OP-7`, { method: "GET", headers: auth });
     expect(response.status).toBe(202);
-    expect(envelopes()[0]).toMatchObject({ id: `bmp:${proposal}:11`, type: "bmp.proposal.pending_payment", subject: proposal, data: { Proposal: proposal, Status: "11", Identifier: "OP-7" } });
+    expect(envelopes()[0]).toMatchObject({
+      id: `bmp:${proposal}:11`,
+      type: "bmp.proposal.pending_payment",
+      subject: proposal,
+      data: { Proposal: proposal, Status: "11", Identifier: "OP-7" },
+    });
   });
 
   it("keeps a POST status callback's installment body, verbatim from BMP's document, as the data", async () => {
