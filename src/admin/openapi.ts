@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { DeadLetter } from "../deadletters/record";
 import type { App } from "../http/app";
 import {
   CreateRouteBody,
@@ -42,18 +43,19 @@ export function adminOpenApi(): Record<string, unknown> {
     components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
     security: [{ adminToken: [] }],
     paths: {
+      "/admin/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" }, ...errors } } },
       "/admin/routes": {
         get: { summary: "List routes: config routes (read-only) and added ones", responses: { "200": answer("Routes, secrets masked", RouteList), ...errors } },
         post: {
-          summary: "Add a route",
+          summary: "Add a route, with the id given (a-z, 0-9, -) or a generated one",
           requestBody: { required: true, content: json(CreateRouteBody, "input") },
-          responses: { "201": answer("The route with its id, secrets masked", RouteView), ...errors },
+          responses: { "201": answer("The route with its id, secrets masked", RouteView), "409": answer("The id is taken", ErrorAnswer), ...errors },
         },
       },
       "/admin/routes/{id}": {
         parameters: [idParam("id", "Route id")],
         put: {
-          summary: "Change an added route",
+          summary: "Change an added route: fields not named are kept, the merged route is validated whole",
           requestBody: { required: true, content: json(UpdateRouteBody, "input") },
           responses: {
             "200": answer("The route", RouteView),
@@ -87,7 +89,7 @@ export function adminOpenApi(): Record<string, unknown> {
       },
       "/admin/dead-letters": {
         get: {
-          summary: "A page of dead letters and quarantined requests",
+          summary: "A page of dead letters and quarantined requests, newest first; an unknown parameter is a 400",
           parameters: Object.entries(schema(DeadLetterQuery, "input").properties as Record<string, unknown>).map(([name, s]) => ({
             name,
             in: "query",
@@ -95,6 +97,13 @@ export function adminOpenApi(): Record<string, unknown> {
             schema: s,
           })),
           responses: { "200": answer("A page; pass cursor to read the next", DeadLetterPageView), ...errors },
+        },
+      },
+      "/admin/dead-letters/{id}": {
+        parameters: [idParam("id", "Dead letter id")],
+        get: {
+          summary: "One dead letter or quarantined request, whole",
+          responses: { "200": answer("The record", DeadLetter), "404": answer("No such dead letter", ErrorAnswer), ...errors },
         },
       },
       "/admin/dead-letters/{id}/replay": {
