@@ -14,6 +14,7 @@ export default defineConfig({
         compatibilityFlags: ["nodejs_compat_v2"],
         kvNamespaces: ["DEDUP", "STATE"],
         queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
+        durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } },
         // The demo config is the default; tests that need another pass their own env.
         bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8") },
         cf: false,

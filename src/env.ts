@@ -1,4 +1,6 @@
+import type { StrictNamespace } from "./dedup/strict";
 import type { DeliveryMessage } from "./delivery/message";
+import type { FollowUp } from "./ingest/followup";
 
 /** The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name. */
 export interface Env {
@@ -7,7 +9,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   DEDUP: KVNamespace;
   STATE: KVNamespace;
-  DELIVERIES: Queue<DeliveryMessage>;
+  /** Deliveries, and the follow-ups of large batches (src/ingest/followup.ts). */
+  DELIVERIES: Queue<DeliveryMessage | FollowUp>;
+  /** The authority for sources with `"dedup": "strict"` (src/dedup/strict-object.ts). */
+  STRICT_DEDUP?: StrictNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
 }

@@ -7,6 +7,8 @@ import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
 
+export { StrictDedup } from "./dedup/strict-object";
+
 const app = createApp();
 registerHealth(app);
 registerHooks(app);

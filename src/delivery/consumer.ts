@@ -4,6 +4,7 @@ import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
 import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
+import { isFollowUp, runFollowUp } from "../ingest/followup";
 import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
@@ -43,6 +44,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bin
 
 async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
+  if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => message.ack());
   const parsed = DeliveryMessage.safeParse(message.body);
   if (!parsed.success) return keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message);
   const delivery = parsed.data;
