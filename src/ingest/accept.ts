@@ -2,13 +2,13 @@ import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
 import { claimIds, claimNone, type DedupSource } from "../dedup";
+import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
-import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import { batches, type DeliveryPlan, type PlannedMessage, planDelivery } from "./plan";
 
 /** A stored-aside envelope must outlive every retry and a dead letter's whole life. */
