@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
 import { ROOT } from "./lib/build";
@@ -67,11 +68,11 @@ async function main(): Promise<void> {
       ...(process.env.PROFILE_LOGS === "1" ? {} : { BENCH_QUIET: "1" }),
     },
     host: "127.0.0.1",
-    port: 0,
+    port: Number(process.env.PROFILE_WORKER_PORT ?? 8840) || 8840,
     inspectorPort: INSPECTOR_PORT,
     cf: false,
     logRequests: false,
-    handleRuntimeStdio: (stdout, stderr) => {
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
       stdout.resume();
       stderr.resume();
     },
@@ -220,7 +221,11 @@ async function connect(port: number): Promise<{ call(method: string, params?: ob
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(join(ROOT, command), args, { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(join(ROOT, command), args, {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));

@@ -7,6 +7,7 @@
  */
 import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
+import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
@@ -31,6 +32,8 @@ async function main(): Promise<number> {
   await closeAll();
   const { inMemory, inMemoryRounds } = await measureInMemory(builds.workers["gateway-inmemory"], builds.workers["bare-body"]);
   await closeAll();
+  const batches = await measureIssue13(builds.gateway, builds.workers["gateway-inmemory"]);
+  await closeAll();
   log("delivery: consumer to a local sink");
   const delivery = await measureDelivery(builds.gateway);
   log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
@@ -47,7 +50,8 @@ async function main(): Promise<number> {
     inMemoryRounds,
     delivery,
     bundle,
-    targets: targets(ingestRounds, inMemoryRounds, bundle.gzipKiB),
+    targets: [...targets(ingestRounds, inMemoryRounds, bundle.gzipKiB), ...batchTargets(batches)],
+    batches,
   };
   writeReport(join(ROOT, "bench/results"), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
@@ -101,6 +105,14 @@ async function measureInMemory(inMemoryScript: string, bareBodyScript: string): 
   ];
   const keys = { baseline: rounds[0]!.key, reference: rounds[1]!.key };
   return { inMemory, inMemoryRounds: await runRounds(rounds, keys, LIMITS.inMemoryRounds, log) };
+}
+
+async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
+  const config = benchConfig(NO_SINK);
+  const real = await startWorker({ scriptPath: gatewayScript, config, bindings: true, strictDedup: true });
+  const inMemory = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
+  log(`strict dedup and Pix batches: gateway ${real.url}, in-memory ${inMemory.url}`);
+  return measureBatches({ real: real.url, inMemory: inMemory.url }, log);
 }
 
 /** "section.target.scenario.source" into a plan. */

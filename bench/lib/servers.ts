@@ -24,6 +24,8 @@ export interface WorkerSpec {
   /** Without it the queue has no consumer, and Miniflare's broker drops what is sent. */
   consumer?: ConsumerSettings;
   vars?: Record<string, string>;
+  /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
+  strictDedup?: boolean;
 }
 
 export interface RunningWorker {
@@ -34,6 +36,20 @@ export interface RunningWorker {
 }
 
 const closers: (() => Promise<void>)[] = [];
+
+/**
+ * BENCH_PORTS="8842-8859" puts every server on a port of that range, in turn (a shared
+ * machine may hand each user a range); without it the system picks free ports.
+ */
+const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? "");
+let nextPortIndex = 0;
+function nextPort(): number {
+  if (!portRange) return 0;
+  const [low, high] = [Number(portRange[1]), Number(portRange[2])];
+  const port = low + (nextPortIndex % (high - low + 1));
+  nextPortIndex += 1;
+  return port;
+}
 
 export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   const output = { lines: 0, errors: [] as string[] };
@@ -48,9 +64,10 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
+    ...(spec.strictDedup && { durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } } }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
     host: "127.0.0.1",
-    port: 0,
+    port: nextPort(),
     cf: false,
     logRequests: false,
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
@@ -107,7 +124,7 @@ export async function startSink(): Promise<Sink> {
       else answer();
     });
   });
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  await new Promise<void>((listening) => server.listen(nextPort(), "127.0.0.1", listening));
   closers.push(
     () =>
       new Promise<void>((closed) => {

@@ -114,6 +114,8 @@ describe("strict dedup", () => {
     expect(counter.calls.filter((c) => c.startsWith("STRICT_DEDUP"))).toEqual(["STRICT_DEDUP.reserve", "STRICT_DEDUP.confirm"]);
     expect(counter.count("DEDUP")).toBe(0);
     expect(counter.count()).toBeLessThanOrEqual(50);
+    // The route read, reserve, ten sendBatch calls of 100 deliveries, confirm.
+    expect(counter.count()).toBe(13);
   }, 30_000);
 
   it("refuses a whole batch while one of its ids is in flight elsewhere, keeping none of its own reservations", async () => {

@@ -58,6 +58,7 @@ describe("a 1,000-item Pix batch", () => {
     expect(new Set(sent.map((m) => m.envelope!.id)).size).toBe(1000);
     // 1 route read + 10 bulk reads + 11 sendBatch calls; no KV write from the request itself.
     expect(counter.count()).toBeLessThanOrEqual(FREE_SUBREQUESTS);
+    expect(counter.count()).toBe(22);
     expect(counter.count("DEDUP.put")).toBe(0);
     expect(counter.count("DEDUP.get")).toBe(10);
     expect(counter.count("DELIVERIES.sendBatch")).toBe(11);
