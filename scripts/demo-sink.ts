@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { signatureLabel } from "./lib/sink-label";
 
 export interface SinkOptions {
   port: number;
@@ -30,11 +31,9 @@ export function startDemoSink({ port, signingSecret, print = console.log }: Sink
 
 function describe(method: string, headers: Record<string, string | string[] | undefined>, body: Buffer, secret?: string): string {
   const header = (name: string) => [headers[name]].flat()[0] ?? "";
-  const signature = secret
-    ? verify(secret, header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature"))
-      ? "signature ok"
-      : "SIGNATURE MISMATCH"
-    : "unsigned";
+  const signature = signatureLabel(secret, header("webhook-signature"), () =>
+    verify(secret ?? "", header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature")),
+  );
   let envelope: Record<string, unknown>;
   try {
     envelope = method === "GET" ? fromCeHeaders(headers) : (JSON.parse(body.toString("utf8")) as Record<string, unknown>);

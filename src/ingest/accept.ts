@@ -6,6 +6,7 @@ import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/mes
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
+import type { EventLog } from "../events/log";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
@@ -30,6 +31,10 @@ export interface AcceptContext {
   dedup: "check" | "skip";
   /** The routes to consider; by default every route the gateway has. */
   routes?: RoutingRule[];
+  /** `true`: `routes` are an operator's choice, delivered to without matching the envelope. */
+  chosenRoutes?: boolean;
+  /** Where the accepted envelopes and their routes are recorded; flushed by the caller. */
+  events?: EventLog;
 }
 
 export type Accepted =
@@ -60,7 +65,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   const duplicates = unique.filter((_, i) => !claim.fresh[i]).map((e) => e.id);
   if (fresh.length === 0) return { accepted: [], duplicates };
 
-  const plan = planDelivery(ctx.source.name, fresh, routes.value);
+  const plan = planDelivery(ctx.source.name, fresh, routes.value, ctx.chosenRoutes);
   if (plan.overBudget !== undefined) {
     await claim.abandoned(freshIds);
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
@@ -75,6 +80,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   // Marked (confirmed) only now that the queue holds every message; a failure here costs at
   // most a duplicate delivery, which the envelope id makes harmless.
   ctx.waitUntil(claim.accepted(freshIds));
+  ctx.events?.envelopesAccepted(plan.routed);
   return { accepted: freshIds, duplicates };
 }
 

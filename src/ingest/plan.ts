@@ -18,6 +18,8 @@ export interface DeliveryPlan {
   aside: { key: string; json: string }[];
   /** Envelopes no route matched: kept as `unrouted` dead letters so a route added later can take them. */
   unrouted: { envelope: Envelope; size: number }[];
+  /** Each envelope with the routes it is queued for (none for an unrouted one). */
+  routed: { envelope: Envelope; routeIds: string[] }[];
   /** Set when the envelopes would need more KV writes at ingest than one request may make. */
   overBudget?: string;
 }
@@ -38,13 +40,17 @@ const BATCH_MAX_BYTES = 250 * 1024;
 const MESSAGE_OVERHEAD_BYTES = 256;
 const KEYED_MESSAGE_BYTES = 512;
 
-/** One message per (envelope, matching route); an envelope too large for a message goes aside. */
-export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[]): DeliveryPlan {
-  const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [] };
+/**
+ * One message per (envelope, matching route); an envelope too large for a message goes aside.
+ * `chosen` routes are taken as they are, without matching (an operator's redeliver).
+ */
+export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[], chosen = false): DeliveryPlan {
+  const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [], routed: [] };
   let large = 0;
   let largeBytes = 0;
   for (const envelope of envelopes) {
-    const matching = routes.filter((route) => routeMatches(route, source, envelope));
+    const matching = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
+    plan.routed.push({ envelope, routeIds: matching.map((r) => r.id) });
     const { json, size } = asJson(envelope);
     const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
     if (!inline) {

@@ -167,7 +167,7 @@ describe("envelopes too large for a queue message", () => {
     const counter = countingBindings();
     const response = await post("pix", { pix: [large] }, counter.bindings);
     expect(await response.json()).toMatchObject({ status: "quarantined" });
-    expect(counter.count("STATE.put")).toBe(1); // the quarantined request, nothing else
+    expect(counter.count("STATE.put")).toBe(2); // the quarantined request (its record and its listing key), nothing else
     expect(counter.sent).toHaveLength(0);
   });
 });
