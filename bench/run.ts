@@ -60,7 +60,13 @@ async function main(): Promise<number> {
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
   log(destination.note);
 
-  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...inMemoryRounds.rows];
+  const rows = [
+    ...ingest,
+    ...inMemory,
+    ...ingestRounds.rows,
+    ...inMemoryRounds.rows,
+    ...[batches.strictVsKv, batches.pixReal, batches.pixInMemory].map((p) => ({ key: p.name, cells: p.rounds.flatMap((r) => [r.subject, r.baseline]) })),
+  ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);

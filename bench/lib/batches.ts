@@ -11,6 +11,7 @@ import { LIMITS } from "./config";
 import { type CellResult, measureCell } from "./load";
 import type { Target } from "./report";
 import { type Prepared, type RequestPool, uniquePool } from "./requests";
+import { flags } from "./suite";
 
 export interface PairRow {
   name: string;
@@ -105,7 +106,7 @@ async function pairs(
     const [baseline, subject] = r % 2 === 0 ? [a, b] : [b, a];
     out.push({ subject, baseline });
     log(
-      `${name} round ${r + 1}/${rounds}: ${labels.subject} ${subject.rps} req/s p99 ${subject.p99} ms, ${labels.baseline} ${baseline.rps} req/s p99 ${baseline.p99} ms`,
+      `${name} round ${r + 1}/${rounds}: ${labels.subject} ${subject.rps} req/s p99 ${subject.p99} ms${flags(subject)}, ${labels.baseline} ${baseline.rps} req/s p99 ${baseline.p99} ms${flags(baseline)}`,
     );
   }
   const ratios = out.map((p) => ratioOf(p.subject, p.baseline));
