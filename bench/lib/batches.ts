@@ -187,10 +187,10 @@ export function batchTargets(b: BatchesResult): Target[] {
 
 export function batchesSection(b: BatchesResult): string {
   const row = (p: PairRow) => {
-    const s = median(p.rounds.map((r) => r.subject.rps));
-    const base = median(p.rounds.map((r) => r.baseline.rps));
-    const sp = median(p.rounds.map((r) => r.subject.p99));
-    const bp = median(p.rounds.map((r) => r.baseline.p99));
+    const s = r2(median(p.rounds.map((r) => r.subject.rps)));
+    const base = r2(median(p.rounds.map((r) => r.baseline.rps)));
+    const sp = r2(median(p.rounds.map((r) => r.subject.p99)));
+    const bp = r2(median(p.rounds.map((r) => r.baseline.p99)));
     return `| ${p.name} | ${p.subject}: ${s} req/s, p99 ${sp} ms | ${p.baseline}: ${base} req/s, p99 ${bp} ms | ${p.ratio}x (${p.ratioRange}) | ${p.p99Ratio}x | ${p.note} |`;
   };
   return [
