@@ -19,6 +19,13 @@ export function startDemoSink({ port, signingSecret, print = console.log }: Sink
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
+      // The demo's retired route: refused for good, so the delivery dies and a
+      // hookgate.delivery.dead operational event arrives at the sink's main path.
+      if (request.url?.startsWith("/gone")) {
+        print(`\n── refused with 410 at ${request.url} (the demo's retired route): it becomes a dead letter`);
+        response.writeHead(410, { "content-type": "application/json" }).end('{"error":"this route is retired"}');
+        return;
+      }
       print(describe(request.method ?? "?", request.headers, body, signingSecret));
       response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });

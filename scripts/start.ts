@@ -53,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(DEV_VARS_FILE, devVars, { mode: 0o600, flag: "wx" });
   process.on("exit", () => rmSync(DEV_VARS_FILE, { force: true }));
 
+  // The event log's schema, applied to local state (wrangler dev does not): nothing to do when current.
+  if (!(await applyLocalMigrations())) return 1;
+
   const sinkRoute = loaded.config.routes.find((r) => r.url.startsWith(`http://127.0.0.1:${SINK_PORT}`));
   const sink = await startDemoSink({ port: SINK_PORT, signingSecret: sinkRoute?.signingSecret });
   const scheme = https ? "https" : "http";
@@ -82,10 +85,9 @@ async function main(argv: string[]): Promise<number> {
   ];
   // wrangler itself, not through npx, so a signal reaches it. The Worker's bindings come from
   // the file alone: with --env-file, wrangler reads neither .dev.vars nor the process env.
-  const { CLOUDFLARE_INCLUDE_PROCESS_ENV: _, ...environment } = process.env;
   const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {
     stdio: "inherit",
-    env: { ...environment, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
+    env: { ...wranglerEnvironment(), CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
   });
   const stop = () => wrangler.kill("SIGINT");
   process.on("SIGINT", stop);
@@ -93,6 +95,30 @@ async function main(argv: string[]): Promise<number> {
   const code = await new Promise<number>((resolve) => wrangler.on("exit", (c) => resolve(c ?? 0)));
   sink.close();
   return code;
+}
+
+function wranglerEnvironment(): NodeJS.ProcessEnv {
+  const { CLOUDFLARE_INCLUDE_PROCESS_ENV: _, ...environment } = process.env;
+  return { ...environment, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+}
+
+async function applyLocalMigrations(): Promise<boolean> {
+  // CI=true: wrangler asks nothing and applies; offline, no account needed for --local.
+  const apply = spawn(join("node_modules", ".bin", "wrangler"), ["d1", "migrations", "apply", "EVENTS", "--local"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...wranglerEnvironment(), CI: "true" },
+  });
+  let output = "";
+  apply.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const code = await new Promise<number>((resolve) => apply.on("exit", (c) => resolve(c ?? 1)));
+  if (code !== 0) {
+    console.error(`hookgate: applying the event log's migrations to local state failed:\n${output}`);
+    return false;
+  }
+  console.log(`hookgate: event log (local D1) ${/No migrations to apply/.test(output) ? "is up to date" : "migrated"}`);
+  return true;
 }
 
 function portOption(argv: string[], name: string, fallback: number): number | undefined {
