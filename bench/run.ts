@@ -8,6 +8,7 @@
  */
 import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
+import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
   await closeAll();
   const { inMemory, inMemoryRounds } = await measureInMemory(builds.workers["gateway-inmemory"], builds.workers["bare-body"]);
   await closeAll();
+  const batches = await measureIssue13(builds.gateway, builds.workers["gateway-inmemory"]);
+  await closeAll();
   log("delivery: consumer to a local sink");
   const delivery = await measureDelivery(builds.gateway);
   log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
@@ -52,14 +55,22 @@ async function main(): Promise<number> {
     inMemoryRounds,
     delivery,
     bundle,
-    targets: targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB),
+    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), ...batchTargets(batches)],
+    batches,
   };
   const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
   writeReport(join(ROOT, destination.dir), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
   log(destination.note);
 
-  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...eventLogRounds.rows, ...inMemoryRounds.rows];
+  const rows = [
+    ...ingest,
+    ...inMemory,
+    ...ingestRounds.rows,
+    ...eventLogRounds.rows,
+    ...inMemoryRounds.rows,
+    ...[batches.strictVsKv, batches.pixReal, batches.pixInMemory].map((p) => ({ key: p.name, cells: p.rounds.flatMap((r) => [r.subject, r.baseline]) })),
+  ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
@@ -121,6 +132,14 @@ async function measureInMemory(inMemoryScript: string, bareBodyScript: string): 
   ];
   const keys = { baseline: rounds[0]!.key, reference: rounds[1]!.key };
   return { inMemory, inMemoryRounds: await runRounds(rounds, keys, LIMITS.inMemoryRounds, log) };
+}
+
+async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
+  const config = benchConfig(NO_SINK);
+  const real = await startWorker({ scriptPath: gatewayScript, config, bindings: true, strictDedup: true });
+  const inMemory = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
+  log(`strict dedup and Pix batches: gateway ${real.url}, in-memory ${inMemory.url}`);
+  return measureBatches({ real: real.url, inMemory: inMemory.url }, log);
 }
 
 /** "section.target.scenario.source" into a plan. */

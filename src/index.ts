@@ -10,6 +10,8 @@ import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
 import { log } from "./log";
 
+export { StrictDedup } from "./dedup/strict-object";
+
 const app = createApp();
 registerHealth(app);
 registerHooks(app);

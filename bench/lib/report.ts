@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BatchesResult, batchesSection } from "./batches";
 import type { BundleSize } from "./build";
 import type { DeliveryResult } from "./delivery";
 import type { CellResult } from "./load";
@@ -33,6 +34,7 @@ export interface Report {
   delivery: DeliveryResult;
   bundle: BundleSize & { wranglerSays: string };
   targets: Target[];
+  batches?: BatchesResult;
 }
 
 const DISCLAIMER =
@@ -110,6 +112,7 @@ function markdown(r: Report): string {
     "",
     deliverySection(r.delivery),
     "",
+    ...(r.batches ? [batchesSection(r.batches), ""] : []),
     "## (e) Bundle",
     "",
     `\`wrangler deploy --dry-run\` output, gzip -9: **${r.bundle.gzipKiB} KiB** (${r.bundle.gzipBytes} bytes; ${r.bundle.bytes} bytes raw). wrangler says: ${r.bundle.wranglerSays}.`,

@@ -29,6 +29,8 @@ export interface WorkerSpec {
   vars?: Record<string, string>;
   /** A local D1 for the event log, migrated before the worker takes requests. */
   eventLog?: boolean;
+  /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
+  strictDedup?: boolean;
 }
 
 export interface RunningWorker {
@@ -39,6 +41,20 @@ export interface RunningWorker {
 }
 
 const closers: (() => Promise<void>)[] = [];
+
+/**
+ * BENCH_PORTS="8842-8859" puts every server on a port of that range, in turn (a shared
+ * machine may hand each user a range); without it the system picks free ports.
+ */
+const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? "");
+let nextPortIndex = 0;
+function nextPort(): number {
+  if (!portRange) return 0;
+  const [low, high] = [Number(portRange[1]), Number(portRange[2])];
+  const port = low + (nextPortIndex % (high - low + 1));
+  nextPortIndex += 1;
+  return port;
+}
 
 export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   const output = { lines: 0, errors: [] as string[] };
@@ -53,10 +69,11 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
+    ...(spec.strictDedup && { durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } } }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
     ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",
-    port: 0,
+    port: nextPort(),
     cf: false,
     logRequests: false,
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
@@ -132,7 +149,7 @@ export async function startSink(): Promise<Sink> {
       else answer();
     });
   });
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  await new Promise<void>((listening) => server.listen(nextPort(), "127.0.0.1", listening));
   closers.push(
     () =>
       new Promise<void>((closed) => {
