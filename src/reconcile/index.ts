@@ -32,7 +32,9 @@ export async function reconcileAll(env: Bindings, now: Date, deps: ReconcileDeps
   }
   const config = loaded.config;
   const sources = Object.entries(config.sources).flatMap(([name, source]) =>
-    source.provider === "pix" && source.reconcile ? [{ name, reconcile: source.reconcile, dedupTtlSeconds: source.dedupTtlSeconds ?? adapters.pix.defaultDedupTtlSeconds }] : [],
+    source.provider === "pix" && source.reconcile
+      ? [{ name, reconcile: source.reconcile, dedupTtlSeconds: source.dedupTtlSeconds ?? adapters.pix.defaultDedupTtlSeconds }]
+      : [],
   );
   if (sources.length === 0) return [];
 

@@ -62,7 +62,15 @@ export async function reconcileSource(run: SourceRun): Promise<SourceRunResult> 
       budget.envelopes -= taken.length;
       if (taken.length > 0) {
         const accepted = await acceptEnvelopes(
-          { env, config: run.config, source: { name, dedupTtlSeconds: run.dedupTtlSeconds }, now: new Date(now), waitUntil: run.waitUntil, dedup: "check", routes: run.routes },
+          {
+            env,
+            config: run.config,
+            source: { name, dedupTtlSeconds: run.dedupTtlSeconds },
+            now: new Date(now),
+            waitUntil: run.waitUntil,
+            dedup: "check",
+            routes: run.routes,
+          },
           taken,
         );
         result.recovered.push(...accepted.accepted);
@@ -112,7 +120,14 @@ function settle(state: ReconcileState, result: SourceRunResult, scan: NonNullabl
 }
 
 /** The PSP (or the queue) failed: keep the scan at the page that failed and try again later. */
-function fail(state: ReconcileState, result: SourceRunResult, scan: NonNullable<ReconcileState["scan"]>, reconcile: Reconcile, now: number, error: unknown): void {
+function fail(
+  state: ReconcileState,
+  result: SourceRunResult,
+  scan: NonNullable<ReconcileState["scan"]>,
+  reconcile: Reconcile,
+  now: number,
+  error: unknown,
+): void {
   const psp = error instanceof PspError ? error : undefined;
   result.outcome = "failed";
   result.error = psp?.code ?? "accept_failed";

@@ -35,7 +35,13 @@ export function fakePsp(options: FakePspOptions) {
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const seen = { method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers, body: new TextDecoder().decode(await request.arrayBuffer()) };
+    const seen = {
+      method: request.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: new TextDecoder().decode(await request.arrayBuffer()),
+    };
     requests.push(seen);
     if (outage === "no_answer") throw new TypeError("fetch failed");
     if (outage === "garbage") return new Response("<html>Bad gateway</html>", { status: 200, headers: { "content-type": "text/html" } });

@@ -87,7 +87,9 @@ function pspClientId(psp: FakePsp): string {
 /** A received Pix as GET /pix lists it, at `at`, with a unique endToEndId. */
 export function receivedPix(at: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    endToEndId: `E12345678${uniqueId("").replace(/[^a-z0-9]/gi, "").slice(0, 23)}`,
+    endToEndId: `E12345678${uniqueId("")
+      .replace(/[^a-z0-9]/gi, "")
+      .slice(0, 23)}`,
     txid: crypto.randomUUID().replace(/-/g, ""),
     valor: "100.00",
     horario: new Date(at).toISOString(),

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { pix } from "../../src/adapters/pix";
 import { ENVELOPES_PER_INVOCATION } from "../../src/reconcile";
-import { accepted, providerRequest, sourceFor } from "../adapters/provider-request";
 import * as examples from "../adapters/pix-examples";
+import { accepted, providerRequest, sourceFor } from "../adapters/provider-request";
 import { CLIENT_SECRET, MINUTE, pixWorld, pspFor, receivedPix, T0 } from "./helpers";
 
 afterEach(() => {
@@ -22,7 +22,14 @@ describe("Pix reconciliation", () => {
     expect(others).toEqual([]);
     expect(webhook).toMatchObject({ id: `${world.source}:${delivered.endToEndId}`, type: "pix.received" });
     expect(webhook?.recovered).toBeUndefined();
-    expect(recovered).toMatchObject({ id: `${world.source}:${missed.endToEndId}`, type: "pix.received", subject: missed.txid, time: missed.horario, data: missed, recovered: true });
+    expect(recovered).toMatchObject({
+      id: `${world.source}:${missed.endToEndId}`,
+      type: "pix.received",
+      subject: missed.txid,
+      time: missed.horario,
+      data: missed,
+      recovered: true,
+    });
 
     await world.cron(T0 + 10 * MINUTE); // the next run reads the same window again
     expect(world.psp.pageRequests()).toHaveLength(2);
@@ -64,7 +71,9 @@ describe("Pix reconciliation", () => {
     world.psp.pix.push({ ...pixWithRefund, devolucoes: [settled, missedRefund] });
     await world.cron(T0);
     const recovered = world.enqueued().slice(2);
-    expect(recovered.map((e) => [e.id, e.type, e.recovered])).toEqual([[`${world.source}:${pixWithRefund.endToEndId}:refund:502:nao_realizado`, "pix.refund.nao_realizado", true]]);
+    expect(recovered.map((e) => [e.id, e.type, e.recovered])).toEqual([
+      [`${world.source}:${pixWithRefund.endToEndId}:refund:502:nao_realizado`, "pix.refund.nao_realizado", true],
+    ]);
     expect(recovered[0]?.data).toEqual({ ...pixWithRefund, devolucoes: [missedRefund] });
   });
 
