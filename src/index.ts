@@ -1,11 +1,14 @@
 import { registerAdmin } from "./admin";
+import { loadConfig } from "./config/load";
 import { handleDeadLetterBatch } from "./deadletters/queue";
 import type { DeliveryDeps } from "./delivery/attempt";
 import { handleDeliveryBatch } from "./delivery/consumer";
 import type { Bindings } from "./env";
+import { pruneEventLog } from "./events/retention";
 import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
+import { log } from "./log";
 import { reconcileAll } from "./reconcile";
 
 const app = createApp();
@@ -14,19 +17,28 @@ registerHooks(app);
 registerAdmin(app);
 
 const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
+const RECONCILE_CRON = "* * * * *";
+const RETENTION_CRON = "17 * * * *";
 
 export default {
   fetch: app.fetch,
 
-  /** The deliveries' batches, and the dead-letter queue's. */
-  async queue(batch: MessageBatch<unknown>, env: Bindings, _ctx: ExecutionContext): Promise<void> {
+  /** The deliveries' batches (and bulk-replay chunks), and the dead-letter queue's. */
+  async queue(batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> {
     const deps: DeliveryDeps = { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random };
     if (batch.queue === (env.DEAD_LETTER_QUEUE ?? DEFAULT_DEAD_LETTER_QUEUE)) return handleDeadLetterBatch(batch, env, deps);
-    return handleDeliveryBatch(batch, env, deps);
+    return handleDeliveryBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
   },
 
-  /** Cron Triggers. */
+  /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly event-log retention; another cron (a manual run) both. */
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // Pix reconciliation, CONTRACT.md §11
+    if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // CONTRACT.md §11
+    if (controller.cron === RECONCILE_CRON) return;
+    const loaded = loadConfig(env);
+    if (!loaded.ok) {
+      log({ event: "scheduled_config_broken", problems: loaded.problems });
+      return;
+    }
+    await pruneEventLog(env, loaded.config, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings>;
