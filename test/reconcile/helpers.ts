@@ -43,9 +43,9 @@ export function pixWorld(reconcile: Record<string, unknown> = {}, psp: FakePsp =
     /** Every envelope enqueued so far (one message per route; there is one route). */
     enqueued: (): Envelope[] => sent.map((m) => m.envelope!),
     /** The Cron Trigger firing at `at`, its waitUntil work awaited; log lines kept in `logs`. */
-    async cron(at: number, extra: Record<string, unknown> = {}) {
+    async cron(at: number, extra: Record<string, unknown> = {}, cron = "* * * * *") {
       const { lines } = await captureLogs(async () => {
-        const controller = createScheduledController({ scheduledTime: new Date(at), cron: "* * * * *" });
+        const controller = createScheduledController({ scheduledTime: new Date(at), cron });
         const ctx = createExecutionContext();
         await worker.scheduled(controller, { ...bindings, ...extra } as never, ctx);
         await waitOnExecutionContext(ctx);

@@ -153,6 +153,14 @@ describe("Pix reconciliation", () => {
     expect(new Set(world.enqueued().map((e) => e.id)).size).toBe(items.length);
   });
 
+  it("runs on the every-minute trigger and a manual one, not on the hourly retention trigger", async () => {
+    const world = pixWorld();
+    await world.cron(T0, {}, "17 * * * *");
+    expect(world.psp.requests).toHaveLength(0);
+    await world.cron(T0, {}, "");
+    expect(world.psp.pageRequests()).toHaveLength(1);
+  });
+
   it("waits for its turn: a run before everyMinutes asks the PSP nothing", async () => {
     const world = pixWorld({ everyMinutes: 10 });
     await world.cron(T0);
