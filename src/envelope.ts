@@ -13,6 +13,8 @@ export const Envelope = z.object({
   data: z.unknown().optional(),
   data_base64: z.string().optional(),
   receivedat: z.string(),
+  /** Extension attribute: found by Pix reconciliation (CONTRACT.md §11), not delivered by the webhook. */
+  recovered: z.boolean().optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;
 

@@ -155,6 +155,38 @@ const MaxNotifications = z.number().int().min(1).max(MAX_NOTIFICATIONS_PER_REQUE
 /** Durable Objects a strict source's ids are spread over (docs/dedup-and-batches.md says when to raise it). */
 export const MAX_STRICT_DEDUP_SHARDS = 32;
 
+const PspUrl = z.string().refine(isAllowedTargetUrl, "must be an https URL (http only for localhost, 127.0.0.1 or [::1])");
+
+/**
+ * Pix reconciliation (CONTRACT.md §11): where the PSP's Banco Central Pix API is and how to
+ * get a token. The defaults are Banco Central's and RFC 6749's; the options cover what PSPs
+ * do differently (see docs/pix.md).
+ */
+export const Reconcile = z.object({
+  baseUrl: PspUrl,
+  tokenUrl: PspUrl,
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  /** A Workers `mtls_certificates` binding: every call to the PSP presents it. */
+  certificate: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a binding name")
+    .optional(),
+  everyMinutes: z.number().int().min(1).max(1440).default(10),
+  windowMinutes: z.number().int().min(1).max(10_080).default(120),
+  /** Space-separated scopes asked for; "" asks for none (the PSP grants what the application has). */
+  scope: z.string().default("pix.read"),
+  /** Client credentials in an `Authorization: Basic` header (RFC 6749 §2.3.1), or as body fields. */
+  tokenAuth: z.enum(["basic", "body"]).default("basic"),
+  /** The token request's body: form-urlencoded (RFC 6749), or JSON (Efí). */
+  tokenFormat: z.enum(["form", "json"]).default("form"),
+  /** Extra query parameters on every API call (Banco do Brasil's gw-dev-app-key). */
+  query: z.record(z.string().min(1), z.string()).default({}),
+  itemsPerPage: z.number().int().min(1).max(1000).default(100),
+  maxPagesPerRun: z.number().int().min(1).max(50).default(5),
+});
+export type Reconcile = z.infer<typeof Reconcile>;
+
 export const Source = z
   .object({
     provider: ProviderName,
@@ -179,9 +211,13 @@ export const Source = z
     idPath: RequestPath.optional(),
     typePath: RequestPath.optional(),
     eventType: z.string().min(1).optional(),
+    reconcile: Reconcile.optional(),
   })
   .check((ctx) => {
     const source = ctx.value;
+    if (source.reconcile !== undefined && source.provider !== "pix") {
+      ctx.issues.push({ code: "custom", message: "only the pix provider takes this", path: ["reconcile"], input: undefined });
+    }
     if (source.provider !== "generic") {
       for (const key of ["idPath", "typePath", "eventType"] as const) {
         if (source[key] !== undefined) {
