@@ -1,5 +1,5 @@
 import type { Notification } from "../envelope";
-import { asEventTime, asList, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, type Read, safeId, stringField, toSnakeCase } from "./read";
+import { asEventTime, asList, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, type Read, readName, safeId, stringField } from "./read";
 import type { Adapter } from "./types";
 
 /**
@@ -61,9 +61,12 @@ async function notificationsOf(item: unknown): Promise<Read<Notification[]>> {
   for (const devolucao of asList(field(item, "devolucoes"))) {
     if (!isObject(devolucao)) return { ok: false, reason: "A devolucao is not an object." };
     const refundId = stringField(devolucao, "id", "rtrId");
-    const status = toSnakeCase(stringField(devolucao, "status") ?? "");
     if (refundId === undefined) return { ok: false, reason: "A devolucao has no id." };
-    if (status === "") return { ok: false, reason: "A devolucao has no status." };
+    const statusText = stringField(devolucao, "status");
+    if (statusText === undefined) return { ok: false, reason: "A devolucao has no status." };
+    const read = readName(statusText, "A devolucao's status");
+    if (!read.ok) return read;
+    const status = read.value;
     const horario = field(devolucao, "horario");
     notifications.push({
       id: await safeId(`${endToEndId}:refund:${refundId}:${status}`),
