@@ -1,5 +1,6 @@
 import { base64Encode, sha256Hex, utf8, utf8Decode } from "../bytes";
 import type { NotificationPayload } from "../envelope";
+import { MAX_JSON_DEPTH, nestsWithin } from "./json-limits";
 import type { ProviderRequest } from "./types";
 
 /**
@@ -31,6 +32,7 @@ export function parseJson(body: Uint8Array): Read<unknown> {
   if (isBlank(body)) return { ok: false, reason: "The body is empty." };
   const text = decodeUtf8(body);
   if (text === undefined) return { ok: false, reason: "The body is not valid UTF-8." };
+  if (!nestsWithin(text, MAX_JSON_DEPTH)) return { ok: false, reason: `The body nests deeper than ${MAX_JSON_DEPTH} levels.` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {

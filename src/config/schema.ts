@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
 import { isSecureOrLocal } from "../net/loopback";
 
@@ -144,6 +145,10 @@ const Cidr = z.string().refine(isValidCidr, "must be an IPv4 or IPv6 address or 
 /** Dotted path into the request: `body.a.b`, `query.name` or `headers.name`. */
 const RequestPath = z.string().regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 'must start with "body.", "query." or "headers."');
 
+/**
+ * A quarantined request keeps its body as base64 (4/3 of it, under 14 MB at this limit) in
+ * one KV value of at most 25 MiB: the quarantine write, the last resort, always fits.
+ */
 export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
 
 export const Source = z
@@ -173,6 +178,10 @@ export const Source = z
           ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
         }
       }
+    }
+    const namespace = source.eventType === undefined ? undefined : reservedNamespaceOf(source.eventType);
+    if (namespace !== undefined) {
+      ctx.issues.push({ code: "custom", message: `"${namespace}" types come only from their own adapters or the gateway`, path: ["eventType"], input: undefined });
     }
   });
 export type Source = z.infer<typeof Source>;

@@ -3,7 +3,7 @@ import { base64Encode } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import { type DeadLetter, quarantineId } from "./record";
+import { type DeadLetter, type DeadLetterReason, quarantineId } from "./record";
 import { putDeadLetter } from "./store";
 
 /** What quarantine must know of a source: what to strip, and what tells two notifications apart. */
@@ -29,6 +29,7 @@ export async function quarantine(
   request: ProviderRequest,
   problem: string,
   now: Date,
+  reason: Extract<DeadLetterReason, "invalid_payload" | "reserved_type" | "unserializable"> = "invalid_payload",
 ): Promise<string> {
   // The pipeline already took credential parameters out of the query it hands on.
   const query = request.query.toString();
@@ -45,7 +46,7 @@ export async function quarantine(
     id,
     kind: "quarantine",
     source: runtime.name,
-    reason: "invalid_payload",
+    reason,
     createdAt: now.toISOString(),
     state: "dead",
     attempts: [],

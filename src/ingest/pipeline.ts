@@ -69,7 +69,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   const adapted = await adapt(runtime.adapter, providerRequest, runtime.source);
   if (!adapted.ok) {
     if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
-    const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now);
+    const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now, adapted.code);
     return { status: "quarantined", source: name, id, reason: adapted.reason };
   }
 
