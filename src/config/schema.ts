@@ -57,6 +57,8 @@ export const JwtRule = z
     issuer: z.string().optional(),
     /** One audience the token's `aud` must contain. */
     audience: z.string().min(1).optional(),
+    /** Tokens without `exp` are refused unless this is set; then `iat` must be at most this old. */
+    maxTokenAgeSeconds: z.number().int().min(1).max(86_400).optional(),
     /** Header carrying the token; `Authorization` (default) expects `Bearer <jwt>`. */
     header: z.string().default("Authorization"),
   })

@@ -1,5 +1,6 @@
 import { adapt } from "../adapters/adapt";
 import { readPinnedFingerprints } from "../certificates/pins";
+import { KEYS_RETRY_AFTER_SECONDS } from "../auth/jwks";
 import type { GatewayConfig } from "../config/schema";
 import { quarantine } from "../deadletters/quarantine";
 import type { Bindings } from "../env";
@@ -59,6 +60,8 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
     throw new GatewayError("bad_config", `sources.${name}: ${error instanceof Error ? error.message : "an auth rule cannot be used"}`);
   });
   if (!auth.ok) {
+    // A signing key that cannot be had now: the provider should retry, not give up.
+    if (auth.unavailable) throw GatewayError.unavailable("the signing keys cannot be checked now; retry", KEYS_RETRY_AFTER_SECONDS);
     const headers: Record<string, string> = runtime.challenge ? { "WWW-Authenticate": runtime.challenge } : {};
     throw new GatewayError("unauthorized", "authentication failed", headers, auth.reasons.join(","));
   }
