@@ -15,7 +15,8 @@ export default defineConfig({
         kvNamespaces: ["DEDUP", "STATE"],
         queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
         // The demo config is the default; tests that need another pass their own env.
-        bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8") },
+        // LOCAL_DEV: the tests are local development, so their http://127.0.0.1 targets are allowed.
+        bindings: { LOCAL_DEV: "1", DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8") },
         cf: false,
       },
     }),

@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const raw = readFileSync(configFile, "utf8");
-  const loaded = parseConfig(raw, secretReader());
+  const loaded = parseConfig(raw, secretReader(), { localDev: true });
   if (!loaded.ok) {
     console.error(`${configFile}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
@@ -51,6 +51,9 @@ async function main(argv: string[]): Promise<number> {
     "--local-protocol",
     scheme,
     "--show-interactive-dev-session=false",
+    // Local development: loopback targets (the demo sink) are allowed only with LOCAL_DEV.
+    "--var",
+    "LOCAL_DEV:1",
     "--var",
     `GATEWAY_CONFIG:${JSON.stringify(JSON.parse(raw))}`,
   ];

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
-import { isSecureOrLocal } from "../net/loopback";
+import { targetUrlProblem } from "../net/targets";
 
 /**
  * The gateway's configuration, as CONTRACT.md section 2 describes it.
@@ -53,7 +53,10 @@ export const JwtRule = z
     alg: JwtAlgorithm,
     secret: nonEmpty.optional(),
     publicKeyPem: nonEmpty.optional(),
-    jwksUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    jwksUrl: z
+      .url({ protocol: /^https$/, error: "must be an https URL" })
+      .refine((url) => isAllowedTargetUrl(url, false), "must not be a loopback or non-public address")
+      .optional(),
     issuer: z.string().optional(),
     /** One audience the token's `aud` must contain. */
     audience: z.string().min(1).optional(),
@@ -190,18 +193,18 @@ export type Source = z.infer<typeof Source>;
 
 // ---------------------------------------------------------------- routes
 
-export const TargetUrl = z.string().refine(isAllowedTargetUrl, {
-  message: "must be an https URL (http only for localhost, 127.0.0.1 or [::1])",
+/**
+ * A delivery target. The schema refuses what is refused everywhere (not https, a non-public IP
+ * literal); loopback passes here and is then allowed only in local development, which the
+ * schema cannot know: `parseConfig` and the admin API check that (see net/targets.ts).
+ */
+export const TargetUrl = z.string().check((ctx) => {
+  const problem = targetUrlProblem(ctx.value, { localDev: true });
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: undefined });
 });
 
-export function isAllowedTargetUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return isSecureOrLocal(url);
+export function isAllowedTargetUrl(value: string, localDev = true): boolean {
+  return targetUrlProblem(value, { localDev }) === undefined;
 }
 
 export const RouteAuth = z.discriminatedUnion("type", [
