@@ -2,8 +2,8 @@ import { replayDeadLetter } from "../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../deadletters/store";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
-import { invalid } from "./read-json";
-import { DeadLetterQuery } from "./schemas";
+import { invalid, readOptionalJson } from "./read-json";
+import { DeadLetterQuery, ReplayBody } from "./schemas";
 
 export function registerDeadLetterAdmin(app: App): void {
   app.get("/admin/dead-letters", async (c) => {
@@ -23,7 +23,8 @@ export function registerDeadLetterAdmin(app: App): void {
     const id = c.req.param("id");
     const record = await getDeadLetter(c.env.STATE, id);
     if (!record) throw new GatewayError("not_found", "no such dead letter");
-    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), (p) => c.executionCtx.waitUntil(p));
+    const options = await readOptionalJson(c.req.raw, ReplayBody);
+    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), (p) => c.executionCtx.waitUntil(p), options);
     c.set("logFields", { ...c.get("logFields"), deadLetter: id, ids: replayed.ids });
     return c.json({ status: "replaying", id, ...replayed }, 202);
   });

@@ -27,6 +27,8 @@ export interface AcceptContext {
   dedup: "check" | "skip";
   /** The routes to consider; by default every route the gateway has. */
   routes?: RoutingRule[];
+  /** A dead letter being replayed: its messages say so, and the consumer removes it once delivered. */
+  replayOf?: string;
 }
 
 export interface Accepted {
@@ -71,13 +73,13 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
 }
 
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
-async function enqueue({ env, config, source, now }: AcceptContext, plan: DeliveryPlan): Promise<void> {
+async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   await Promise.all([
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
     ...plan.unrouted.map(async (envelope) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
   for (const batch of batches(plan.messages)) {
-    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
+    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: replayOf === undefined ? m.body : { ...m.body, replayOf }, contentType: "json" as const })));
   }
 }
