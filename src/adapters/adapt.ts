@@ -27,7 +27,11 @@ export async function adapt(adapter: Adapter, request: ProviderRequest, source: 
   }
   const foreign = result.notifications.find((n) => !mayEmit(source.provider, n.type));
   if (foreign) {
-    return { ok: false, code: "reserved_type", reason: `The type ${JSON.stringify(foreign.type.slice(0, 100))} is reserved for another provider or the gateway.` };
+    return {
+      ok: false,
+      code: "reserved_type",
+      reason: `The type ${JSON.stringify(foreign.type.slice(0, 100))} is reserved for another provider or the gateway.`,
+    };
   }
   return result;
 }

@@ -183,7 +183,8 @@ export function toSnakeCase(value: string): string {
       previous = kind;
       continue;
     }
-    const wordStart = kind === "upper" && (previous === "lower" || previous === "digit" || (previous === "upper" && charClass(text.charCodeAt(i + 1)) === "lower"));
+    const wordStart =
+      kind === "upper" && (previous === "lower" || previous === "digit" || (previous === "upper" && charClass(text.charCodeAt(i + 1)) === "lower"));
     if ((separate || wordStart) && out.length > 0) out.push("_");
     separate = false;
     out.push(kind === "upper" ? String.fromCharCode(c + 32) : text[i]!);

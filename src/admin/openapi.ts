@@ -6,10 +6,10 @@ import {
   DeadLetterQuery,
   ErrorAnswer,
   ReplayAnswer,
+  ReplayBody,
   RouteList,
   RouteView,
   UpdateRouteBody,
-  ReplayBody,
   UploadCertificateBody,
 } from "./schemas";
 

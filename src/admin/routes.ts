@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import { GatewayError } from "../errors";
-import { isLocalDev, targetUrlProblem } from "../net/targets";
 import type { App } from "../http/app";
+import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { routeView } from "./mask";
 import { readJson } from "./read-json";

@@ -70,7 +70,13 @@ export const UploadCertificateBody = z.object({ certificate: z.string().min(1).d
 
 /** Optional; an empty body is `{}`. */
 export const ReplayBody = z
-  .object({ route: z.string().regex(/^[a-z0-9-]{1,64}$/).optional().describe("Deliver to this route instead (a delivery or unrouted dead letter)") })
+  .object({
+    route: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional()
+      .describe("Deliver to this route instead (a delivery or unrouted dead letter)"),
+  })
   .strict();
 
 export const DeadLetterQuery = z.object({

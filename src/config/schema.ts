@@ -186,7 +186,12 @@ export const Source = z
     }
     const namespace = source.eventType === undefined ? undefined : reservedNamespaceOf(source.eventType);
     if (namespace !== undefined) {
-      ctx.issues.push({ code: "custom", message: `"${namespace}" types come only from their own adapters or the gateway`, path: ["eventType"], input: undefined });
+      ctx.issues.push({
+        code: "custom",
+        message: `"${namespace}" types come only from their own adapters or the gateway`,
+        path: ["eventType"],
+        input: undefined,
+      });
     }
   });
 export type Source = z.infer<typeof Source>;

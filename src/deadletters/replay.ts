@@ -7,11 +7,11 @@ import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
+import { log } from "../log";
 import { routeMatches } from "../routing/match";
 import { findRoute, routingRules } from "../routing/store";
 import type { DeadLetter } from "./record";
 import { deleteDeadLetter, putDeadLetter } from "./store";
-import { log } from "../log";
 
 export interface Replayed {
   ids: string[];
@@ -60,7 +60,8 @@ export async function replayDeadLetter(
     case "unrouted":
       return replayUnrouted(env, config, record, now, waitUntil, options);
     case "quarantine":
-      if (options.route !== undefined) throw new GatewayError("bad_request", "route: a quarantined request is read again and goes to every route that matches it");
+      if (options.route !== undefined)
+        throw new GatewayError("bad_request", "route: a quarantined request is read again and goes to every route that matches it");
       return replayQuarantined(env, config, record, now, waitUntil);
   }
 }
@@ -81,7 +82,14 @@ function isStale(record: DeadLetter, now: Date): boolean {
 }
 
 /** Marks the record, runs `send`; when it fails, takes the mark back later and answers 503. */
-async function markedSend(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, waitUntil: (p: Promise<unknown>) => void, send: () => Promise<unknown>) {
+async function markedSend(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  waitUntil: (p: Promise<unknown>) => void,
+  send: () => Promise<unknown>,
+) {
   const ttlDays = config.delivery.deadLetterTtlDays;
   await putDeadLetter(env.STATE, { ...record, state: "replaying", replayedAt: now.toISOString() }, ttlDays);
   try {
@@ -133,7 +141,8 @@ async function replayUnrouted(
   if (!envelope) throw new GatewayError("conflict", "this dead letter holds no envelope");
   if (options.route !== undefined) await namedRoute(env, config, (name) => env[name], options.route);
   const routes = await routingRules(config, env.STATE);
-  const matching = options.route !== undefined ? routes.filter((r) => r.id === options.route) : routes.filter((route) => routeMatches(route, record.source, envelope));
+  const matching =
+    options.route !== undefined ? routes.filter((r) => r.id === options.route) : routes.filter((route) => routeMatches(route, record.source, envelope));
   if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
   // Already marked as seen when it first came: delivered to the routes that match it now.
   // The consumer removes the record once a route takes it (replayOf), not this request.
@@ -165,7 +174,7 @@ async function replayQuarantined(
   const adapted = await adapt(runtime.adapter, request, runtime.source);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
-  const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
+  const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt), runtime.dedupTtlSeconds));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };

@@ -1,4 +1,4 @@
-import type { Envelope } from "../envelope";
+import { dedupKeyOf, type Envelope } from "../envelope";
 import { log } from "../log";
 
 /**
@@ -12,20 +12,30 @@ import { log } from "../log";
  * notification; so the envelope id is the idempotency key downstream, and targets must treat a
  * repeated id as already done.
  */
-export async function seenIds(kv: KVNamespace, ids: string[]): Promise<boolean[]> {
-  return Promise.all(ids.map((id) => wasSeen(kv, id)));
+export async function seenIds(kv: KVNamespace, envelopes: Envelope[]): Promise<(string | undefined)[]> {
+  return Promise.all(envelopes.map((e) => seenAs(kv, e)));
 }
 
-async function wasSeen(kv: KVNamespace, id: string): Promise<boolean> {
+/**
+ * The envelope id under which this notification was accepted within the window, or undefined.
+ * The marker is keyed by `dedupKeyOf` and holds that id (markers written before it held the
+ * receipt time: then the envelope's own id), so a retry of a recurring id answers with the id
+ * of the occurrence it repeats, even when it falls into the next window.
+ */
+async function seenAs(kv: KVNamespace, envelope: Envelope): Promise<string | undefined> {
+  const key = dedupKeyOf(envelope);
+  let value: string | null;
   try {
-    return (await kv.get(id)) !== null;
+    value = await kv.get(key);
   } catch {
-    return false; // at least once: an unreadable marker lets the notification through
+    return undefined; // at least once: an unreadable marker lets the notification through
   }
+  if (value === null) return undefined;
+  return value.startsWith(`${key.slice(0, key.indexOf(":"))}:`) ? value : envelope.id;
 }
 
-export async function markSeen(kv: KVNamespace, envelopes: Envelope[], now: Date, ttlSeconds: number): Promise<void> {
-  await Promise.all(envelopes.map((e) => kv.put(e.id, now.toISOString(), { expirationTtl: ttlSeconds }))).catch((error: unknown) => {
+export async function markSeen(kv: KVNamespace, envelopes: Envelope[], _now: Date, ttlSeconds: number): Promise<void> {
+  await Promise.all(envelopes.map((e) => kv.put(dedupKeyOf(e), e.id, { expirationTtl: ttlSeconds }))).catch((error: unknown) => {
     log({ event: "mark_seen_failed", error: error instanceof Error ? error.message : "unknown" });
   });
 }

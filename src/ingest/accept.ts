@@ -44,12 +44,7 @@ export interface Accepted {
 export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[]): Promise<Accepted> {
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
   const [seen, routes] = await Promise.all([
-    ctx.dedup === "check"
-      ? seenIds(
-          ctx.env.DEDUP,
-          unique.map((e) => e.id),
-        )
-      : unique.map(() => false),
+    ctx.dedup === "check" ? seenIds(ctx.env.DEDUP, unique) : unique.map(() => undefined),
     ctx.routes ??
       routingRules(ctx.config, ctx.env.STATE).catch(() => {
         throw GatewayError.unavailable("the route table could not be read; retry");
@@ -57,7 +52,8 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   ]);
 
   const fresh = unique.filter((_, i) => !seen[i]);
-  const duplicates = unique.filter((_, i) => seen[i]).map((e) => e.id);
+  // A duplicate is named by the id it was first accepted under (a recurring id's occurrence).
+  const duplicates = seen.flatMap((id) => (id === undefined ? [] : [id]));
   if (fresh.length === 0) return { accepted: [], duplicates };
 
   try {

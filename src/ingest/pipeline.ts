@@ -1,6 +1,6 @@
 import { adapt } from "../adapters/adapt";
-import { readPinnedFingerprints } from "../certificates/pins";
 import { KEYS_RETRY_AFTER_SECONDS } from "../auth/jwks";
+import { readPinnedFingerprints } from "../certificates/pins";
 import type { GatewayConfig } from "../config/schema";
 import { quarantine } from "../deadletters/quarantine";
 import type { Bindings } from "../env";
@@ -76,7 +76,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
     return { status: "quarantined", source: name, id, reason: adapted.reason };
   }
 
-  const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
+  const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now, runtime.dedupTtlSeconds));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
   const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };

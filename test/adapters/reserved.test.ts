@@ -20,7 +20,10 @@ const config = {
 function gateway() {
   const recorder = recordingQueue();
   const send = (path: string, init: RequestInit) =>
-    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), { GATEWAY_CONFIG: JSON.stringify(config), DELIVERIES: recorder.queue });
+    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), {
+      GATEWAY_CONFIG: JSON.stringify(config),
+      DELIVERIES: recorder.queue,
+    });
   return { send, sent: recorder.sent };
 }
 
@@ -35,7 +38,10 @@ describe("reserved type namespaces", () => {
   it("quarantine a generic notification that claims a BS2 type, in any letter case", async () => {
     const { send, sent } = gateway();
     for (const type of ["bs2.boleto.settled", "BS2.Boleto.Settled", "hookgate.delivery.dead"]) {
-      const response = await send("/hooks/acme", { body: JSON.stringify({ id: uniqueId() }), headers: { "content-type": "application/json", "x-acme-event": type } });
+      const response = await send("/hooks/acme", {
+        body: JSON.stringify({ id: uniqueId() }),
+        headers: { "content-type": "application/json", "x-acme-event": type },
+      });
       expect(await reasonOf(response)).toBe("reserved_type");
     }
     expect(sent).toEqual([]);
@@ -46,14 +52,22 @@ describe("reserved type namespaces", () => {
     const id = uniqueId("msg");
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({ type: "pix.received", data: { endToEndId: "E1" } });
-    const headers = { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": await standardWebhooksSignature(WHSEC, id, timestamp, body) };
+    const headers = {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": await standardWebhooksSignature(WHSEC, id, timestamp, body),
+    };
     expect(await reasonOf(await send("/hooks/stdwh", { body, headers }))).toBe("reserved_type");
     expect(sent).toEqual([]);
   });
 
   it("let a generic sender use its own namespace", async () => {
     const { send, sent } = gateway();
-    const response = await send("/hooks/acme", { body: JSON.stringify({ id: uniqueId() }), headers: { "content-type": "application/json", "x-acme-event": "acme.invoice.paid" } });
+    const response = await send("/hooks/acme", {
+      body: JSON.stringify({ id: uniqueId() }),
+      headers: { "content-type": "application/json", "x-acme-event": "acme.invoice.paid" },
+    });
     expect(response.status).toBe(202);
     expect(sent.map((m) => m.envelope?.type)).toEqual(["acme.invoice.paid"]);
   });
@@ -66,7 +80,10 @@ describe("reserved type namespaces", () => {
   });
 
   it("refuse a config whose generic eventType claims one", () => {
-    const loaded = parseConfig(JSON.stringify({ sources: { acme: { provider: "generic", eventType: "ns.bpe.authorized", auth: [{ type: "none" }] } } }), () => undefined);
+    const loaded = parseConfig(
+      JSON.stringify({ sources: { acme: { provider: "generic", eventType: "ns.bpe.authorized", auth: [{ type: "none" }] } } }),
+      () => undefined,
+    );
     expect(loaded.ok).toBe(false);
     expect(loaded.ok ? [] : loaded.problems).toEqual(['sources.acme.eventType: "ns." types come only from their own adapters or the gateway']);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configWarnings } from "../../src/config/warnings";
 import { loadConfig, parseConfig } from "../../src/config/load";
+import { configWarnings } from "../../src/config/warnings";
 
 const source = { provider: "generic", auth: [{ type: "none" }] };
 const read = (secrets: Record<string, string>) => (name: string) => secrets[name];
@@ -72,7 +72,13 @@ describe("parseConfig", () => {
     expect(route("http://ledger.internal.example/hooks").ok).toBe(false);
     expect(route("https://ledger.internal.example/hooks").ok).toBe(true);
     expect(route("ftp://ledger.internal.example/hooks").ok).toBe(false);
-    for (const local of ["http://localhost:8080/hooks", "http://127.0.0.1:8080/hooks", "http://[::1]/hooks", "https://127.0.0.1/hooks", "http://api.localhost/"]) {
+    for (const local of [
+      "http://localhost:8080/hooks",
+      "http://127.0.0.1:8080/hooks",
+      "http://[::1]/hooks",
+      "https://127.0.0.1/hooks",
+      "http://api.localhost/",
+    ]) {
       expect(route(local, true).ok, local).toBe(true);
       const refused = route(local);
       expect(refused.ok ? [] : refused.problems, local).toEqual([
@@ -112,7 +118,15 @@ describe("parseConfig", () => {
   });
 
   it("warns, without refusing, about an mtls block that pins nothing", () => {
-    const loaded = parseConfig({ sources: { pix: { provider: "pix", mtls: {}, auth: [{ type: "none" }] }, ok: { provider: "pix", mtls: { issuerDn: "CN=PSP CA" }, auth: [{ type: "none" }] } } }, read({}));
+    const loaded = parseConfig(
+      {
+        sources: {
+          pix: { provider: "pix", mtls: {}, auth: [{ type: "none" }] },
+          ok: { provider: "pix", mtls: { issuerDn: "CN=PSP CA" }, auth: [{ type: "none" }] },
+        },
+      },
+      read({}),
+    );
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     expect(configWarnings(loaded.config)).toEqual([

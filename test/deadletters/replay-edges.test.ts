@@ -23,8 +23,14 @@ function timedState() {
     get: env.STATE.get.bind(env.STATE),
     list: env.STATE.list.bind(env.STATE),
     getWithMetadata: env.STATE.getWithMetadata.bind(env.STATE),
-    put: (key: string, ...rest: unknown[]) => (note(key), (env.STATE.put as (...a: unknown[]) => Promise<void>)(key, ...rest)),
-    delete: (key: string) => (note(key), env.STATE.delete(key)),
+    put: (key: string, ...rest: unknown[]) => {
+      note(key);
+      return (env.STATE.put as (...a: unknown[]) => Promise<void>)(key, ...rest);
+    },
+    delete: (key: string) => {
+      note(key);
+      return env.STATE.delete(key);
+    },
   };
   return { kv, writes };
 }

@@ -15,7 +15,11 @@ describe("a jwt source whose JWKS is down", () => {
     const fetch = vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("network down"));
     const token = await signJwt({ alg: "ES256", kid: "k1" }, { exp: Math.floor(Date.now() / 1000) + 300 }, pair.privateKey);
     const response = await callWorker(
-      new Request("https://gw.example/hooks/acme", { method: "POST", body: "{}", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }),
+      new Request("https://gw.example/hooks/acme", {
+        method: "POST",
+        body: "{}",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      }),
       { GATEWAY_CONFIG: JSON.stringify(config) },
     );
     expect(response.status).toBe(503);

@@ -17,10 +17,13 @@ const config = {
 
 async function send(source: string, body: string, contentType = "application/json") {
   const recorder = recordingQueue();
-  const response = await callWorker(new Request(`https://hooks.example.com/hooks/${source}`, { method: "POST", body, headers: { "content-type": contentType } }), {
-    GATEWAY_CONFIG: JSON.stringify(config),
-    DELIVERIES: recorder.queue,
-  });
+  const response = await callWorker(
+    new Request(`https://hooks.example.com/hooks/${source}`, { method: "POST", body, headers: { "content-type": contentType } }),
+    {
+      GATEWAY_CONFIG: JSON.stringify(config),
+      DELIVERIES: recorder.queue,
+    },
+  );
   return { response, sent: recorder.sent };
 }
 
