@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds the gateway and the comparison workers with wrangler, runs each
  * under Miniflare on 127.0.0.1, measures (a)-(e) of the benchmark issue, and writes
- * bench/results/latest.{md,json}. Exits 1 when a measurement is not valid (a build or server
+ * bench/results/latest.{md,json} (a quick look, `BENCH_SECONDS` below 4, writes
+ * bench/results/quick/ instead unless `--write-latest` is given: lib/destination.ts). Exits 1 when a measurement is not valid (a build or server
  * failed, a cell saw unexpected answers, the delivery run lost messages); a missed target is
  * reported as MISS, not as a failure of the run.
  */
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
+import { reportDestination } from "./lib/destination";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
@@ -29,6 +31,8 @@ async function main(): Promise<number> {
 
   const { ingest, ingestRounds } = await measureIngest(builds.gateway, builds.workers["bare-io"]);
   await closeAll();
+  const eventLogRounds = await measureEventLog(builds.gateway);
+  await closeAll();
   const { inMemory, inMemoryRounds } = await measureInMemory(builds.workers["gateway-inmemory"], builds.workers["bare-body"]);
   await closeAll();
   log("delivery: consumer to a local sink");
@@ -43,17 +47,19 @@ async function main(): Promise<number> {
     settings: { ...LIMITS },
     ingest,
     ingestRounds,
+    eventLogRounds,
     inMemory,
     inMemoryRounds,
     delivery,
     bundle,
-    targets: targets(ingestRounds, inMemoryRounds, bundle.gzipKiB),
+    targets: targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB),
   };
-  writeReport(join(ROOT, "bench/results"), report);
+  const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
+  writeReport(join(ROOT, destination.dir), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
-  log("wrote bench/results/latest.md and latest.json");
+  log(destination.note);
 
-  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...inMemoryRounds.rows];
+  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...eventLogRounds.rows, ...inMemoryRounds.rows];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
@@ -83,6 +89,20 @@ async function measureIngest(gatewayScript: string, bareIoScript: string): Promi
   return { ingest, ingestRounds: await runRounds(rounds, { baseline: rounds[0]!.key }, LIMITS.ingestRounds, log) };
 }
 
+/** (f) The same gateway, with D1 bound both times: the event log on against the log off. */
+async function measureEventLog(gatewayScript: string): Promise<Rounds> {
+  const on = await startWorker({ scriptPath: gatewayScript, config: benchConfig(NO_SINK), bindings: true, eventLog: true });
+  const off = await startWorker({
+    scriptPath: gatewayScript,
+    config: { ...benchConfig(NO_SINK), eventLog: { enabled: false } },
+    bindings: true,
+    eventLog: true,
+  });
+  log(`(f) event log: on ${on.url}, off ${off.url}`);
+  const rounds = [planOf("f.gateway-log-off.accepted.bench-hmac", off.url), planOf("f.gateway-log-on.accepted.bench-hmac", on.url)];
+  return runRounds(rounds, { baseline: rounds[0]!.key }, LIMITS.ingestRounds, log);
+}
+
 async function measureInMemory(inMemoryScript: string, bareBodyScript: string): Promise<{ inMemory: Row[]; inMemoryRounds: Rounds }> {
   const config = benchConfig(NO_SINK);
   const gateway = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
@@ -109,7 +129,8 @@ function planOf(key: string, url: string, connections: readonly number[] = LIMIT
   return { key, target, url, scenario, source, connections };
 }
 
-function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, gzipKiB: number): Target[] {
+function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, eventLogRounds: Rounds, gzipKiB: number): Target[] {
+  const logged = eventLogRounds.rows.find((r) => r.key === "f.gateway-log-on.accepted.bench-hmac");
   const gw = ingestRounds.rows.find((r) => r.key === "a.gateway.accepted.bench-hmac");
   const mem = inMemoryRounds.rows.find((r) => r.key === "c.gateway-inmemory.accepted.bench-hmac");
   const target = (name: string, s: Spread | undefined, goal: string, pass: (n: number) => boolean): Target => ({
@@ -124,6 +145,8 @@ function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, gzipKiB: number):
     target("(a)/(b) accepted req/s at 10 connections, gateway / bare worker with the same I/O", gw?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
     target("(a)/(b) accepted p99 at 10 connections, gateway / bare worker with the same I/O", gw?.p99Ratio, "≤ 1.3x", (n) => n <= 1.3),
     target("(c) req/s at 10 connections, gateway with in-memory bindings / body-only worker", mem?.rpsRatio, "≥ 0.8x", (n) => n >= 0.8),
+    target("(f) accepted req/s at 10 connections, gateway with the event log / without", logged?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
+    target("(f) accepted p99 at 10 connections, gateway with the event log / without", logged?.p99Ratio, "report", () => true),
     { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 100 KiB", pass: gzipKiB < 100 },
   ];
 }

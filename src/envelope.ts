@@ -45,6 +45,9 @@ export type NotificationPayload =
   | { kind: "text"; contentType: string; text: string }
   | { kind: "binary"; contentType: string; base64: string };
 
+/** The `source` of the gateway's own operational events (`hookgate.*`). */
+export const OPERATIONAL_SOURCE = "/hookgate";
+
 /** When the caller does not say: BMP's window. */
 const DEFAULT_RECURRENCE_WINDOW_SECONDS = 3600;
 

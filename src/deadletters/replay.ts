@@ -5,6 +5,7 @@ import { envelopeIdOf } from "../delivery/message";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
+import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { log } from "../log";
@@ -45,6 +46,7 @@ export async function replayDeadLetter(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
+  events?: EventLog,
   options: ReplayOptions = {},
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
@@ -62,7 +64,7 @@ export async function replayDeadLetter(
     case "quarantine":
       if (options.route !== undefined)
         throw new GatewayError("bad_request", "route: a quarantined request is read again and goes to every route that matches it");
-      return replayQuarantined(env, config, record, now, waitUntil);
+      return replayQuarantined(env, config, record, now, waitUntil, events);
   }
 }
 
@@ -148,7 +150,9 @@ async function replayUnrouted(
   // The consumer removes the record once a route takes it (replayOf), not this request.
   const source = { name: record.source, dedupTtlSeconds: 0 };
   await markedSend(env, config, record, now, waitUntil, () =>
-    acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching, replayOf: record.id }, [envelope]),
+    acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching, chosenRoutes: options.route !== undefined, replayOf: record.id }, [
+      envelope,
+    ]),
   );
   return { ids: [envelope.id], routes: matching.map((r) => r.id) };
 }
@@ -159,6 +163,7 @@ async function replayQuarantined(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
+  events?: EventLog,
 ): Promise<Replayed> {
   const kept = record.request;
   const runtime = sourceRuntime(config, record.source, { fetch: (input, init) => fetch(input, init) });
@@ -175,7 +180,7 @@ async function replayQuarantined(
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt), runtime.dedupTtlSeconds));
-  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };
 }

@@ -104,8 +104,8 @@ describe("a replay naming a route", () => {
     expect(sent.map((m) => [m.routeId, m.replayOf])).toEqual([["audit", record.id]]);
   });
 
-  it("sends an unrouted envelope to that route alone", async () => {
-    const record = await unroutedDeadLetter(envelope(), "acme", Date.now());
+  it("sends an unrouted envelope to that route alone, whether or not its events match", async () => {
+    const record = await unroutedDeadLetter(envelope({ type: "other.thing" }), "acme", Date.now());
     await putDeadLetter(env.STATE, record, 14);
     const { replay, sent } = gateway();
     expect((await replay(record.id, { route: "audit" })).status).toBe(202);
