@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(args: SendArgs): Promise<number> {
   const raw = readInput(args.config, "--config");
-  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets));
+  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets), { localDev: true });
   if (!loaded.ok) {
     console.error(`${args.config}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);

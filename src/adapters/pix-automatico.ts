@@ -1,5 +1,5 @@
 import type { Notification } from "../envelope";
-import { asEventTime, asList, field, isObject, type Read, safeId, stringField, toSnakeCase } from "./read";
+import { asEventTime, asList, field, isObject, optionalName, type Read, safeId, stringField } from "./read";
 
 /**
  * Pix Automático's two callbacks (Banco Central's API Pix 2.8): `{url}/rec` with
@@ -36,7 +36,9 @@ export async function readRecurringCharge(item: unknown): Promise<Read<Notificat
 }
 
 async function notification(prefix: string, key: string, item: Record<string, unknown>, dates: string[]): Promise<Read<Notification[]>> {
-  const status = toSnakeCase(stringField(item, "status") ?? "");
+  const named = optionalName(stringField(item, "status"), "The status");
+  if (!named.ok) return named;
+  const status = named.value;
   if (status === "") return { ok: false, reason: `The ${prefix === "pix.recurrence" ? "recurrence" : "recurring charge"} has no status.` };
   const latest = latestDate(dates);
   const id = latest === undefined ? `${key}:${status}` : `${key}:${status}:${latest}`;

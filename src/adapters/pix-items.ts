@@ -1,5 +1,5 @@
 import type { Notification } from "../envelope";
-import { asEventTime, asList, field, isObject, type JsonObject, type Read, safeId, stringField, toSnakeCase } from "./read";
+import { asEventTime, asList, field, isObject, type JsonObject, optionalName, type Read, safeId, stringField } from "./read";
 
 /**
  * One item of Banco Central's `{url}/pix` callback (or of `GET /pix`, which lists the same
@@ -29,7 +29,9 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
   if (endToEndId === undefined) return { ok: false, reason: "The item has no endToEndId." };
   const subject = stringField(item, "txid") ?? endToEndId;
   const time = asEventTime(field(item, "horario"));
-  const status = toSnakeCase(stringField(item, "status") ?? "");
+  const named = optionalName(stringField(item, "status"), "The item's status");
+  if (!named.ok) return named;
+  const status = named.value;
 
   const notifications: Notification[] = [];
   const whole = { kind: "json", value: item } as const;
@@ -55,7 +57,9 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
 async function readRefund(endToEndId: string, devolucao: unknown): Promise<Read<Omit<Notification, "payload" | "subject">>> {
   if (!isObject(devolucao)) return { ok: false, reason: "A devolucao is not an object." };
   const refundId = stringField(devolucao, "id", "rtrId");
-  const status = toSnakeCase(stringField(devolucao, "status") ?? "");
+  const named = optionalName(stringField(devolucao, "status"), "A devolucao's status");
+  if (!named.ok) return named;
+  const status = named.value;
   if (refundId === undefined) return { ok: false, reason: "A devolucao has no id." };
   if (status === "") return { ok: false, reason: "A devolucao has no status." };
   const horario = field(devolucao, "horario");
