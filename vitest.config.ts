@@ -22,5 +22,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // Node's own tests (scripts, the JSON Schema as an editor reads it): vitest.node.config.ts.
+    exclude: ["test/node/**"],
   },
 });

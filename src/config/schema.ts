@@ -9,7 +9,40 @@ import { isSecureOrLocal } from "../net/loopback";
  * replaced by the secrets' values (see ./secrets.ts), so every secret field is a plain
  * string here. Messages never echo a received value: zod 4's defaults do not, and the
  * custom ones below only name what was expected.
+ *
+ * Every object is `closed`: a key it does not know is an error naming the object's path and
+ * the key (a typo such as `dedupTtlSecond` is never silently ignored). New objects take
+ * `closed({...})` too; a test walks the generated JSON Schema and names any object left open.
+ * The descriptions are what editors show from `schema/config.schema.json` (`npm run schema`).
  */
+
+export function closed<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, Object.keys(shape)) : undefined),
+  });
+}
+
+function unknownKeysMessage(unknown: readonly string[], known: readonly string[]): string {
+  return unknown
+    .map((key) => {
+      const near = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}"`;
+    })
+    .join("; ");
+}
+
+/** Levenshtein distance; config keys are short, so the quadratic table is a few hundred cells. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
 
 const slug = z.string().regex(/^[a-z0-9-]{1,64}$/, "must be 1-64 characters of a-z, 0-9 and -");
 
@@ -23,42 +56,56 @@ export type ProviderName = z.infer<typeof ProviderName>;
 
 // ---------------------------------------------------------------- source auth rules
 
-export const NoneRule = z.object({ type: z.literal("none") });
+export const NoneRule = closed({ type: z.literal("none") }).describe(
+  "Anyone passes: for a source that authenticates by other means (mTLS, ipAllow) or not at all.",
+);
 
-export const BasicRule = z.object({
+export const BasicRule = closed({
   type: z.literal("basic"),
   // RFC 7617: the user-id cannot contain a colon (the password may).
-  username: nonEmpty.refine((u) => !u.includes(":"), "must not contain ':'"),
-  password: nonEmpty,
-});
+  username: nonEmpty.refine((u) => !u.includes(":"), "must not contain ':'").describe("The Basic username; must not contain ':'."),
+  password: nonEmpty.describe('The Basic password; may contain \':\'. Usually a {"secret": "NAME"} reference.'),
+}).describe("HTTP Basic: `Authorization: Basic` must carry this username and password.");
 
-export const BearerRule = z.object({ type: z.literal("bearer"), token: nonEmpty });
+export const BearerRule = closed({ type: z.literal("bearer"), token: nonEmpty.describe("The token after `Bearer `.") }).describe(
+  "`Authorization: Bearer <token>` must match.",
+);
 
-export const HeaderRule = z.object({
+export const HeaderRule = closed({
   type: z.literal("header"),
-  name: z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name"),
-  value: nonEmpty,
-  prefix: z.string().optional(),
-});
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name")
+    .describe("The header's name, for example API-Key, X-API-Key or Authorization."),
+  value: nonEmpty.describe("The value the header must hold (after the prefix)."),
+  prefix: z.string().optional().describe('Text before the value, for example "HMAC " as BMP sends it. None by default.'),
+}).describe("A named header must equal prefix + value.");
 
-export const QueryRule = z.object({ type: z.literal("query"), name: nonEmpty, value: nonEmpty });
+export const QueryRule = closed({
+  type: z.literal("query"),
+  name: nonEmpty.describe("The query parameter; it is removed before the request is kept anywhere."),
+  value: nonEmpty.describe("The value the first parameter of that name must equal."),
+}).describe("For providers that can only put a secret in the URL.");
 
 export const JwtAlgorithm = z.enum(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]);
 export type JwtAlgorithm = z.infer<typeof JwtAlgorithm>;
 
-export const JwtRule = z
-  .object({
-    type: z.literal("jwt"),
-    alg: JwtAlgorithm,
-    secret: nonEmpty.optional(),
-    publicKeyPem: nonEmpty.optional(),
-    jwksUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
-    issuer: z.string().optional(),
-    /** One audience the token's `aud` must contain. */
-    audience: z.string().min(1).optional(),
-    /** Header carrying the token; `Authorization` (default) expects `Bearer <jwt>`. */
-    header: z.string().default("Authorization"),
-  })
+export const JwtRule = closed({
+  type: z.literal("jwt"),
+  alg: JwtAlgorithm.describe("The one algorithm accepted; the token's alg header must equal it."),
+  secret: nonEmpty.optional().describe("The HMAC key, for HS256/384/512. Exactly one of secret, publicKeyPem, jwksUrl."),
+  publicKeyPem: nonEmpty.optional().describe("A PEM public key (SPKI), for RS*, PS*, ES* and EdDSA."),
+  jwksUrl: z
+    .url({ protocol: /^https$/, error: "must be an https URL" })
+    .optional()
+    .describe("An https JWKS URL; keys are cached 10 minutes and refetched at most every 30 s for an unknown kid."),
+  issuer: z.string().optional().describe("The iss the token must carry. Not checked when absent."),
+  /** One audience the token's `aud` must contain. */
+  audience: z.string().min(1).optional().describe("One audience the token's aud must contain. Not checked when absent."),
+  /** Header carrying the token; `Authorization` (default) expects `Bearer <jwt>`. */
+  header: z.string().default("Authorization").describe("The header carrying the token; Authorization expects `Bearer <jwt>`, any other the bare token."),
+})
+  .describe("A JWT signed with exactly the configured alg; exp/nbf within 60 s, iss/aud when set.")
   .check((ctx) => {
     const rule = ctx.value;
     const keys = [rule.secret, rule.publicKeyPem, rule.jwksUrl].filter((k) => k !== undefined);
@@ -80,20 +127,20 @@ export const JwtRule = z
     }
   });
 
-export const HmacRule = z
-  .object({
-    type: z.literal("hmac"),
-    header: nonEmpty,
-    secret: nonEmpty,
-    algorithm: z.enum(["sha256", "sha512", "sha1"]).default("sha256"),
-    encoding: z.enum(["hex", "base64", "base64url"]).default("hex"),
-    prefix: z.string().default(""),
-    /** What is signed: `{body}`, or a template with `{timestamp}` and `{id}`. */
-    signedContent: z.string().default("{body}"),
-    timestampHeader: z.string().optional(),
-    idHeader: z.string().optional(),
-    toleranceSeconds: z.number().int().positive().default(300),
-  })
+export const HmacRule = closed({
+  type: z.literal("hmac"),
+  header: nonEmpty.describe("The header carrying the MAC, for example X-Hub-Signature-256."),
+  secret: nonEmpty.describe("The shared HMAC key."),
+  algorithm: z.enum(["sha256", "sha512", "sha1"]).default("sha256").describe("The hash."),
+  encoding: z.enum(["hex", "base64", "base64url"]).default("hex").describe("How the MAC is written in the header."),
+  prefix: z.string().default("").describe('A label before the MAC, for example "sha256=" (matched in any letter case).'),
+  /** What is signed: `{body}`, or a template with `{timestamp}` and `{id}`. */
+  signedContent: z.string().default("{body}").describe("What is signed: {body}, or a template using {timestamp} and {id}, for example {timestamp}.{body}."),
+  timestampHeader: z.string().optional().describe("The header {timestamp} comes from; needed when the template uses it."),
+  idHeader: z.string().optional().describe("The header {id} comes from; needed when the template uses it."),
+  toleranceSeconds: z.number().int().positive().default(300).describe("How far the timestamp may be from now, either way."),
+})
+  .describe("An HMAC over the exact raw body bytes (or a template of them).")
   .check((ctx) => {
     const rule = ctx.value;
     if (rule.signedContent.includes("{timestamp}") && !rule.timestampHeader) {
@@ -117,10 +164,10 @@ function decodedLength(base64: string): number {
   }
 }
 
-export const StandardWebhooksRule = z.object({
+export const StandardWebhooksRule = closed({
   type: z.literal("standard-webhooks"),
-  secret: WhsecSecret,
-});
+  secret: WhsecSecret.describe("The whsec_ secret shared with the sender."),
+}).describe("Standard Webhooks: a v1 entry of webhook-signature over id.timestamp.body, timestamp within 300 s.");
 
 export const AuthRule = z.discriminatedUnion("type", [NoneRule, BasicRule, BearerRule, HeaderRule, QueryRule, JwtRule, HmacRule, StandardWebhooksRule]);
 export type AuthRule = z.infer<typeof AuthRule>;
@@ -128,15 +175,16 @@ export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T
 
 // ---------------------------------------------------------------- sources
 
-export const MtlsPins = z.object({
+export const MtlsPins = closed({
   fingerprintsSha256: z
     .array(
       z.string().refine((f) => /^[0-9a-f]{64}$/.test(f.replace(/[:\s]/g, "").toLowerCase()), "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"),
     )
-    .default([]),
-  issuerDn: z.string().trim().min(1).optional(),
-  subjectDn: z.string().trim().min(1).optional(),
-});
+    .default([])
+    .describe("Pinned certificate fingerprints (SHA-256, colons and case ignored); none: any certificate Cloudflare verified."),
+  issuerDn: z.string().trim().min(1).optional().describe("The issuer DN the certificate must have, exactly as Cloudflare shows it."),
+  subjectDn: z.string().trim().min(1).optional().describe("The subject DN the certificate must have, exactly as Cloudflare shows it."),
+}).describe("Require a client certificate verified by Cloudflare (API Shield mTLS), narrowed by these pins.");
 export type MtlsPins = z.infer<typeof MtlsPins>;
 
 const Cidr = z.string().refine(isValidCidr, "must be an IPv4 or IPv6 address or CIDR range");
@@ -146,35 +194,45 @@ const RequestPath = z.string().regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 
 
 export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
 
-export const Source = z
-  .object({
-    provider: ProviderName,
-    methods: z.array(HttpMethod).min(1).optional(),
-    auth: z.array(AuthRule).min(1, 'must list at least one rule; a public source says [{"type":"none"}]'),
-    mtls: MtlsPins.optional(),
-    ipAllow: z.array(Cidr).min(1).optional(),
-    dedupTtlSeconds: z.number().int().min(60, "must be at least 60").optional(),
-    maxBodyBytes: z
-      .number()
-      .int()
-      .positive()
-      .max(MAX_BODY_BYTES_LIMIT)
-      .default(1024 * 1024),
-    onInvalid: z.enum(["quarantine", "reject"]).default("quarantine"),
-    idPath: RequestPath.optional(),
-    typePath: RequestPath.optional(),
-    eventType: z.string().min(1).optional(),
-  })
-  .check((ctx) => {
-    const source = ctx.value;
-    if (source.provider !== "generic") {
-      for (const key of ["idPath", "typePath", "eventType"] as const) {
-        if (source[key] !== undefined) {
-          ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
-        }
+export const Source = closed({
+  provider: ProviderName.describe("The adapter that reads this provider's notifications."),
+  methods: z.array(HttpMethod).min(1).optional().describe("Allowed methods. Default: the adapter's (POST; BMP: GET, POST, PUT)."),
+  auth: z
+    .array(AuthRule)
+    .min(1, 'must list at least one rule; a public source says [{"type":"none"}]')
+    .describe('Any one rule passing authenticates; list two to rotate a key. A public source says [{"type":"none"}].'),
+  mtls: MtlsPins.optional(),
+  ipAllow: z.array(Cidr).min(1).optional().describe("Allowed client addresses or CIDR ranges (IPv4, IPv6), from CF-Connecting-IP. Anyone when absent."),
+  dedupTtlSeconds: z
+    .number()
+    .int()
+    .min(60, "must be at least 60")
+    .optional()
+    .describe("How long an accepted notification id is remembered, in seconds; at least 60. Default: 604800 (7 days); BMP 3600."),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_BODY_BYTES_LIMIT)
+    .default(1024 * 1024)
+    .describe("The largest body accepted, in bytes; at most 10 MiB. Larger: 413."),
+  onInvalid: z
+    .enum(["quarantine", "reject"])
+    .default("quarantine")
+    .describe("What an unreadable notification gets: kept whole in quarantine (202), or refused (400 invalid_payload)."),
+  idPath: RequestPath.optional().describe("generic only: where the notification id is (body.a.b, query.x, headers.x). Default: SHA-256 of the body."),
+  typePath: RequestPath.optional().describe("generic only: where the event type is. Default: eventType, else generic.event."),
+  eventType: z.string().min(1).optional().describe("generic only: a fixed event type when there is no typePath."),
+}).check((ctx) => {
+  const source = ctx.value;
+  if (source.provider !== "generic") {
+    for (const key of ["idPath", "typePath", "eventType"] as const) {
+      if (source[key] !== undefined) {
+        ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
       }
     }
-  });
+  }
+});
 export type Source = z.infer<typeof Source>;
 
 // ---------------------------------------------------------------- routes
@@ -197,23 +255,25 @@ export const RouteAuth = z.discriminatedUnion("type", [
   NoneRule,
   BasicRule,
   BearerRule,
-  z.object({ type: z.literal("header"), name: HeaderRule.shape.name, value: nonEmpty }),
+  closed({ type: z.literal("header"), name: HeaderRule.shape.name, value: nonEmpty.describe("The header's value.") }).describe(
+    "Send a named header with this value.",
+  ),
 ]);
 export type RouteAuth = z.infer<typeof RouteAuth>;
 
 /** Types are the providers' words (standard-webhooks and generic keep them as sent), so any non-blank text goes. */
 const EventGlob = z.string().regex(/^\S+$/, "must be an event type or a glob with *, without spaces");
 
-export const Route = z.object({
-  id: slug,
-  events: z.array(EventGlob).min(1),
-  sources: z.array(slug).min(1).optional(),
-  url: TargetUrl,
-  method: z.enum(["POST", "PUT", "GET"]).default("POST"),
-  auth: RouteAuth.default({ type: "none" }),
-  signingSecret: WhsecSecret.optional(),
-  timeoutMs: z.number().int().min(100).max(30_000).default(10_000),
-});
+export const Route = closed({
+  id: slug.describe("The route's name: 1-64 characters of a-z, 0-9 and -."),
+  events: z.array(EventGlob).min(1).describe('Event types or globs the route takes, for example "bs2.boleto.*"; "*" takes all.'),
+  sources: z.array(slug).min(1).optional().describe("Only envelopes from these sources. All sources when absent."),
+  url: TargetUrl.describe("Where envelopes are delivered: https (http only for localhost, 127.0.0.1 or [::1])."),
+  method: z.enum(["POST", "PUT", "GET"]).default("POST").describe("GET sends the CloudEvents attributes as ce-* headers and no body."),
+  auth: RouteAuth.default({ type: "none" }).describe("How the gateway authenticates to the target."),
+  signingSecret: WhsecSecret.optional().describe("A whsec_ secret: each delivery is signed the Standard Webhooks way (webhook-signature)."),
+  timeoutMs: z.number().int().min(100).max(30_000).default(10_000).describe("How long one attempt may take, in milliseconds (100 to 30000)."),
+}).describe("One internal target and the envelopes it takes.");
 export type Route = z.infer<typeof Route>;
 
 // ---------------------------------------------------------------- the whole document
@@ -221,17 +281,24 @@ export type Route = z.infer<typeof Route>;
 /** Dead letters live this long unless `delivery.deadLetterTtlDays` says otherwise. */
 export const DEFAULT_DEAD_LETTER_TTL_DAYS = 14;
 
-export const Delivery = z.object({
-  maxAttempts: z.number().int().min(1).max(100).default(8),
-  deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS),
-});
+export const Delivery = closed({
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(8)
+    .describe("Attempts per (envelope, route) before it becomes a dead letter; 8 retry for at least 32 minutes."),
+  deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS).describe("How long dead letters are kept, in days."),
+}).describe("Retries and dead letters.");
 
-export const GatewayConfig = z
-  .object({
-    sources: z.record(slug, Source),
-    routes: z.array(Route).default([]),
-    delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
-  })
+export const GatewayConfig = closed({
+  $schema: z.string().optional().describe("The JSON Schema this file follows, for editors: schema/config.schema.json. Ignored by the gateway."),
+  sources: z.record(slug, Source).describe("The providers that call the gateway, by name: the {source} of /hooks/{source}."),
+  routes: z.array(Route).default([]).describe("Where envelopes go. Routes added through the admin API come on top."),
+  delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
+})
+  .describe('hookgate\'s config: one JSON document in GATEWAY_CONFIG. Any string may instead be {"secret": "NAME"}, read from that binding.')
   .check((ctx) => {
     const config = ctx.value;
     const seen = new Set<string>();
