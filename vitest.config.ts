@@ -24,5 +24,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Node's own tests (scripts, the JSON Schema as an editor reads it): vitest.node.config.ts.
     exclude: ["test/node/**"],
+    // The example receiver (examples/receiver), started for test/interop.
+    globalSetup: ["test/node/receivers.global-setup.ts"],
   },
 });
