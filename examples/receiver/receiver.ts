@@ -10,7 +10,7 @@
  *   delivery as a dead letter at once instead of retrying it.
  * - 500 when the work fails: the gateway retries with backoff.
  */
-import { type CloudEvent, HTTP } from "cloudevents";
+import { type CloudEventV1, HTTP } from "cloudevents";
 import { Hono } from "hono";
 import { Webhook } from "standardwebhooks";
 
@@ -27,7 +27,7 @@ export interface ReceiverOptions {
   /** The route's `signingSecret` (`whsec_...`). */
   secret: string;
   /** The work. It runs once per `webhook-id` (until it succeeds). */
-  handle: (event: CloudEvent<unknown>) => Promise<void>;
+  handle: (event: CloudEventV1<unknown>) => Promise<void>;
   seen?: SeenIds;
   /** At most this many events are worked on at once; past it the answer is 503. */
   maxInFlight?: number;
@@ -45,14 +45,14 @@ export function createReceiver(options: ReceiverOptions): Hono {
   app.on(["POST", "PUT", "GET"], "/webhooks", async (c) => {
     // The signature covers the exact bytes: read the raw text before anything parses it.
     const body = await c.req.text();
-    const headers = Object.fromEntries(c.req.raw.headers);
+    const headers = c.req.header();
     try {
       webhook.verify(body, headers, { jsonParse: false });
     } catch {
       return c.json({ error: "bad signature" }, 401);
     }
 
-    let event: CloudEvent<unknown>;
+    let event: CloudEventV1<unknown>;
     try {
       // Structured mode (application/cloudevents+json) for POST and PUT; binary mode (ce-*
       // headers, no body) for a GET route.
