@@ -113,7 +113,7 @@ function main(argv: string[]): number {
   }
 
   console.log("\nThen:");
-  remainingSteps(toml, env, domain).forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
+  for (const [i, step] of remainingSteps(toml, env, domain).entries()) console.log(`  ${i + 1}. ${step}`);
   return 0;
 }
 
