@@ -3,7 +3,7 @@ import { isValidCidr } from "../net/ip";
 import { isSecureOrLocal } from "../net/loopback";
 
 /**
- * The gateway's configuration, as CONTRACT.md section 2 describes it.
+ * The gateway's configuration, as docs/contract.md section 2 describes it.
  *
  * These schemas validate the document *after* `{"secret": "NAME"}` references were
  * replaced by the secrets' values (see ./secrets.ts), so every secret field is a plain
