@@ -73,7 +73,7 @@ export function neededResources(toml: string, env: Environment): Resource[] {
   const d1 = top.d1.map(
     (d): Resource => ({ kind: "d1", binding: d.binding, name: environmentName(d.database_name, env), migrationsDir: d.migrations_dir ?? "migrations" }),
   );
-  return [...kv, ...queues, ...d1];
+  return [...kv, ...d1, ...queues];
 }
 
 export function planSetup(needed: Resource[], existing: Existing): Step[] {

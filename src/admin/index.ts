@@ -4,6 +4,7 @@ import type { App } from "../http/app";
 import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
+import { registerEventAdmin } from "./events";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 
@@ -29,4 +30,5 @@ export function registerAdmin(app: App): void {
   registerRouteAdmin(app);
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
+  registerEventAdmin(app);
 }

@@ -1,4 +1,7 @@
 import * as z from "zod";
+import { BulkReplayAnswer, BulkReplayBody } from "../deadletters/bulk";
+import { DeadLetter } from "../deadletters/record";
+import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
 import {
   CreateRouteBody,
@@ -29,6 +32,14 @@ const errors = {
 };
 const idParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
 
+const queryParameters = (s: z.ZodType) =>
+  Object.entries(schema(s, "input").properties as Record<string, unknown>).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: property,
+  }));
+
 let document: Record<string, unknown> | undefined;
 
 export function adminOpenApi(): Record<string, unknown> {
@@ -37,23 +48,24 @@ export function adminOpenApi(): Record<string, unknown> {
     info: {
       title: "hookgate admin API",
       version: "1",
-      description: "Routes, client certificates and dead letters. Every call needs `Authorization: Bearer <ADMIN_TOKEN>`.",
+      description: "Routes, client certificates, dead letters, the event log and metrics. Every call needs `Authorization: Bearer <ADMIN_TOKEN>`.",
     },
     components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
     security: [{ adminToken: [] }],
     paths: {
+      "/admin/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" }, ...errors } } },
       "/admin/routes": {
         get: { summary: "List routes: config routes (read-only) and added ones", responses: { "200": answer("Routes, secrets masked", RouteList), ...errors } },
         post: {
-          summary: "Add a route",
+          summary: "Add a route, with the id given (a-z, 0-9, -) or a generated one",
           requestBody: { required: true, content: json(CreateRouteBody, "input") },
-          responses: { "201": answer("The route with its id, secrets masked", RouteView), ...errors },
+          responses: { "201": answer("The route with its id, secrets masked", RouteView), "409": answer("The id is taken", ErrorAnswer), ...errors },
         },
       },
       "/admin/routes/{id}": {
         parameters: [idParam("id", "Route id")],
         put: {
-          summary: "Change an added route",
+          summary: "Change an added route: fields not named are kept, the merged route is validated whole",
           requestBody: { required: true, content: json(UpdateRouteBody, "input") },
           responses: {
             "200": answer("The route", RouteView),
@@ -87,14 +99,64 @@ export function adminOpenApi(): Record<string, unknown> {
       },
       "/admin/dead-letters": {
         get: {
-          summary: "A page of dead letters and quarantined requests",
-          parameters: Object.entries(schema(DeadLetterQuery, "input").properties as Record<string, unknown>).map(([name, s]) => ({
-            name,
-            in: "query",
-            required: false,
-            schema: s,
-          })),
+          summary: "A page of dead letters and quarantined requests, newest first; an unknown parameter is a 400",
+          parameters: queryParameters(DeadLetterQuery),
           responses: { "200": answer("A page; pass cursor to read the next", DeadLetterPageView), ...errors },
+        },
+      },
+      "/admin/dead-letters/replay": {
+        post: {
+          summary: "Replay every dead letter matching a filter, each once; the work is spread over queue messages",
+          parameters: [
+            { name: "cursor", in: "query", required: false, schema: { type: "string" }, description: "From an earlier answer that had more to list" },
+          ],
+          requestBody: { required: true, content: json(BulkReplayBody, "input") },
+          responses: { "202": answer("How many were queued for replay", BulkReplayAnswer), ...errors },
+        },
+      },
+      "/admin/events": {
+        get: {
+          summary: "Search the event log, newest first",
+          parameters: queryParameters(EventQuery),
+          responses: {
+            "200": answer("A page of events; pass cursor to read older ones", EventPage),
+            "404": answer("The event log is off", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/events/{id}": {
+        parameters: [idParam("id", "Envelope id")],
+        get: {
+          summary: "One event: its envelope, state, the requests that carried it and every delivery attempt",
+          responses: { "200": answer("The event's timeline", EventDetail), "404": answer("No such event", ErrorAnswer), ...errors },
+        },
+      },
+      "/admin/events/{id}/redeliver": {
+        parameters: [idParam("id", "Envelope id")],
+        post: {
+          summary: "Send an event again to its routes (or the routes named); new attempts join its timeline",
+          requestBody: { required: false, content: json(RedeliverBody, "input") },
+          responses: {
+            "202": answer("Queued again", RedeliverAnswer),
+            "404": answer("No such event", ErrorAnswer),
+            "409": answer("The envelope is no longer kept", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/metrics": {
+        get: {
+          summary: "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency",
+          parameters: queryParameters(MetricsQuery),
+          responses: { "200": answer("Buckets, oldest first", MetricsAnswer), "404": answer("The event log is off", ErrorAnswer), ...errors },
+        },
+      },
+      "/admin/dead-letters/{id}": {
+        parameters: [idParam("id", "Dead letter id")],
+        get: {
+          summary: "One dead letter or quarantined request, whole",
+          responses: { "200": answer("The record", DeadLetter), "404": answer("No such dead letter", ErrorAnswer), ...errors },
         },
       },
       "/admin/dead-letters/{id}/replay": {

@@ -273,6 +273,11 @@ export const Route = closed({
   auth: RouteAuth.default({ type: "none" }).describe("How the gateway authenticates to the target."),
   signingSecret: WhsecSecret.optional().describe("A whsec_ secret: each delivery is signed the Standard Webhooks way (webhook-signature)."),
   timeoutMs: z.number().int().min(100).max(30_000).default(10_000).describe("How long one attempt may take, in milliseconds (100 to 30000)."),
+  /** `cloudevents`: the envelope; `slack`: `{"text": "..."}`, a one-line summary chat webhooks accept. */
+  format: z
+    .enum(["cloudevents", "slack"])
+    .default("cloudevents")
+    .describe('What the target receives: "cloudevents", the envelope; "slack", {"text": "..."}, a one-line summary Slack, Teams and Discord webhooks accept.'),
 }).describe("One internal target and the envelopes it takes.");
 export type Route = z.infer<typeof Route>;
 
@@ -292,11 +297,27 @@ export const Delivery = closed({
   deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS).describe("How long dead letters are kept, in days."),
 }).describe("Retries and dead letters.");
 
+/** The D1 event log (docs/event-log.md). */
+export const EventLog = closed({
+  enabled: z.boolean().default(true).describe("Record requests, envelopes and delivery attempts in the D1 event log."),
+  retentionDays: z.number().int().min(1).max(365).default(30).describe("How long the event log keeps rows, in days; pruned on a schedule."),
+}).describe("The event log: where is my notification.");
+
+/** When operational events fire (docs/event-log.md). */
+export const Alerts = closed({
+  /** 401 and 403 answers of one source within 10 minutes. */
+  refusals: z.number().int().min(1).default(20).describe("hookgate.source.refusing fires when one source's 401 and 403 answers pass this within 10 minutes."),
+  /** Consecutive failed attempts of one route. */
+  routeFailures: z.number().int().min(1).default(10).describe("hookgate.route.failing fires when one route's consecutive failed attempts pass this."),
+}).describe("When hookgate's own operational events fire.");
+
 export const GatewayConfig = closed({
   $schema: z.string().optional().describe("The JSON Schema this file follows, for editors: schema/config.schema.json. Ignored by the gateway."),
   sources: z.record(slug, Source).describe("The providers that call the gateway, by name: the {source} of /hooks/{source}."),
   routes: z.array(Route).default([]).describe("Where envelopes go. Routes added through the admin API come on top."),
   delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
+  eventLog: EventLog.default({ enabled: true, retentionDays: 30 }),
+  alerts: Alerts.default({ refusals: 20, routeFailures: 10 }),
 })
   .describe('hookgate\'s config: one JSON document in GATEWAY_CONFIG. Any string may instead be {"secret": "NAME"}, read from that binding.')
   .check((ctx) => {

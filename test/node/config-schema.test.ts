@@ -66,6 +66,6 @@ describe("npm run check-config", () => {
 
   it("accepts the demo config", async () => {
     const { stdout } = await run("npx", ["tsx", "scripts/check-config.ts", "demo/config.json"]);
-    expect(stdout).toMatch(/demo\/config\.json: ok \(7 sources, 1 routes/);
+    expect(stdout).toContain(`demo/config.json: ok (${Object.keys(demo.sources).length} sources, ${demo.routes.length} routes`);
   });
 });

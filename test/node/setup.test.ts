@@ -10,15 +10,8 @@ import { type Existing, idsInEnvironment, neededResources, planSetup, remainingS
 const run = promisify(execFile);
 const WRANGLER_TOML = readFileSync("wrangler.toml", "utf8");
 
-// The file as it stands with the event log (D1) and strict dedup (a Durable Object) added.
+// The file as it stands, with strict dedup's Durable Object added (the event log's D1 is there).
 const TOML = `${WRANGLER_TOML}
-# The event log.
-[[d1_databases]]
-binding = "DB"
-database_name = "hookgate-events"
-database_id = "local-hookgate-events"
-migrations_dir = "migrations"
-
 [[durable_objects.bindings]]
 name = "STRICT_DEDUP"
 class_name = "StrictDedup"
@@ -54,9 +47,9 @@ describe("what an environment needs", () => {
     expect(neededResources(TOML, "staging")).toEqual([
       { kind: "kv", binding: "DEDUP", name: "hookgate-dedup-staging" },
       { kind: "kv", binding: "STATE", name: "hookgate-state-staging" },
+      { kind: "d1", binding: "EVENTS", name: "hookgate-events-staging", migrationsDir: "migrations" },
       { kind: "queue", name: "hookgate-deliveries-staging" },
       { kind: "queue", name: "hookgate-dead-letters-staging" },
-      { kind: "d1", binding: "DB", name: "hookgate-events-staging", migrationsDir: "migrations" },
     ]);
     expect(neededResources(TOML, "production").map((r) => r.name)).toContain("hookgate-events-production");
   });
@@ -65,9 +58,9 @@ describe("what an environment needs", () => {
     const first = planSetup(neededResources(TOML, "production"), ALL);
     expect(first.filter((s) => s.action === "create").map((s) => s.resource.name)).toEqual([
       "hookgate-state-production",
+      "hookgate-events-production",
       "hookgate-deliveries-production",
       "hookgate-dead-letters-production",
-      "hookgate-events-production",
     ]);
     expect(first[0]).toMatchObject({ action: "exists", id: "99999999999999999999999999999999" });
     expect(planSetup(neededResources(TOML, "staging"), ALL).every((s) => s.action === "exists")).toBe(true);
@@ -85,7 +78,7 @@ describe("writing the ids into wrangler.toml", () => {
       { binding: "STATE", id: "1a2b3c4d5e6f47819a0b1c2d3e4f5a6b" },
     ]);
     expect(staging.d1_databases).toEqual([
-      { binding: "DB", database_name: "hookgate-events-staging", database_id: "6b1f5c0e-3d2a-4e8b-9c7d-0a1b2c3d4e5f", migrations_dir: "migrations" },
+      { binding: "EVENTS", database_name: "hookgate-events-staging", database_id: "6b1f5c0e-3d2a-4e8b-9c7d-0a1b2c3d4e5f", migrations_dir: "migrations" },
     ]);
     expect(staging.queues).toMatchObject({
       producers: [{ binding: "DELIVERIES", queue: "hookgate-deliveries-staging" }],
@@ -137,7 +130,7 @@ describe("writing the ids into wrangler.toml", () => {
   it("says what is left: secrets, the D1 migrations, deploying (with the Durable Object migration), mTLS", () => {
     const steps = remainingSteps(TOML, "production").join("\n");
     expect(steps).toContain("npx wrangler secret put GATEWAY_CONFIG --env production");
-    expect(steps).toContain("npx wrangler d1 migrations apply DB --remote --env production");
+    expect(steps).toContain("npx wrangler d1 migrations apply EVENTS --remote --env production");
     expect(steps).toContain("npx wrangler deploy --env production");
     expect(steps).toContain("StrictDedup");
     expect(steps).toContain("docs/mtls.md");
@@ -159,6 +152,7 @@ describe("writing the ids into wrangler.toml", () => {
     expect(stdout).toContain("0f2c9a11b7d84e6fa3c5d2e1f0a9b8c7");
     expect(stdout).toContain("hookgate-deliveries-staging");
     expect(stdout).toContain("hookgate-dead-letters-staging");
+    expect(stdout).toMatch(/env\.EVENTS \(hookgate-events-staging\)\s+D1 Database/);
   }, 60_000);
 });
 
