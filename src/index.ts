@@ -28,7 +28,7 @@ export default {
   },
 
   /** Cron Triggers: event-log retention. */
-  async scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Bindings, _ctx: ExecutionContext): Promise<void> {
     const loaded = loadConfig(env);
     if (!loaded.ok) {
       log({ event: "scheduled_config_broken", problems: loaded.problems });

@@ -27,6 +27,7 @@ export interface Report {
   settings: Record<string, unknown>;
   ingest: Row[];
   ingestRounds: Rounds;
+  eventLogRounds: Rounds;
   inMemory: Row[];
   inMemoryRounds: Rounds;
   delivery: DeliveryResult;
@@ -79,6 +80,15 @@ function markdown(r: Report): string {
     `Paired rounds (10 connections, baseline \`${r.ingestRounds.baseline}\`):`,
     "",
     roundsTable(r.ingestRounds),
+    "",
+    "## (f) The event log's cost: the same gateway with the log on and off",
+    "",
+    "Both workers have a local D1 bound; the second has `eventLog.enabled: false`. The log's write is one D1 batch per request, in waitUntil, after the answer. " +
+      "Miniflare's D1 is a local SQLite file: its write cost is this machine's, not Cloudflare's, and it shares the cores with the load generator.",
+    "",
+    `Paired rounds (10 connections, baseline \`${r.eventLogRounds.baseline}\`):`,
+    "",
+    roundsTable(r.eventLogRounds),
     "",
     "## (c) The gateway's own work: bindings replaced by in-memory stand-ins, against a bare worker that only reads the body",
     "",

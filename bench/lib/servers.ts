@@ -3,11 +3,14 @@
  * its own port on 127.0.0.1, and the Node sink that (d) delivers to. Whatever starts here is
  * closed by `closeAll`, which run.ts calls in a finally.
  */
+
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
+import { ROOT } from "./build";
 import { DELIVERY_QUEUE } from "./config";
 
 export interface ConsumerSettings {
@@ -24,6 +27,8 @@ export interface WorkerSpec {
   /** Without it the queue has no consumer, and Miniflare's broker drops what is sent. */
   consumer?: ConsumerSettings;
   vars?: Record<string, string>;
+  /** A local D1 for the event log, migrated before the worker takes requests. */
+  eventLog?: boolean;
 }
 
 export interface RunningWorker {
@@ -49,6 +54,7 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
+    ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",
     port: 0,
     cf: false,
@@ -60,6 +66,7 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   });
   closers.push(() => mf.dispose());
   const url = await withTimeout(mf.ready, 30_000, "Miniflare did not start");
+  if (spec.eventLog) await migrate(await mf.getD1Database("EVENTS"));
   return {
     url: url.origin,
     get outputLines() {
@@ -69,6 +76,24 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       return output.errors;
     },
   };
+}
+
+/** The project's migrations, statement by statement (comments dropped, split at `;` line ends). */
+async function migrate(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Promise<void> {
+  const dir = join(ROOT, "migrations");
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const sql = readFileSync(join(dir, file), "utf8")
+      .split("\n")
+      .filter((line) => !line.trimStart().startsWith("--"))
+      .join("\n");
+    const statements = sql
+      .split(/;\s*\n/)
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
 }
 
 function count(stream: Readable, output: { lines: number; errors: string[] }, keep: boolean): void {
