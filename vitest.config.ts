@@ -36,6 +36,10 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/setup/migrations.ts", "./test/setup/quiet-logs.ts"],
+      // Node's own tests (scripts, the JSON Schema as an editor reads it): vitest.node.config.ts.
+      exclude: ["test/node/**"],
+      // The example receiver (examples/receiver), started for test/interop.
+      globalSetup: ["test/node/receivers.global-setup.ts"],
     },
   };
 });

@@ -18,7 +18,7 @@ export interface AuthContext {
   jwtKeyPem?: string;
 }
 
-/** The request authenticated exactly as `rule` checks it (CONTRACT.md section 3). */
+/** The request authenticated exactly as `rule` checks it (docs/contract.md section 3). */
 export function authenticate(rule: AuthRule, request: Simulation, context: AuthContext): Credentials {
   const credentials: Credentials = { headers: {}, query: [], redactHeaders: {}, redactQuery: [] };
   const secretHeader = (name: string, shown: string, secret: string) => {

@@ -1,0 +1,125 @@
+/**
+ * `npm run setup -- --env staging|production [--domain hooks.example.com] [--dry-run] [--config wrangler.toml]`
+ *
+ * With your wrangler login (`npx wrangler login`), creates what the environment needs (KV
+ * namespaces, queues, D1 database; the Durable Object needs only the deploy), writes their
+ * ids into `[env.NAME]` of wrangler.toml, and prints what is left to do. A second run finds
+ * everything and changes nothing. `--dry-run` prints what it would do and touches nothing;
+ * without a login it plans from wrangler.toml alone.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import {
+  createCommand,
+  describeStep,
+  domainInEnvironment,
+  ENVIRONMENTS,
+  type Environment,
+  type Existing,
+  idsInEnvironment,
+  neededResources,
+  planSetup,
+  remainingSteps,
+  renderEnvironment,
+  withEnvironment,
+} from "./lib/setup-plan";
+
+const wranglerBin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+
+function wrangler(args: string[]): { ok: boolean; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [wranglerBin, ...args], { encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  return { ok: run.status === 0, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+}
+
+function json<T>(text: string): T {
+  const start = text.indexOf("[");
+  const stop = text.lastIndexOf("]");
+  if (start < 0 || stop < start) throw new Error(`wrangler printed no list: ${text.slice(0, 200)}`);
+  return JSON.parse(text.slice(start, stop + 1)) as T;
+}
+
+function loggedIn(): boolean {
+  const who = wrangler(["whoami"]);
+  return who.ok && !/not authenticated/i.test(who.stdout + who.stderr);
+}
+
+function listExisting(queueNames: string[]): Existing {
+  const kv = wrangler(["kv", "namespace", "list"]);
+  const d1 = wrangler(["d1", "list", "--json"]);
+  if (!kv.ok || !d1.ok) throw new Error(`could not list the account's resources: ${(kv.stderr || d1.stderr).slice(0, 300)}`);
+  return {
+    kv: json<{ id: string; title: string }[]>(kv.stdout),
+    d1: json<{ uuid: string; name: string }[]>(d1.stdout),
+    queues: queueNames.filter((name) => wrangler(["queues", "info", name]).ok),
+  };
+}
+
+function parseArgs(argv: string[]) {
+  const at = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const env = at("--env") ?? "staging";
+  if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new Error(`--env must be one of ${ENVIRONMENTS.join(", ")}`);
+  const domain = at("--domain");
+  if (domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain)) throw new Error("--domain takes a hostname, such as hooks.example.com");
+  return { env: env as Environment, dryRun: argv.includes("--dry-run"), file: at("--config") ?? "wrangler.toml", domain };
+}
+
+function main(argv: string[]): number {
+  const { env, dryRun, file, domain: given } = parseArgs(argv);
+  const toml = readFileSync(file, "utf8");
+  const needed = neededResources(toml, env);
+  const domain = given ?? domainInEnvironment(toml, env);
+  const queueNames = needed.filter((r) => r.kind === "queue").map((r) => r.name);
+  const online = loggedIn();
+  if (!online && !dryRun) {
+    console.error("not logged in to Cloudflare: run `npx wrangler login` first (or set CLOUDFLARE_API_TOKEN)");
+    return 1;
+  }
+  const known = idsInEnvironment(toml, env);
+  const existing: Existing = online
+    ? listExisting(queueNames)
+    : { kv: [...known].map(([title, id]) => ({ title, id })), d1: [...known].map(([name, uuid]) => ({ name, uuid })), queues: [] };
+
+  console.log(`${dryRun ? "[dry run] " : ""}setting up environment "${env}" in ${file}${online ? "" : " (not logged in: planned from the file alone)"}`);
+  const steps = planSetup(needed, existing);
+  for (const step of steps) console.log(`  ${describeStep(step)}`);
+
+  const ids = new Map<string, string>();
+  for (const step of steps) if (step.action === "exists" && step.id) ids.set(step.resource.name, step.id);
+  const toCreate = steps.filter((s) => s.action === "create");
+  if (dryRun) {
+    for (const step of toCreate) if (step.resource.kind !== "queue") ids.set(step.resource.name, `<id of ${step.resource.name}>`);
+  } else if (toCreate.length > 0) {
+    for (const step of toCreate) {
+      const run = wrangler(createCommand(step.resource));
+      if (!run.ok) throw new Error(`wrangler ${createCommand(step.resource).join(" ")} failed: ${run.stderr.slice(0, 300)}`);
+    }
+    for (const step of planSetup(needed, listExisting(queueNames))) {
+      if (step.action !== "exists") throw new Error(`${step.resource.name} was created but is not listed yet; run setup again`);
+      if (step.id) ids.set(step.resource.name, step.id);
+    }
+  }
+
+  const block = renderEnvironment(toml, env, ids, domain);
+  const updated = withEnvironment(toml, env, block);
+  if (updated === toml) console.log(`${file}: [env.${env}] is up to date`);
+  else if (dryRun) console.log(`would write [env.${env}] into ${file}:\n\n${block}`);
+  else {
+    writeFileSync(file, updated);
+    console.log(`${file}: wrote [env.${env}]`);
+  }
+
+  console.log("\nThen:");
+  for (const [i, step] of remainingSteps(toml, env, domain).entries()) console.log(`  ${i + 1}. ${step}`);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}
