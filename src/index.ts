@@ -1,4 +1,5 @@
 import { registerAdmin } from "./admin";
+import { registerConsole } from "./console";
 import { handleDeadLetterBatch } from "./deadletters/queue";
 import type { DeliveryDeps } from "./delivery/attempt";
 import { handleDeliveryBatch } from "./delivery/consumer";
@@ -11,6 +12,7 @@ const app = createApp();
 registerHealth(app);
 registerHooks(app);
 registerAdmin(app);
+registerConsole(app);
 
 const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
 
