@@ -29,9 +29,12 @@ async function shot(name: string) {
   await page.screenshot({ path: `${SHOTS}/console-${name}.png`, fullPage: true });
 }
 
+const TITLES: Record<string, string> = { overview: "Overview", events: "Events", "dead-letters": "Dead letters", routes: "Routes", sources: "Sources" };
+
+/** Opens a view from the navigation and waits until that view (not the one before) is shown. */
 async function open(view: string) {
   await page.click(`nav a[data-nav="${view}"]`);
-  await page.waitForSelector(`#view h1`);
+  await page.waitForFunction((title) => document.querySelector("#view h1")?.textContent === title, TITLES[view]);
 }
 
 beforeAll(async () => {
@@ -61,6 +64,7 @@ beforeAll(async () => {
   expect(hostile.status).toBe(202);
   await waitFor(() => target.received.some((r) => r.path === "/ledger"), 60_000, "the boleto to reach the ledger");
   await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 60_000, "the dead letter");
+  await waitFor(() => target.received.some((r) => r.path === "/oncall"), 60_000, "on-call to hear of the dead letter");
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -112,10 +116,11 @@ describe("the console in Chromium", () => {
 
   it("shows the overview: a chart per source and the routes' totals", async () => {
     await page.waitForSelector("figure.chart");
+    await shot("overview");
     const captions = await page.locator("figure.chart figcaption").allTextContents();
     expect(captions.some((c) => c.includes("bs2-boleto"))).toBe(true);
     expect(await page.locator("#route-totals").textContent()).toContain("ledger");
-    await shot("overview");
+    expect(await page.locator("ul.operational").textContent()).toContain("hookgate.delivery.dead");
   });
 
   it("finds an event by subject and opens its timeline, payload masked until revealed", async () => {
@@ -123,7 +128,9 @@ describe("the console in Chromium", () => {
     await page.fill("#ev-subject", BOLETO_SUBJECT);
     await page.click("form[data-search] button[type=submit]");
     await page.waitForFunction(() => location.hash.includes("subject="));
-    await page.waitForSelector("#events-table tbody tr");
+    // The list the search answered: its form shows the subject it was asked for.
+    await page.waitForSelector(`#events-table caption`);
+    await page.waitForFunction((s) => document.querySelector<HTMLInputElement>("#ev-subject")?.defaultValue === s, BOLETO_SUBJECT);
     expect(await page.locator("#events-table tbody tr").count()).toBe(1);
     expect(await page.textContent("#events-table")).toContain("bs2.boleto.settled");
     await shot("events");
@@ -152,10 +159,10 @@ describe("the console in Chromium", () => {
     const before = target.received.filter((r) => r.path === "/ledger").length;
     await page.click("form[data-api*='/redeliver'] button[type=submit]");
     await waitFor(() => target.received.filter((r) => r.path === "/ledger").length > before, 30_000, "the redelivery");
+    // The fragment is read again (the reveal/mask toggle) until the new attempt shows.
     await waitFor(
       async () => {
-        await page.click("a[href='#events']");
-        await page.goBack();
+        await page.click(".reveal button");
         await page.waitForSelector("#timeline");
         return (await page.locator("#timeline li.attempt").count()) >= 2;
       },
@@ -183,9 +190,10 @@ describe("the console in Chromium", () => {
   it("shows every payload value as text: nothing runs, the layout holds", async () => {
     await open("events");
     await page.waitForSelector("#events-table tbody tr");
+    // The boleto, the hostile notification, and the operational event about its dead letter.
     const rows = page.locator("#events-table tbody tr");
-    expect(await rows.count()).toBe(2);
-    for (let i = 0; i < 2; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
+    expect(await rows.count()).toBe(3);
+    for (let i = 0; i < 3; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
     expect(await page.textContent("#events-table")).toContain(`acme.${HOSTILE.img}`);
     await page.click("#events-table tbody tr:has-text('acme.') a");
     await page.waitForSelector("pre.json");
@@ -224,7 +232,7 @@ describe("the console in Chromium", () => {
     await page.waitForFunction(() => !document.getElementById("routes-table")?.textContent?.includes("audit.example"));
     expect(dialogs.some((d) => d.type() === "confirm" && d.message().startsWith("Delete route r-"))).toBe(true);
     const routes = await admin<{ routes: { id: string }[] }>("/admin/routes");
-    expect(routes.routes.map((r) => r.id)).toEqual(["ledger", "erp"]);
+    expect(routes.routes.map((r) => r.id)).toEqual(["ledger", "erp", "oncall"]);
   });
 
   it("shows sources with rule types and pins a certificate", async () => {

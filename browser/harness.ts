@@ -26,6 +26,8 @@ export const CONFIG = {
   routes: [
     { id: "ledger", events: ["bs2.boleto.*"], url: `http://127.0.0.1:${TARGET_PORT}/ledger` },
     { id: "erp", events: ["acme.*"], url: `http://127.0.0.1:${TARGET_PORT}/erp` },
+    // On-call hears of trouble: the gateway's operational events, which the overview lists.
+    { id: "oncall", events: ["hookgate.*"], url: `http://127.0.0.1:${TARGET_PORT}/oncall` },
   ],
   delivery: { maxAttempts: 2 },
 };
@@ -64,7 +66,7 @@ export class Gateway {
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
     const wrangler = join("node_modules", ".bin", "wrangler");
     if (existsSync("migrations")) {
-      const applied = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.state], { env, encoding: "utf8" });
+      const applied = spawnSync(wrangler, ["d1", "migrations", "apply", "EVENTS", "--local", "--persist-to", this.state], { env, encoding: "utf8" });
       if (applied.status !== 0) throw new Error(`D1 migrations failed: ${applied.stderr}`);
     }
     const args = [

@@ -33,6 +33,9 @@ export type NotificationPayload =
   | { kind: "text"; contentType: string; text: string }
   | { kind: "binary"; contentType: string; base64: string };
 
+/** The `source` of the gateway's own operational events (`hookgate.*`). */
+export const OPERATIONAL_SOURCE = "/hookgate";
+
 export function toEnvelope(sourceName: string, notification: Notification, receivedAt: Date): Envelope {
   const receivedat = receivedAt.toISOString();
   const envelope: Envelope = {

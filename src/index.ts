@@ -1,12 +1,15 @@
 import { registerAdmin } from "./admin";
+import { loadConfig } from "./config/load";
 import { registerConsole } from "./console";
 import { handleDeadLetterBatch } from "./deadletters/queue";
 import type { DeliveryDeps } from "./delivery/attempt";
 import { handleDeliveryBatch } from "./delivery/consumer";
 import type { Bindings } from "./env";
+import { pruneEventLog } from "./events/retention";
 import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
+import { log } from "./log";
 
 const app = createApp();
 registerHealth(app);
@@ -19,10 +22,20 @@ const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
 export default {
   fetch: app.fetch,
 
-  /** The deliveries' batches, and the dead-letter queue's. */
-  async queue(batch: MessageBatch<unknown>, env: Bindings, _ctx: ExecutionContext): Promise<void> {
+  /** The deliveries' batches (and bulk-replay chunks), and the dead-letter queue's. */
+  async queue(batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> {
     const deps: DeliveryDeps = { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random };
     if (batch.queue === (env.DEAD_LETTER_QUEUE ?? DEFAULT_DEAD_LETTER_QUEUE)) return handleDeadLetterBatch(batch, env, deps);
-    return handleDeliveryBatch(batch, env, deps);
+    return handleDeliveryBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
+  },
+
+  /** Cron Triggers: event-log retention. */
+  async scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
+    const loaded = loadConfig(env);
+    if (!loaded.ok) {
+      log({ event: "scheduled_config_broken", problems: loaded.problems });
+      return;
+    }
+    await pruneEventLog(env, loaded.config, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings>;

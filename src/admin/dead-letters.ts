@@ -1,16 +1,25 @@
+import { BulkReplayBody, recordReplay, startBulkReplay } from "../deadletters/bulk";
 import { replayDeadLetter } from "../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../deadletters/store";
 import { GatewayError } from "../errors";
+import { EventLog } from "../events/log";
 import type { App } from "../http/app";
-import { invalid } from "./read-json";
+import { invalid, readJson } from "./read-json";
 import { DeadLetterQuery } from "./schemas";
 
 export function registerDeadLetterAdmin(app: App): void {
   app.get("/admin/dead-letters", async (c) => {
     const query = DeadLetterQuery.safeParse(c.req.query());
     if (!query.success) throw invalid(query.error, "(query)");
-    const { source, route, cursor, limit } = query.data;
-    return c.json(await listDeadLetters(c.env.STATE, { source, routeId: route, cursor, limit }));
+    const { route, ...rest } = query.data;
+    return c.json(await listDeadLetters(c.env.STATE, { ...rest, routeId: route }));
+  });
+
+  app.post("/admin/dead-letters/replay", async (c) => {
+    const { route, ...filter } = await readJson(c.req.raw, BulkReplayBody);
+    const answer = await startBulkReplay(c.env, { ...filter, routeId: route }, c.req.query("cursor"));
+    c.set("logFields", { ...c.get("logFields"), replaying: answer.replaying });
+    return c.json(answer, 202);
   });
 
   app.get("/admin/dead-letters/:id", async (c) => {
@@ -23,7 +32,11 @@ export function registerDeadLetterAdmin(app: App): void {
     const id = c.req.param("id");
     const record = await getDeadLetter(c.env.STATE, id);
     if (!record) throw new GatewayError("not_found", "no such dead letter");
-    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), (p) => c.executionCtx.waitUntil(p));
+    const events = EventLog.for(c.env, c.get("config"));
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), waitUntil, events);
+    recordReplay(events, record.kind, replayed);
+    waitUntil(events.flush());
     c.set("logFields", { ...c.get("logFields"), deadLetter: id, ids: replayed.ids });
     return c.json({ status: "replaying", id, ...replayed }, 202);
   });

@@ -5,6 +5,7 @@ import type { App } from "../http/app";
 import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
+import { registerEventAdmin } from "./events";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
@@ -35,4 +36,5 @@ export function registerAdmin(app: App): void {
   registerSourceAdmin(app);
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
+  registerEventAdmin(app);
 }

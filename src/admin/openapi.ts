@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { BulkReplayAnswer, BulkReplayBody } from "../deadletters/bulk";
+import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
 import {
   CreateRouteBody,
@@ -30,6 +32,14 @@ const errors = {
 };
 const idParam = (name: string, description: string) => ({ name, in: "path", required: true, schema: { type: "string" }, description });
 
+const queryParameters = (s: z.ZodType) =>
+  Object.entries(schema(s, "input").properties as Record<string, unknown>).map(([name, property]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: property,
+  }));
+
 let document: Record<string, unknown> | undefined;
 
 export function adminOpenApi(): Record<string, unknown> {
@@ -38,7 +48,7 @@ export function adminOpenApi(): Record<string, unknown> {
     info: {
       title: "hookgate admin API",
       version: "1",
-      description: "Routes, client certificates and dead letters. Every call needs `Authorization: Bearer <ADMIN_TOKEN>`.",
+      description: "Routes, client certificates, dead letters, the event log and metrics. Every call needs `Authorization: Bearer <ADMIN_TOKEN>`.",
     },
     components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
     security: [{ adminToken: [] }],
@@ -95,13 +105,56 @@ export function adminOpenApi(): Record<string, unknown> {
       "/admin/dead-letters": {
         get: {
           summary: "A page of dead letters and quarantined requests",
-          parameters: Object.entries(schema(DeadLetterQuery, "input").properties as Record<string, unknown>).map(([name, s]) => ({
-            name,
-            in: "query",
-            required: false,
-            schema: s,
-          })),
+          parameters: queryParameters(DeadLetterQuery),
           responses: { "200": answer("A page; pass cursor to read the next", DeadLetterPageView), ...errors },
+        },
+      },
+      "/admin/dead-letters/replay": {
+        post: {
+          summary: "Replay every dead letter matching a filter, each once; the work is spread over queue messages",
+          parameters: [
+            { name: "cursor", in: "query", required: false, schema: { type: "string" }, description: "From an earlier answer that had more to list" },
+          ],
+          requestBody: { required: true, content: json(BulkReplayBody, "input") },
+          responses: { "202": answer("How many were queued for replay", BulkReplayAnswer), ...errors },
+        },
+      },
+      "/admin/events": {
+        get: {
+          summary: "Search the event log, newest first",
+          parameters: queryParameters(EventQuery),
+          responses: {
+            "200": answer("A page of events; pass cursor to read older ones", EventPage),
+            "404": answer("The event log is off", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/events/{id}": {
+        parameters: [idParam("id", "Envelope id")],
+        get: {
+          summary: "One event: its envelope, state, the requests that carried it and every delivery attempt",
+          responses: { "200": answer("The event's timeline", EventDetail), "404": answer("No such event", ErrorAnswer), ...errors },
+        },
+      },
+      "/admin/events/{id}/redeliver": {
+        parameters: [idParam("id", "Envelope id")],
+        post: {
+          summary: "Send an event again to its routes (or the routes named); new attempts join its timeline",
+          requestBody: { required: false, content: json(RedeliverBody, "input") },
+          responses: {
+            "202": answer("Queued again", RedeliverAnswer),
+            "404": answer("No such event", ErrorAnswer),
+            "409": answer("The envelope is no longer kept", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/metrics": {
+        get: {
+          summary: "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency",
+          parameters: queryParameters(MetricsQuery),
+          responses: { "200": answer("Buckets, oldest first", MetricsAnswer), "404": answer("The event log is off", ErrorAnswer), ...errors },
         },
       },
       "/admin/dead-letters/{id}/replay": {

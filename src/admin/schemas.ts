@@ -71,6 +71,11 @@ export const UploadCertificateBody = z.object({ certificate: z.string().min(1).d
 export const DeadLetterQuery = z.object({
   source: z.string().optional(),
   route: z.string().optional(),
+  kind: z.enum(["delivery", "unrouted", "quarantine"]).optional(),
+  reason: z.string().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().min(1).optional().describe("An envelope id, a subject or a dead-letter id, exactly"),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
@@ -84,6 +89,11 @@ export const DeadLetterPageView = z.object({
       routeId: z.string().optional(),
       reason: z.string(),
       createdAt: z.string(),
+      envelopeId: z.string().optional(),
+      type: z.string().optional(),
+      subject: z.string().optional(),
+      lastStatus: z.number().int().optional(),
+      attempts: z.number().int().describe("How many delivery attempts were made"),
     }),
   ),
   cursor: z.string().optional(),

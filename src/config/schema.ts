@@ -213,6 +213,8 @@ export const Route = z.object({
   auth: RouteAuth.default({ type: "none" }),
   signingSecret: WhsecSecret.optional(),
   timeoutMs: z.number().int().min(100).max(30_000).default(10_000),
+  /** `cloudevents`: the envelope; `slack`: `{"text": "..."}`, a one-line summary chat webhooks accept. */
+  format: z.enum(["cloudevents", "slack"]).default("cloudevents"),
 });
 export type Route = z.infer<typeof Route>;
 
@@ -226,11 +228,27 @@ export const Delivery = z.object({
   deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS),
 });
 
+/** The D1 event log (docs/event-log.md). */
+export const EventLog = z.object({
+  enabled: z.boolean().default(true),
+  retentionDays: z.number().int().min(1).max(365).default(30),
+});
+
+/** When operational events fire (docs/event-log.md). */
+export const Alerts = z.object({
+  /** 401 and 403 answers of one source within 10 minutes. */
+  refusals: z.number().int().min(1).default(20),
+  /** Consecutive failed attempts of one route. */
+  routeFailures: z.number().int().min(1).default(10),
+});
+
 export const GatewayConfig = z
   .object({
     sources: z.record(slug, Source),
     routes: z.array(Route).default([]),
     delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
+    eventLog: EventLog.default({ enabled: true, retentionDays: 30 }),
+    alerts: Alerts.default({ refusals: 20, routeFailures: 10 }),
   })
   .check((ctx) => {
     const config = ctx.value;

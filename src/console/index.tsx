@@ -7,7 +7,7 @@ import { adminGet, passQuery } from "./admin-api";
 import { CONSOLE_SCRIPT } from "./assets/script";
 import { CONSOLE_STYLE } from "./assets/style";
 import { hoursEnding, overviewOf } from "./overview-data";
-import { DeadLetterPage, EventDetail, EventList, RoutePage, SourcePage } from "./shapes";
+import { DeadLetterPage, EventDetail, EventList, Metrics, RoutePage, SourcePage } from "./shapes";
 import { DeadLettersView } from "./views/dead-letters";
 import { EventView } from "./views/event";
 import { EventsView } from "./views/events";
@@ -23,6 +23,9 @@ import { SourcesView } from "./views/sources";
  * `/admin/console/views/` is an admin call like any other, refused without the token.
  */
 export const CONSOLE_SHELL_PATHS: ReadonlySet<string> = new Set(["/admin/console", "/admin/console/app.js", "/admin/console/app.css"]);
+
+/** The source name the gateway's own operational events are logged under (CONTRACT.md §8.2). */
+const OPERATIONAL_SOURCE_NAME = "hookgate";
 
 const CSP = [
   "default-src 'none'",
@@ -67,25 +70,26 @@ export function registerConsole(app: App): void {
     const hours = hoursEnding(now, 24);
     const range = `since=${encodeURIComponent(hours[0]!)}&until=${encodeURIComponent(now.toISOString())}`;
     const [metrics, operational] = await Promise.all([
-      app.fetch(new Request(new URL(`/admin/metrics?${range}&bucket=hour`, c.req.url), { headers: authOf(c) }), c.env, c.executionCtx),
-      adminGet(app, c, "/admin/events?source=hookgate&limit=10", EventList),
+      adminGet(app, c, `/admin/metrics?${range}&bucket=hour`, Metrics),
+      adminGet(app, c, `/admin/events?source=${OPERATIONAL_SOURCE_NAME}&limit=10`, EventList),
     ]);
-    if (!metrics.ok) return passOn(c, metrics);
+    if (!metrics.ok) return passOn(c, metrics.response);
     if (!operational.ok) return passOn(c, operational.response);
-    return html(c, <OverviewView data={overviewOf(await metrics.json(), hours, operational.data.events)} />);
+    return html(c, <OverviewView data={overviewOf(metrics.data, hours, operational.data.events)} />);
   });
 
   app.get("/admin/console/views/events", async (c) => {
     const { query, values } = passQuery(c, ["q", "subject", "source", "type", "state", "since", "until", "cursor"]);
     const list = await adminGet(app, c, `/admin/events${query}`, EventList);
     if (!list.ok) return passOn(c, list.response);
-    return html(c, <EventsView list={list.data} search={values} sources={Object.keys(c.get("config").sources)} />);
+    return html(c, <EventsView list={list.data} search={values} sources={[...Object.keys(c.get("config").sources), OPERATIONAL_SOURCE_NAME]} />);
   });
 
   app.get("/admin/console/views/events/:id", async (c) => {
-    const detail = await adminGet(app, c, `/admin/events/${encodeURIComponent(c.req.param("id"))}`, EventDetail);
+    const id = c.req.param("id");
+    const detail = await adminGet(app, c, `/admin/events/${encodeURIComponent(id)}`, EventDetail);
     if (!detail.ok) return passOn(c, detail.response);
-    return html(c, <EventView detail={detail.data} reveal={c.req.query("reveal") === "1"} />);
+    return html(c, <EventView id={id} detail={detail.data} reveal={c.req.query("reveal") === "1"} />);
   });
 
   app.get("/admin/console/views/dead-letters", async (c) => {
@@ -117,10 +121,6 @@ export function registerConsole(app: App): void {
     if (!sources.ok) return passOn(c, sources.response);
     return html(c, <SourcesView sources={sources.data.sources} />);
   });
-}
-
-function authOf(c: Context<AppEnv>): Record<string, string> {
-  return { authorization: c.req.header("authorization") ?? "" };
 }
 
 /** An admin API error goes to the page as it came (status and error body), with this request's headers. */

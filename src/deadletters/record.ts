@@ -63,7 +63,10 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
-/** Listed without reading each record: KV list returns this as the key's metadata. */
+/**
+ * Listed without reading each record: KV list returns this as the key's metadata, which KV
+ * caps at 1,024 bytes, so the free-text fields are cut (an envelope id is at most 265 bytes).
+ */
 export const DeadLetterSummary = DeadLetter.pick({
   id: true,
   kind: true,
@@ -71,8 +74,33 @@ export const DeadLetterSummary = DeadLetter.pick({
   routeId: true,
   reason: true,
   createdAt: true,
+  lastStatus: true,
+}).extend({
+  envelopeId: z.string().optional(),
+  type: z.string().optional(),
+  subject: z.string().optional(),
+  /** How many delivery attempts were made. */
+  attempts: z.number().int().default(0),
 });
 export type DeadLetterSummary = z.infer<typeof DeadLetterSummary>;
+
+/** The summary KV keeps beside a record. */
+export function summarize(record: DeadLetter): DeadLetterSummary {
+  const envelopeId = record.envelope?.id ?? (record.envelopeKey?.startsWith("envelope:") ? record.envelopeKey.slice("envelope:".length) : undefined);
+  return {
+    id: record.id,
+    kind: record.kind,
+    source: record.source.slice(0, 64),
+    routeId: record.routeId?.slice(0, 64),
+    reason: record.reason,
+    createdAt: record.createdAt,
+    lastStatus: record.lastStatus,
+    envelopeId: envelopeId?.slice(0, 300),
+    type: record.envelope?.type.slice(0, 120),
+    subject: record.envelope?.subject?.slice(0, 120),
+    attempts: record.attempts.length,
+  };
+}
 
 /**
  * Ids are derived from what the record is about, so the same failure kept twice is one record:

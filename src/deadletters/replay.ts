@@ -5,6 +5,7 @@ import { envelopeIdOf } from "../delivery/message";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
+import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { routeMatches } from "../routing/match";
@@ -32,6 +33,7 @@ export async function replayDeadLetter(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
+  events?: EventLog,
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
     throw new GatewayError(
@@ -46,7 +48,7 @@ export async function replayDeadLetter(
     case "unrouted":
       return replayUnrouted(env, config, record, now, waitUntil);
     case "quarantine":
-      return replayQuarantined(env, config, record, now, waitUntil);
+      return replayQuarantined(env, config, record, now, waitUntil, events);
   }
 }
 
@@ -105,6 +107,7 @@ async function replayQuarantined(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
+  events?: EventLog,
 ): Promise<Replayed> {
   const kept = record.request;
   const runtime = sourceRuntime(config, record.source, { fetch: (input, init) => fetch(input, init) });
@@ -121,7 +124,7 @@ async function replayQuarantined(
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
-  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };
 }

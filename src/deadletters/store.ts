@@ -1,5 +1,5 @@
 import { log } from "../log";
-import { DeadLetter, DeadLetterSummary } from "./record";
+import { DeadLetter, DeadLetterSummary, summarize } from "./record";
 
 /**
  * Dead letters and quarantined requests in STATE KV under `dl:{id}`, with a summary as
@@ -10,17 +10,9 @@ const PREFIX = "dl:";
 const DAY = 86_400;
 
 export async function putDeadLetter(kv: KVNamespace, record: DeadLetter, ttlDays: number): Promise<void> {
-  const summary: DeadLetterSummary = {
-    id: record.id,
-    kind: record.kind,
-    source: record.source,
-    routeId: record.routeId,
-    reason: record.reason,
-    createdAt: record.createdAt,
-  };
   await kv.put(PREFIX + record.id, JSON.stringify(record), {
     expirationTtl: ttlDays * DAY,
-    metadata: summary,
+    metadata: summarize(record),
   });
 }
 
@@ -40,14 +32,37 @@ export interface DeadLetterPage {
   cursor?: string;
 }
 
+/** What dead letters can be found and replayed by; every field given must match. */
+export interface DeadLetterFilter {
+  source?: string;
+  routeId?: string;
+  kind?: DeadLetterSummary["kind"];
+  reason?: string;
+  /** createdAt bounds, ISO 8601. */
+  since?: string;
+  until?: string;
+  /** An envelope id or a subject, exactly. */
+  q?: string;
+}
+
+export function matchesFilter(s: DeadLetterSummary, f: DeadLetterFilter): boolean {
+  const created = Date.parse(s.createdAt);
+  return (
+    (f.source === undefined || s.source === f.source) &&
+    (f.routeId === undefined || s.routeId === f.routeId) &&
+    (f.kind === undefined || s.kind === f.kind) &&
+    (f.reason === undefined || s.reason === f.reason) &&
+    (f.since === undefined || created >= Date.parse(f.since)) &&
+    (f.until === undefined || created <= Date.parse(f.until)) &&
+    (f.q === undefined || s.envelopeId === f.q || s.subject === f.q || s.id === f.q)
+  );
+}
+
 /**
- * One page of summaries, filtered by source and route. Filtering happens after KV's page
- * is read, so a page can hold fewer than `limit` items while `cursor` says there is more.
+ * One page of summaries that match the filter. Filtering happens after KV's page is read, so
+ * a page can hold fewer than `limit` items while `cursor` says there is more.
  */
-export async function listDeadLetters(
-  kv: KVNamespace,
-  filter: { source?: string; routeId?: string; cursor?: string; limit?: number },
-): Promise<DeadLetterPage> {
+export async function listDeadLetters(kv: KVNamespace, filter: DeadLetterFilter & { cursor?: string; limit?: number }): Promise<DeadLetterPage> {
   const page = await kv.list<DeadLetterSummary>({
     prefix: PREFIX,
     cursor: filter.cursor,
@@ -57,7 +72,7 @@ export async function listDeadLetters(
     .map((key) => DeadLetterSummary.safeParse(key.metadata))
     .filter((parsed) => parsed.success)
     .map((parsed) => parsed.data)
-    .filter((s) => (filter.source === undefined || s.source === filter.source) && (filter.routeId === undefined || s.routeId === filter.routeId));
+    .filter((s) => matchesFilter(s, filter));
   return page.list_complete ? { deadLetters } : { deadLetters, cursor: page.cursor };
 }
 

@@ -2,7 +2,7 @@ import type { Route } from "../config/schema";
 import type { Envelope } from "../envelope";
 import type { DeliveryOutcome } from "./classify";
 import type { Attempt } from "./message";
-import { buildDeliveryRequest, webhookId } from "./request";
+import { buildDeliveryRequest, slackMessage, webhookId } from "./request";
 import { signStandardWebhook } from "./sign";
 
 /** How much of a failed response's body is kept in the attempt (and so in a dead letter). */
@@ -29,7 +29,7 @@ export interface AttemptResult {
 export async function attemptDelivery(route: Route, payload: OutgoingEnvelope, deps: DeliveryDeps): Promise<AttemptResult> {
   const started = deps.now();
   const timestamp = Math.floor(started / 1000);
-  const sent = route.method === "GET" ? "" : payload.body;
+  const sent = route.method === "GET" ? "" : route.format === "slack" ? slackMessage(payload.envelope) : payload.body;
   const signature = route.signingSecret ? await signStandardWebhook(route.signingSecret, webhookId(payload.envelope), timestamp, sent) : undefined;
   const request = buildDeliveryRequest(route, payload.envelope, sent, timestamp, signature);
   const signal = AbortSignal.timeout(route.timeoutMs);

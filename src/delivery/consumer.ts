@@ -1,15 +1,19 @@
 import { loadConfig } from "../config/load";
 import type { GatewayConfig, Route } from "../config/schema";
 import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
+import { handleReplayMessage, isReplayMessage } from "../deadletters/bulk";
 import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
+import type { Envelope } from "../envelope";
+import { EventLog } from "../events/log";
 import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
 import { backoffSeconds } from "./backoff";
 import { classify, type NextStep } from "./classify";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
+import { BatchOutcomes } from "./outcomes";
 import { loadPayload } from "./payload";
 import { resend } from "./resend";
 
@@ -24,14 +28,25 @@ const KV_PROPAGATION_RETRIES = 3;
  * own: ack when delivered, re-sent with its history when worth another try, dead letter when
  * not. A message whose handling throws (KV down, a bug) is retried by Queues alone.
  */
-export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bindings, deps: DeliveryDeps): Promise<void> {
+export async function handleDeliveryBatch(
+  batch: MessageBatch<unknown>,
+  env: Bindings,
+  deps: DeliveryDeps,
+  waitUntil: (promise: Promise<unknown>) => void = () => {},
+): Promise<void> {
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     log({ event: "delivery_config_broken", problems: loaded.problems });
     for (const message of batch.messages) message.retry({ delaySeconds: BROKEN_CONFIG_DELAY_SECONDS });
     return;
   }
-  const results = await Promise.allSettled(batch.messages.map((m) => handleMessage(m, env, deps, loaded.config)));
+  const config = loaded.config;
+  const outcomes = new BatchOutcomes(EventLog.for(env, config), deps.now);
+  const results = await Promise.allSettled(
+    batch.messages.map((m) =>
+      isReplayMessage(m.body) ? handleReplayMessage(m, env, config, deps.now, waitUntil) : handleMessage(m, env, deps, config, outcomes),
+    ),
+  );
   results.forEach((result, i) => {
     if (result.status === "fulfilled") return;
     const message = batch.messages[i]!;
@@ -39,18 +54,23 @@ export async function handleDeliveryBatch(batch: MessageBatch<unknown>, env: Bin
     // Backing off, not at once: a KV outage of a few seconds must not use up every retry.
     message.retry({ delaySeconds: backoffSeconds(message.attempts, deps.random) });
   });
+  // After every message is settled, and never in their way: the log, route health, alerts.
+  waitUntil(outcomes.record(env, config));
 }
 
-async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig): Promise<void> {
+async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig, outcomes: BatchOutcomes): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   const parsed = DeliveryMessage.safeParse(message.body);
   if (!parsed.success) return keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message);
   const delivery = parsed.data;
-  const bury = async (reason: DeadLetterReason, attempts: Attempt[], detail?: string) => {
+  const envelopeId = envelopeIdOf(delivery);
+  let envelope: Envelope | undefined = delivery.envelope;
+  const bury = async (reason: DeadLetterReason, attempts: Attempt[], detail?: string, attempt?: Attempt) => {
     const record = await deliveryDeadLetter(delivery, delivery.routeId, attempts, reason, deps.now(), detail);
     await storeDeadLetter(env.STATE, record, delivery.replayOf, ttlDays);
-    log({ event: "dead_letter_stored", deadLetterId: record.id, envelopeId: envelopeIdOf(delivery), routeId: delivery.routeId, reason });
+    log({ event: "dead_letter_stored", deadLetterId: record.id, envelopeId, routeId: delivery.routeId, reason });
     message.ack();
+    outcomes.dead({ envelopeId, routeId: delivery.routeId, envelope, reason, lastStatus: record.lastStatus, deadLetterId: record.id }, attempt);
   };
 
   // KV is eventually consistent: a route added or an envelope stored a moment ago may not be
@@ -64,6 +84,7 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     if (payload.reason === "envelope_missing" && message.attempts <= KV_PROPAGATION_RETRIES) return notYet(payload.reason);
     return bury(payload.reason, delivery.attempts, payload.detail);
   }
+  envelope = payload.envelope;
   const found = await findRoute(config, env.STATE, (name) => env[name], delivery.routeId);
   if (!found && message.attempts <= KV_PROPAGATION_RETRIES) return notYet("route_not_found");
   if (!found) return bury("route_not_found", delivery.attempts, `route "${delivery.routeId}" does not exist`);
@@ -81,15 +102,17 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     now: deps.now(),
     random: deps.random,
   });
-  logAttempt(envelopeIdOf(delivery), found.route, attempts.length, result, next);
+  logAttempt(envelopeId, found.route, attempts.length, result, next);
 
   if (next.kind === "done") {
     if (delivery.replayOf !== undefined) await forgetReplayed(env.STATE, delivery.replayOf);
     message.ack();
+    outcomes.delivered(payload.envelope, delivery.routeId, result.attempt);
   } else if (next.kind === "retry") {
     await resend(message, env.DELIVERIES, { ...delivery, attempts }, next.delaySeconds);
+    outcomes.retried(payload.envelope, delivery.routeId, result.attempt);
   } else {
-    await bury(next.reason, attempts);
+    await bury(next.reason, attempts, undefined, result.attempt);
   }
 }
 

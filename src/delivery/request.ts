@@ -1,6 +1,6 @@
 import { base64Encode } from "../bytes";
 import type { Route, RouteAuth } from "../config/schema";
-import type { Envelope } from "../envelope";
+import { type Envelope, OPERATIONAL_SOURCE } from "../envelope";
 
 export const CONTENT_TYPE = "application/cloudevents+json";
 const USER_AGENT = "hookgate";
@@ -24,8 +24,24 @@ export function buildDeliveryRequest(route: Route, envelope: Envelope, body: str
   if (route.method === "GET") {
     return { url: route.url, init: { method: "GET", headers: { ...headers, ...cloudEventHeaders(envelope) }, redirect: "manual" } };
   }
-  headers["content-type"] = CONTENT_TYPE;
+  headers["content-type"] = route.format === "slack" ? "application/json" : CONTENT_TYPE;
   return { url: route.url, init: { method: route.method, headers, body, redirect: "manual" } };
+}
+
+/**
+ * `{"text": "..."}`, which Slack, Teams and Discord incoming webhooks accept: the type, what it
+ * is about and where it came from, in one line. A provider's payload never goes into it (chat
+ * apps render markup and mentions); an operational event's own `summary`, written by the gateway, does.
+ */
+export function slackMessage(envelope: Envelope): string {
+  const about = envelope.subject ? ` ${envelope.subject}` : "";
+  const data = envelope.data as { summary?: unknown } | undefined;
+  const text =
+    envelope.source === OPERATIONAL_SOURCE
+      ? `${envelope.type}${about}${typeof data?.summary === "string" ? `: ${data.summary}` : ""}`
+      : `${envelope.type}${about} (${envelope.source})`;
+  // Slack's escaping: `<`, `>` and `&` would otherwise make links and @channel mentions.
+  return JSON.stringify({ text: text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;") });
 }
 
 /** The envelope id as a header value (and so as the id the signature covers). */

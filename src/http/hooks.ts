@@ -1,18 +1,48 @@
-import { ingest } from "../ingest/pipeline";
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { GatewayError } from "../errors";
+import { checkRefusals } from "../events/alerts";
+import { EventLog } from "../events/log";
+import { count, UNKNOWN_SOURCE } from "../events/metrics";
+import { emitOperational } from "../events/operational";
+import { type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
 import type { App } from "./app";
+
+/** Answers that come only after the request authenticated: they are recorded, not just counted. */
+const AFTER_AUTHENTICATION = new Set(["invalid_payload", "unavailable"]);
 
 /** `/hooks/{source}` and `/hooks/{source}/{rest}`: the URL providers call. */
 export function registerHooks(app: App): void {
   app.all("/hooks/*", async (c) => {
-    const outcome = await ingest({
-      request: c.req.raw,
-      env: c.env,
-      config: c.get("config"),
-      now: new Date(),
-      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
-    });
+    const config = c.get("config");
+    const now = new Date();
+    const events = EventLog.for(c.env, config);
+    const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
+    const requestId = c.get("requestId");
+    const name = parseHookPath(c.req.path).name;
+    const source = Object.hasOwn(config.sources, name) ? name : UNKNOWN_SOURCE;
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingest({ request: c.req.raw, env: c.env, config, now, waitUntil, events });
+    } catch (error) {
+      const code = error instanceof GatewayError ? error.code : "internal_error";
+      count("ingest", source, code, now.getTime());
+      if (AFTER_AUTHENTICATION.has(code)) {
+        events.requestAnswered({ requestId, source, at: now, outcome: code as "invalid_payload" | "unavailable", accepted: [], duplicates: [] });
+      }
+      if ((code === "unauthorized" || code === "forbidden") && source !== UNKNOWN_SOURCE) waitUntil(checkRefusals(c.env, config, source, now));
+      waitUntil(events.flush(now));
+      throw error;
+    }
+
+    count("ingest", source, outcome.status, now.getTime());
+    events.requestAnswered(answered(outcome, requestId, now));
+    waitUntil(events.flush(now));
     c.set("logFields", { ...c.get("logFields"), ...logFieldsOf(outcome) });
-    if (outcome.status === "quarantined") return c.json({ status: "quarantined", id: outcome.id }, 202);
+    if (outcome.status === "quarantined") {
+      waitUntil(announceQuarantine(c.env, config, outcome, now));
+      return c.json({ status: "quarantined", id: outcome.id }, 202);
+    }
     if (outcome.status === "duplicate") return c.json({ status: "duplicate", ids: outcome.duplicates }, 200);
     const body =
       outcome.duplicates.length > 0 ? { status: "accepted", ids: outcome.ids, duplicates: outcome.duplicates } : { status: "accepted", ids: outcome.ids };
@@ -20,7 +50,28 @@ export function registerHooks(app: App): void {
   });
 }
 
-function logFieldsOf(outcome: Awaited<ReturnType<typeof ingest>>): Record<string, unknown> {
+function answered(outcome: IngestOutcome, requestId: string, at: Date) {
+  if (outcome.status === "quarantined") {
+    return { requestId, source: outcome.source, at, outcome: "quarantined" as const, accepted: [], duplicates: [], deadLetterId: outcome.id };
+  }
+  return { requestId, source: outcome.source, at, outcome: outcome.status, accepted: outcome.ids, duplicates: outcome.duplicates };
+}
+
+function announceQuarantine(env: Bindings, config: GatewayConfig, outcome: Extract<IngestOutcome, { status: "quarantined" }>, now: Date): Promise<void> {
+  return emitOperational(
+    env,
+    config,
+    {
+      type: "hookgate.request.quarantined",
+      subject: outcome.source,
+      summary: `a request to ${outcome.source} was quarantined (${outcome.reason.slice(0, 120)}); dead letter ${outcome.id}`,
+      data: { source: outcome.source, deadLetterId: outcome.id, reason: outcome.reason.slice(0, 500) },
+    },
+    now,
+  );
+}
+
+function logFieldsOf(outcome: IngestOutcome): Record<string, unknown> {
   if (outcome.status === "quarantined") return { source: outcome.source, outcome: "quarantined", ids: [outcome.id], reason: outcome.reason };
   return { source: outcome.source, outcome: outcome.status, ids: outcome.ids, duplicates: outcome.duplicates };
 }

@@ -5,6 +5,7 @@ import { markSeen, seenIds } from "../dedup/kv";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
+import type { EventLog } from "../events/log";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { batches, type DeliveryPlan, planDelivery } from "./plan";
@@ -27,6 +28,10 @@ export interface AcceptContext {
   dedup: "check" | "skip";
   /** The routes to consider; by default every route the gateway has. */
   routes?: RoutingRule[];
+  /** `true`: `routes` are an operator's choice, delivered to without matching the envelope. */
+  chosenRoutes?: boolean;
+  /** Where the accepted envelopes and their routes are recorded; flushed by the caller. */
+  events?: EventLog;
 }
 
 export interface Accepted {
@@ -58,8 +63,9 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   const duplicates = unique.filter((_, i) => seen[i]).map((e) => e.id);
   if (fresh.length === 0) return { accepted: [], duplicates };
 
+  const plan = planDelivery(ctx.source.name, fresh, routes, ctx.chosenRoutes);
   try {
-    await enqueue(ctx, planDelivery(ctx.source.name, fresh, routes));
+    await enqueue(ctx, plan);
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
     throw GatewayError.unavailable("the notification could not be queued; retry");
@@ -67,6 +73,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   // Marked only now that the queue holds every message; a failure here costs at most a
   // duplicate delivery, which the envelope id makes harmless.
   if (ctx.dedup === "check") ctx.waitUntil(markSeen(ctx.env.DEDUP, fresh, ctx.now, ctx.source.dedupTtlSeconds));
+  ctx.events?.envelopesAccepted(plan.routed);
   return { accepted: fresh.map((e) => e.id), duplicates };
 }
 

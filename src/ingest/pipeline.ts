@@ -5,6 +5,7 @@ import { quarantine } from "../deadletters/quarantine";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
+import type { EventLog } from "../events/log";
 import { allows } from "../net/ip";
 import { isSecureOrLocal } from "../net/loopback";
 import { acceptEnvelopes } from "./accept";
@@ -18,6 +19,8 @@ export interface IngestRequest {
   config: GatewayConfig;
   now: Date;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** Where accepted envelopes are recorded (the caller flushes it). */
+  events?: EventLog;
 }
 
 /** What the caller answers, and what the request log says about it. */
@@ -29,7 +32,7 @@ export type IngestOutcome =
  * The ingest pipeline, in the order of CONTRACT.md §1. Each check fails closed by
  * throwing a GatewayError; nothing is parsed before the raw bytes are authenticated.
  */
-export async function ingest({ request, env, config, now, waitUntil }: IngestRequest): Promise<IngestOutcome> {
+export async function ingest({ request, env, config, now, waitUntil, events }: IngestRequest): Promise<IngestOutcome> {
   const url = new URL(request.url);
   if (!isSecureOrLocal(url)) {
     throw new GatewayError("https_required", "callbacks must use https");
@@ -74,7 +77,7 @@ export async function ingest({ request, env, config, now, waitUntil }: IngestReq
   }
 
   const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
-  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check" }, envelopes);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
   const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
 }

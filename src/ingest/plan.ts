@@ -18,6 +18,8 @@ export interface DeliveryPlan {
   aside: { key: string; json: string }[];
   /** Envelopes no route matched: kept as `unrouted` dead letters so a route added later can take them. */
   unrouted: Envelope[];
+  /** Each envelope with the routes it is queued for (none for an unrouted one). */
+  routed: { envelope: Envelope; routeIds: string[] }[];
 }
 
 /** Queues takes at most 100 messages and 256 KB in one sendBatch. */
@@ -27,11 +29,15 @@ const BATCH_MAX_BYTES = 250 * 1024;
 const MESSAGE_OVERHEAD_BYTES = 256;
 const KEYED_MESSAGE_BYTES = 512;
 
-/** One message per (envelope, matching route); an envelope too large for a message goes aside. */
-export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[]): DeliveryPlan {
-  const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [] };
+/**
+ * One message per (envelope, matching route); an envelope too large for a message goes aside.
+ * `chosen` routes are taken as they are, without matching (an operator's redeliver).
+ */
+export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[], chosen = false): DeliveryPlan {
+  const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [], routed: [] };
   for (const envelope of envelopes) {
-    const matching = routes.filter((route) => routeMatches(route, source, envelope));
+    const matching = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
+    plan.routed.push({ envelope, routeIds: matching.map((r) => r.id) });
     if (matching.length === 0) {
       plan.unrouted.push(envelope);
       continue;

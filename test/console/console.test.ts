@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { callWorker, errorOf } from "../helpers";
+import { basic, callWorker, errorOf, uniqueId } from "../helpers";
 
 const ADMIN_TOKEN = "console-token-for-tests";
 
@@ -8,6 +8,7 @@ const config = {
   sources: {
     pix: { provider: "pix", mtls: { fingerprintsSha256: ["ab".repeat(32)] }, auth: [{ type: "bearer", token: "pix-secret-token" }] },
     acme: { provider: "generic", eventType: "acme.event", auth: [{ type: "basic", username: "u", password: "acme-password" }] },
+    "bs2-boleto": { provider: "bs2-boleto", auth: [{ type: "basic", username: "bs2", password: "boleto-password" }] },
   },
   routes: [{ id: "ledger", events: ["*"], url: "https://ledger.internal.example/hooks", auth: { type: "none" } }],
 };
@@ -113,15 +114,41 @@ describe("views rendered from the admin API", () => {
     const response = await get("/admin/sources", ADMIN_TOKEN);
     expect(response.status).toBe(200);
     const body = await response.json<{ sources: { name: string; auth: { type: string }[]; mtls?: { uploadedFingerprintsSha256: string[] } }[] }>();
-    expect(body.sources.map((s) => s.name)).toEqual(["pix", "acme"]);
+    expect(body.sources.map((s) => s.name)).toEqual(["pix", "acme", "bs2-boleto"]);
     expect(body.sources[1]!.auth).toEqual([{ type: "basic" }]);
     expect(JSON.stringify(body)).not.toMatch(/pix-secret-token|acme-password|"u"/);
   });
 
   it("passes an admin API error on as it came", async () => {
-    const response = await get("/admin/console/views/dead-letters?limit=x&source=nope", ADMIN_TOKEN);
-    expect(response.status).toBe(200);
+    const badQuery = await get("/admin/console/views/events?since=yesterday", ADMIN_TOKEN);
+    expect(badQuery.status).toBe(400);
+    expect((await errorOf(badQuery)).message).toContain("since");
     const missing = await get("/admin/console/views/events/nope%3Anothing", ADMIN_TOKEN);
     expect(missing.status).toBe(404);
+    expect((await errorOf(missing)).code).toBe("not_found");
+  });
+
+  it("events: a boleto received through the ingest URL is found by subject, its payload masked", async () => {
+    const subject = uniqueId("nn").replaceAll("-", "");
+    const boleto = { Id: uniqueId("boleto"), NossoNumeroBoleto: subject, Pagador: { Nome: "Maria Souza" }, StatusBoleto: { Status: 3 } };
+    const ingest = await callWorker(
+      new Request("https://gw.example/hooks/bs2-boleto", {
+        method: "POST",
+        headers: { authorization: basic("bs2", "boleto-password"), "content-type": "application/json" },
+        body: JSON.stringify(boleto),
+      }),
+      { GATEWAY_CONFIG: JSON.stringify(config), ADMIN_TOKEN },
+    );
+    expect(ingest.status).toBe(202);
+    const [id] = (await ingest.json<{ ids: string[] }>()).ids;
+
+    const list = await (await get(`/admin/console/views/events?subject=${subject}`, ADMIN_TOKEN)).text();
+    expect(list).toContain("1 event, newest first");
+    expect(list).toContain(`href="#events/${encodeURIComponent(id!)}"`);
+    const event = await (await get(`/admin/console/views/events/${encodeURIComponent(id!)}`, ADMIN_TOKEN)).text();
+    expect(event).toContain("bs2.boleto.settled");
+    expect(event).toContain("[masked name]");
+    expect(event).not.toContain("Maria Souza");
+    expect(await (await get(`/admin/console/views/events/${encodeURIComponent(id!)}?reveal=1`, ADMIN_TOKEN)).text()).toContain("Maria Souza");
   });
 });

@@ -1,6 +1,6 @@
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { describe, expect, it } from "vitest";
-import { hoursEnding } from "../../src/console/overview-data";
+import { hoursEnding, overviewOf } from "../../src/console/overview-data";
 import { maskOf } from "../../src/console/personal-data";
 import type { EventDetail, EventList } from "../../src/console/shapes";
 import { DeadLettersView } from "../../src/console/views/dead-letters";
@@ -56,7 +56,7 @@ const hostileEvent: EventDetail = {
 
 describe("the event view", () => {
   it("escapes every payload value and masks personal data by default", async () => {
-    const html = await render(EventView({ detail: hostileEvent, reveal: false }));
+    const html = await render(EventView({ id: hostileEvent.event!.id, detail: hostileEvent, reveal: false }));
     expectInert(html);
     expect(html).toContain("&lt;script&gt;window.__pwned=1&lt;/script&gt;");
     expect(html).not.toMatch(/Francisco|529\.982|ana@example/);
@@ -66,7 +66,7 @@ describe("the event view", () => {
   });
 
   it("shows the payload in full only when revealed, still escaped", async () => {
-    const html = await render(EventView({ detail: hostileEvent, reveal: true }));
+    const html = await render(EventView({ id: hostileEvent.event!.id, detail: hostileEvent, reveal: true }));
     expectInert(html);
     expect(html).toContain("Francisco da Silva");
     expect(html).toContain("529.982.247-25");
@@ -83,9 +83,9 @@ describe("the event view", () => {
   });
 
   it("hides a binary payload until revealed", async () => {
-    const binary: EventDetail = { ...hostileEvent, event: { ...hostileEvent.event, data: undefined, data_base64: "AAECAw==" } };
-    expect(await render(EventView({ detail: binary, reveal: false }))).toContain("[hidden: 8 characters of base64]");
-    expect(await render(EventView({ detail: binary, reveal: true }))).toContain("AAECAw==");
+    const binary: EventDetail = { ...hostileEvent, event: { ...hostileEvent.event!, data: undefined, data_base64: "AAECAw==" } };
+    expect(await render(EventView({ id: "acme:bin", detail: binary, reveal: false }))).toContain("[hidden: 8 characters of base64]");
+    expect(await render(EventView({ id: "acme:bin", detail: binary, reveal: true }))).toContain("AAECAw==");
   });
 });
 
@@ -97,7 +97,7 @@ describe("the list views", () => {
         source: "acme",
         type: IMG,
         subject: "529.982.247-25",
-        time: null,
+        time: "2026-12-01T10:00:00Z",
         receivedat: "2026-12-01T10:00:01Z",
         state: "pending",
         routes: { ledger: "pending" },
@@ -107,7 +107,7 @@ describe("the list views", () => {
         source: "bs2-boleto",
         type: "bs2.boleto.paid",
         subject: "00012345",
-        time: null,
+        time: "2026-12-01T10:00:00Z",
         receivedat: "2026-12-01T09:00:00Z",
         state: "delivered",
         routes: {},
@@ -205,9 +205,10 @@ describe("the list views", () => {
             provider: "pix",
             auth: [{ type: "bearer" }],
             onInvalid: "quarantine",
+            maxBodyBytes: 1048576,
             mtls: { fingerprintsSha256: ["ab".repeat(32)], uploadedFingerprintsSha256: ["cd".repeat(32)] },
           },
-          { name: "acme", provider: "generic", auth: [{ type: "hmac" }, { type: "none" }], onInvalid: "reject" },
+          { name: "acme", provider: "generic", auth: [{ type: "hmac" }, { type: "none" }], onInvalid: "reject", maxBodyBytes: 1048576 },
         ],
       }),
     );
@@ -230,14 +231,14 @@ describe("the overview", () => {
         data: {
           hours,
           sources: [{ name: "acme", buckets }],
-          routes: [{ routeId: "ledger", delivered: 5, retrying: 1, dead: 2, p50Ms: 40, p99Ms: 1500 }],
+          routes: [{ routeId: "ledger", delivered: 5, retried: 1, dead: 2, p50Ms: 40, p99Ms: 1500 }],
           operational: [
             {
               id: "hookgate:1",
               source: "hookgate",
               type: "hookgate.delivery.dead",
               subject: SCRIPT,
-              time: null,
+              time: "2026-12-01T10:00:00Z",
               receivedat: "2026-12-01T10:00:00Z",
               state: "delivered",
               routes: {},
@@ -253,5 +254,49 @@ describe("the overview", () => {
     expect(html).toContain("7 requests");
     expect(html).toContain("40 ms / 1.5 s");
     expect(html).toContain("hookgate.delivery.dead");
+  });
+});
+
+describe("the overview's data", () => {
+  it("lays hourly metric buckets on the last 24 hours, sums routes, keeps the latest latency", () => {
+    const hours = hoursEnding(new Date("2026-12-01T10:30:00Z"), 24);
+    const data = overviewOf(
+      {
+        since: hours[0]!,
+        until: "2026-12-01T10:30:00.000Z",
+        bucket: "hour",
+        buckets: [
+          { start: "2026-11-01T09:00:00.000Z", sources: { old: { accepted: 9 } }, routes: {} },
+          {
+            start: "2026-12-01T09:00:00.000Z",
+            sources: { pix: { accepted: 3, unauthorized: 1 } },
+            routes: { ledger: { delivered: 3, retried: 0, dead: 0, latencyMs: { p50: 50, p99: 100 } } },
+          },
+          {
+            start: "2026-12-01T10:00:00.000Z",
+            sources: { pix: { accepted: 2 }, acme: { duplicate: 1 } },
+            routes: { ledger: { delivered: 1, retried: 2, dead: 1, latencyMs: { p50: 250, p99: 1000 } } },
+          },
+        ],
+      },
+      hours,
+      [],
+    );
+    expect(data.sources.map((s) => s.name)).toEqual(["acme", "pix"]);
+    const pix = data.sources[1]!.buckets;
+    expect(pix).toHaveLength(24);
+    expect(pix[22]).toEqual({ accepted: 3, unauthorized: 1 });
+    expect(pix[23]).toEqual({ accepted: 2 });
+    expect(pix[0]).toEqual({});
+    expect(data.routes).toEqual([{ routeId: "ledger", delivered: 4, retried: 2, dead: 1, p50Ms: 250, p99Ms: 1000 }]);
+  });
+});
+
+describe("an event whose envelope is gone", () => {
+  it("still shows its timeline and says why there is no payload", async () => {
+    const html = await render(EventView({ id: "acme:big", detail: { ...hostileEvent, event: undefined }, reveal: false }));
+    expect(html).toContain('<dd class="mono">acme:big</dd>');
+    expect(html).toContain("no longer kept");
+    expect(html).toContain('id="timeline"');
   });
 });

@@ -172,7 +172,11 @@ export const CONSOLE_SCRIPT = `"use strict";
   document.addEventListener("DOMContentLoaded", function () {
     byId("sign-in-form").addEventListener("submit", signIn);
     byId("sign-out").addEventListener("click", function () { signOut(); });
-    window.addEventListener("hashchange", function () { if (token) load(fromHash()); });
+    window.addEventListener("hashchange", function () {
+      if (!token) return;
+      say("");
+      load(fromHash());
+    });
     var view = byId("view");
     view.addEventListener("submit", function (event) {
       var form = event.target;

@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import { maskText } from "../personal-data";
-import type { DeadLetterItem, DeadLetterPage } from "../shapes";
+import type { DeadLetterPage } from "../shapes";
 import { ApiForm, consoleHref, Empty, Field, Heading, localInput, Select, Time } from "./parts";
 
 export const DEAD_LETTER_KINDS = ["delivery", "unrouted", "quarantine"];
@@ -81,17 +81,13 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
                 <td>{item.routeId ?? ""}</td>
                 <td>{item.reason}</td>
                 <td>{item.lastStatus ?? ""}</td>
-                <td>{attemptCount(item)}</td>
+                <td>{item.attempts}</td>
                 <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{item.envelopeId}</a> : ""}</td>
                 <td class="subject">{item.subject ? maskText(item.subject) : ""}</td>
                 <td>
-                  {item.state === "replaying" ? (
-                    <span>replaying</span>
-                  ) : (
-                    <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>
-                      <button type="submit">Replay</button>
-                    </ApiForm>
-                  )}
+                  <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>
+                    <button type="submit">Replay</button>
+                  </ApiForm>
                 </td>
               </tr>
             ))}
@@ -120,9 +116,4 @@ export function bulkFilter(filter: DeadLetterFilter): Record<string, string> {
 function describe(bulk: Record<string, string>): string {
   const parts = Object.entries(bulk).map(([k, v]) => `${k} = ${v}`);
   return parts.length === 0 ? "every dead letter" : parts.join(", ");
-}
-
-function attemptCount(item: DeadLetterItem): string {
-  if (typeof item.attempts === "number") return String(item.attempts);
-  return item.attempts ? String(item.attempts.length) : "";
 }

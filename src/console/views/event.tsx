@@ -18,7 +18,7 @@ export function timelineOf(detail: EventDetail): TimelineEntry[] {
 }
 
 /** The envelope as shown: personal data masked unless revealed; a binary payload hidden unless revealed. */
-export function shownEnvelope(event: EventDetail["event"], reveal: boolean): unknown {
+export function shownEnvelope(event: NonNullable<EventDetail["event"]>, reveal: boolean): unknown {
   if (reveal) return event;
   const { data_base64, ...rest } = event;
   const masked = maskPersonalData(rest) as Record<string, unknown>;
@@ -26,10 +26,9 @@ export function shownEnvelope(event: EventDetail["event"], reveal: boolean): unk
   return masked;
 }
 
-export function EventView(props: { detail: EventDetail; reveal: boolean }) {
-  const { detail, reveal } = props;
-  const event = detail.event;
-  const id = event.id;
+export function EventView(props: { id: string; detail: EventDetail; reveal: boolean }) {
+  const { id, detail, reveal } = props;
+  const event = detail.event ?? { id };
   const path = encodeURIComponent(id);
   const timeline = timelineOf(detail);
   return (
@@ -43,14 +42,14 @@ export function EventView(props: { detail: EventDetail; reveal: boolean }) {
         <dt>Id</dt>
         <dd class="mono">{id}</dd>
         <dt>Type</dt>
-        <dd>{event.type ?? ""}</dd>
+        <dd>{"type" in event ? event.type : ""}</dd>
         <dt>Subject</dt>
-        <dd class="subject">{event.subject ? (reveal ? event.subject : maskText(event.subject)) : ""}</dd>
+        <dd class="subject">{"subject" in event && event.subject ? (reveal ? event.subject : maskText(event.subject)) : ""}</dd>
         <dt>Source</dt>
-        <dd>{event.source ?? ""}</dd>
+        <dd>{"source" in event ? event.source : ""}</dd>
         <dt>Received</dt>
         <dd>
-          <Time at={event.receivedat} />
+          <Time at={"receivedat" in event ? event.receivedat : undefined} />
         </dd>
         <dt>State</dt>
         <dd>
@@ -113,6 +112,19 @@ export function EventView(props: { detail: EventDetail; reveal: boolean }) {
       </ol>
 
       <h2>Envelope</h2>
+      {detail.event ? (
+        <Envelope envelope={detail.event} path={path} reveal={reveal} />
+      ) : (
+        <p class="empty">The envelope is no longer kept (it was too large for the log and has expired).</p>
+      )}
+    </section>
+  );
+}
+
+function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: string; reveal: boolean }) {
+  const { envelope, path, reveal } = props;
+  return (
+    <>
       <div class="reveal">
         {reveal ? (
           <p>
@@ -130,8 +142,8 @@ export function EventView(props: { detail: EventDetail; reveal: boolean }) {
           </p>
         )}
       </div>
-      <Json value={shownEnvelope(event, reveal)} label="The envelope" />
-    </section>
+      <Json value={shownEnvelope(envelope, reveal)} label="The envelope" />
+    </>
   );
 }
 

@@ -9,7 +9,7 @@ export interface OverviewData {
   hours: string[];
   /** Per source, one outcome → count record per hour, aligned with `hours`. */
   sources: { name: string; buckets: Record<string, number>[] }[];
-  routes: { routeId: string; delivered: number; retrying: number; dead: number; p50Ms?: number; p99Ms?: number }[];
+  routes: { routeId: string; delivered: number; retried: number; dead: number; p50Ms?: number; p99Ms?: number }[];
   operational: EventSummary[];
 }
 
@@ -46,9 +46,9 @@ export function OverviewView(props: { data: OverviewData }) {
             <tr>
               <th scope="col">Route</th>
               <th scope="col">Delivered</th>
-              <th scope="col">Retrying</th>
+              <th scope="col">Retried</th>
               <th scope="col">Dead</th>
-              <th scope="col">Receipt to delivery p50 / p99</th>
+              <th scope="col">Receipt to delivery p50 / p99 (latest hour)</th>
             </tr>
           </thead>
           <tbody>
@@ -56,7 +56,7 @@ export function OverviewView(props: { data: OverviewData }) {
               <tr>
                 <td class="mono">{route.routeId}</td>
                 <td>{route.delivered}</td>
-                <td>{route.retrying}</td>
+                <td>{route.retried}</td>
                 <td>
                   {route.dead > 0 ? (
                     <a href={consoleHref("dead-letters", undefined, { route: route.routeId })}>
@@ -75,7 +75,7 @@ export function OverviewView(props: { data: OverviewData }) {
 
       <h2>Recent operational events</h2>
       {data.operational.length === 0 ? (
-        <Empty>None: no dead delivery, quarantine, refusing source or failing route to report.</Empty>
+        <Empty>None logged. They are kept when a route takes them (events: hookgate.*).</Empty>
       ) : (
         <ul class="operational">
           {data.operational.map((event) => (

@@ -1,0 +1,71 @@
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { GatewayError } from "../errors";
+import { EventLog } from "../events/log";
+import { flushMetrics, queryMetrics } from "../events/metrics";
+import { eventEnvelope, getEvent, listEvents } from "../events/queries";
+import { EventQuery, MetricsQuery, RedeliverBody } from "../events/schema";
+import type { App } from "../http/app";
+import { acceptEnvelopes } from "../ingest/accept";
+import { routingRules } from "../routing/store";
+import { invalid, readJson } from "./read-json";
+
+/** The event log's admin calls (CONTRACT.md §8, §8.1). Without the log they answer 404. */
+export function registerEventAdmin(app: App): void {
+  app.get("/admin/events", async (c) => {
+    const query = EventQuery.safeParse(c.req.query());
+    if (!query.success) throw invalid(query.error, "(query)");
+    return c.json(await listEvents(eventLog(c.env, c.get("config")), query.data));
+  });
+
+  app.get("/admin/events/:id", async (c) => {
+    const detail = await getEvent(eventLog(c.env, c.get("config")), c.env.STATE, c.req.param("id"));
+    if (!detail) throw new GatewayError("not_found", "no such event in the log");
+    return c.json(detail);
+  });
+
+  app.post("/admin/events/:id/redeliver", async (c) => {
+    const id = c.req.param("id");
+    const config = c.get("config");
+    const db = eventLog(c.env, config);
+    const body = await readJson(c.req.raw, RedeliverBody);
+    const found = await eventEnvelope(db, c.env.STATE, id);
+    if (!found) throw new GatewayError("not_found", "no such event in the log");
+    if (!found.envelope)
+      throw new GatewayError("conflict", "the envelope is no longer kept (it was too large for the log and has expired); it cannot be sent again");
+    const wanted = body.routes ?? found.routeIds;
+    if (wanted.length === 0) throw new GatewayError("bad_request", "routes: this event has no routes; name the routes to send it to");
+    const rules = await routingRules(config, c.env.STATE);
+    const unknown = wanted.find((routeId) => !rules.some((r) => r.id === routeId));
+    if (unknown !== undefined) throw new GatewayError("bad_request", `routes: no route "${unknown}"`);
+    const routes = rules.filter((r) => wanted.includes(r.id));
+    const events = EventLog.for(c.env, config);
+    const now = new Date();
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const source = { name: found.envelope.source.replace(/^\/hooks\//, ""), dedupTtlSeconds: 0 };
+    await acceptEnvelopes({ env: c.env, config, source, now, waitUntil, dedup: "skip", routes, chosenRoutes: true, events }, [found.envelope]);
+    events.redelivering(
+      id,
+      routes.map((r) => r.id),
+    );
+    waitUntil(events.flush(now));
+    c.set("logFields", { ...c.get("logFields"), ids: [id], routes: routes.map((r) => r.id) });
+    return c.json({ status: "redelivering", id, routes: routes.map((r) => r.id) }, 202);
+  });
+
+  app.get("/admin/metrics", async (c) => {
+    const query = MetricsQuery.safeParse(c.req.query());
+    if (!query.success) throw invalid(query.error, "(query)");
+    const db = eventLog(c.env, c.get("config"));
+    const now = new Date();
+    // This isolate's counters join the answer; other isolates' arrive within their flush interval.
+    await flushMetrics(db, now);
+    return c.json(await queryMetrics(db, query.data, now));
+  });
+}
+
+function eventLog(env: Bindings, config: GatewayConfig): D1Database {
+  const db = config.eventLog.enabled ? env.EVENTS : undefined;
+  if (!db) throw new GatewayError("not_found", "the event log is off (no EVENTS database bound, or eventLog.enabled is false)");
+  return db;
+}

@@ -1,0 +1,117 @@
+import * as z from "zod";
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { GatewayError } from "../errors";
+import { EventLog } from "../events/log";
+import { log } from "../log";
+import { DeadLetterSummary } from "./record";
+import { type Replayed, replayDeadLetter } from "./replay";
+import { type DeadLetterFilter, getDeadLetter, listDeadLetters } from "./store";
+
+/**
+ * `POST /admin/dead-letters/replay`: every dead letter matching a filter, replayed once, the work
+ * spread so that no invocation passes the platform's limits (1,000 KV operations and 1,000
+ * subrequests). The admin call only lists (summaries come with KV's list, 1,000 a call) and
+ * enqueues replay messages of REPLAY_CHUNK ids each; the delivery consumer replays them.
+ *
+ * Budget: the admin call makes at most MAX_LIST_PAGES list calls plus one sendBatch per 100
+ * messages. A consumer batch (10 messages at most) replays at most 10 × REPLAY_CHUNK records at
+ * about 3 operations each (read, mark, send): 750 of the 1,000.
+ *
+ * Replayed once: a replay marks a delivery dead letter `replaying` (a second replay of it is
+ * refused) and removes an unrouted or quarantined one once enqueued, so a replay message that
+ * Queues delivers twice finds nothing left to do for the ids it already handled.
+ */
+export const REPLAY_CHUNK = 25;
+const MAX_LIST_PAGES = 200;
+const SEND_BATCH_MESSAGES = 100;
+
+export const BulkReplayBody = z
+  .object({
+    source: z.string().optional(),
+    route: z.string().optional(),
+    kind: DeadLetterSummary.shape.kind.optional(),
+    reason: z.string().optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type BulkReplayBody = z.infer<typeof BulkReplayBody>;
+
+export const BulkReplayAnswer = z.object({
+  replaying: z.number().int().describe("How many dead letters were queued for replay"),
+  cursor: z.string().optional().describe("Set when more records remain than one call lists: call again with the same filter and this cursor"),
+});
+
+export const ReplayMessage = z.object({ v: z.literal(1), kind: z.literal("replay"), deadLetterIds: z.array(z.string()).min(1).max(REPLAY_CHUNK) });
+export type ReplayMessage = z.infer<typeof ReplayMessage>;
+
+export function isReplayMessage(body: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "replay";
+}
+
+export async function startBulkReplay(env: Bindings, filter: DeadLetterFilter, cursor?: string): Promise<z.infer<typeof BulkReplayAnswer>> {
+  const ids: string[] = [];
+  let next = cursor;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const listed = await listDeadLetters(env.STATE, { ...filter, cursor: next, limit: 1000 });
+    ids.push(...listed.deadLetters.map((d) => d.id));
+    next = listed.cursor;
+    if (next === undefined) break;
+  }
+  const messages: ReplayMessage[] = [];
+  for (let i = 0; i < ids.length; i += REPLAY_CHUNK) messages.push({ v: 1, kind: "replay", deadLetterIds: ids.slice(i, i + REPLAY_CHUNK) });
+  try {
+    for (let i = 0; i < messages.length; i += SEND_BATCH_MESSAGES) {
+      await env.DELIVERIES.sendBatch(messages.slice(i, i + SEND_BATCH_MESSAGES).map((body) => ({ body, contentType: "json" as const })));
+    }
+  } catch {
+    // Some chunks may be queued: replaying again is safe, each record is replayed once.
+    throw GatewayError.unavailable("the replay could not be queued in full; call again (what was queued is not replayed twice)");
+  }
+  return next === undefined ? { replaying: ids.length } : { replaying: ids.length, cursor: next };
+}
+
+/** A replay message: each of its dead letters replayed, what is gone or under way skipped. */
+export async function handleReplayMessage(
+  message: Message<unknown>,
+  env: Bindings,
+  config: GatewayConfig,
+  now: () => number,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<void> {
+  const parsed = ReplayMessage.safeParse(message.body);
+  if (!parsed.success) {
+    log({ event: "replay_message_unreadable", messageId: message.id });
+    message.ack();
+    return;
+  }
+  const events = EventLog.for(env, config);
+  const at = new Date(now());
+  let replayed = 0;
+  let skipped = 0;
+  for (const id of parsed.data.deadLetterIds) {
+    const record = await getDeadLetter(env.STATE, id);
+    if (!record) {
+      skipped++;
+      continue;
+    }
+    try {
+      recordReplay(events, record.kind, await replayDeadLetter(env, config, record, at, waitUntil, events));
+      replayed++;
+    } catch (error) {
+      // Under way already, its route gone, still unreadable: the record stays for an operator.
+      if (!(error instanceof GatewayError) || error.code !== "conflict") throw error;
+      skipped++;
+    }
+  }
+  waitUntil(events.flush(at));
+  log({ event: "replay_chunk", messageId: message.id, replayed, skipped });
+  message.ack();
+}
+
+/** Routes a delivery or unrouted dead letter went to again; a quarantined one is recorded as it is accepted. */
+export function recordReplay(events: EventLog, kind: string, replayed: Replayed): void {
+  if (kind === "quarantine") return;
+  for (const id of replayed.ids) events.redelivering(id, replayed.routes);
+}

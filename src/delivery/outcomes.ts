@@ -1,0 +1,85 @@
+import type { GatewayConfig } from "../config/schema";
+import type { DeadLetterReason } from "../deadletters/record";
+import type { Bindings } from "../env";
+import type { Envelope } from "../envelope";
+import { type RouteRun, recordRouteHealth } from "../events/alerts";
+import type { EventLog } from "../events/log";
+import { count, countLatency } from "../events/metrics";
+import { emitOperational, isOperational } from "../events/operational";
+import type { Attempt } from "./message";
+
+export interface Buried {
+  envelopeId: string;
+  routeId: string;
+  envelope: Envelope | undefined;
+  reason: DeadLetterReason;
+  lastStatus: number | undefined;
+  deadLetterId: string;
+}
+
+/**
+ * What one queue batch came to, gathered while its messages are settled and recorded once
+ * after: the event log's rows (one D1 batch), the counters, each route's run of failures, and
+ * an operational event per dead letter. Operational events' own deliveries are logged and
+ * counted like any other, but never raise another operational event.
+ */
+export class BatchOutcomes {
+  readonly #events: EventLog;
+  readonly #now: () => number;
+  readonly #runs = new Map<string, RouteRun>();
+  readonly #buried: Buried[] = [];
+
+  constructor(events: EventLog, now: () => number) {
+    this.#events = events;
+    this.#now = now;
+  }
+
+  delivered(envelope: Envelope, routeId: string, attempt: Attempt): void {
+    const now = this.#now();
+    this.#events.settled(envelope.id, routeId, "delivered", attempt);
+    count("delivery", routeId, "delivered", now);
+    const receivedAt = Date.parse(envelope.receivedat);
+    if (!Number.isNaN(receivedAt)) countLatency(routeId, Math.max(0, now - receivedAt), now);
+    if (!isOperational(envelope)) this.#runs.set(routeId, { failures: 0, succeeded: true });
+  }
+
+  retried(envelope: Envelope, routeId: string, attempt: Attempt): void {
+    this.#events.settled(envelope.id, routeId, "pending", attempt);
+    count("delivery", routeId, "retried", this.#now());
+    if (!isOperational(envelope)) this.#failed(routeId);
+  }
+
+  dead(buried: Buried, attempt: Attempt | undefined): void {
+    this.#events.settled(buried.envelopeId, buried.routeId, "dead", attempt);
+    count("delivery", buried.routeId, "dead", this.#now());
+    if (buried.envelope && isOperational(buried.envelope)) return;
+    if (attempt) this.#failed(buried.routeId);
+    this.#buried.push(buried);
+  }
+
+  #failed(routeId: string): void {
+    const run = this.#runs.get(routeId) ?? { failures: 0, succeeded: false };
+    this.#runs.set(routeId, { ...run, failures: run.failures + 1 });
+  }
+
+  async record(env: Bindings, config: GatewayConfig): Promise<void> {
+    const now = new Date(this.#now());
+    await Promise.all([
+      this.#events.flush(now),
+      recordRouteHealth(env, config, this.#runs, now),
+      ...this.#buried.map((b) =>
+        emitOperational(
+          env,
+          config,
+          {
+            type: "hookgate.delivery.dead",
+            subject: b.routeId,
+            summary: `${b.envelopeId} is a dead letter for route ${b.routeId} (${b.reason}${b.lastStatus === undefined ? "" : `, last status ${b.lastStatus}`})`,
+            data: { envelopeId: b.envelopeId, routeId: b.routeId, reason: b.reason, lastStatus: b.lastStatus, deadLetterId: b.deadLetterId },
+          },
+          now,
+        ),
+      ),
+    ]);
+  }
+}

@@ -1,0 +1,55 @@
+import type { GatewayConfig } from "../config/schema";
+import type { Bindings } from "../env";
+import { log } from "../log";
+
+const DAY = 86_400_000;
+/** Rows deleted a statement, and statements a run: a run stays well inside one invocation's limits. */
+const ROWS_PER_DELETE = 5_000;
+const DELETES_PER_RUN = 40;
+
+/**
+ * Deletes what is older than `eventLog.retentionDays`, oldest first. Rows are in receipt order
+ * by `seq` (near enough: a quarantined request replayed later keeps its first receipt time),
+ * so each delete reads only the rows it removes and one more: no index on time is needed. A run removes at most DELETES_PER_RUN × ROWS_PER_DELETE events; what is left is
+ * removed by the next runs. Never throws: a failed prune is logged and tried again next time.
+ */
+export async function pruneEventLog(env: Bindings, config: GatewayConfig, now: Date): Promise<{ events: number; requests: number; metrics: number }> {
+  const pruned = { events: 0, requests: 0, metrics: 0 };
+  const db = config.eventLog.enabled ? env.EVENTS : undefined;
+  if (!db) return pruned;
+  const cutoff = now.getTime() - config.eventLog.retentionDays * DAY;
+  try {
+    for (const [table, column] of [
+      ["events", "received_at"],
+      ["requests", "at"],
+    ] as const) {
+      for (let i = 0; i < DELETES_PER_RUN; i++) {
+        const result = await db
+          // The first row young enough to keep bounds the delete: reading stops there instead of
+          // scanning a table whose old rows are already gone.
+          .prepare(
+            `DELETE FROM ${table} WHERE seq IN (SELECT seq FROM ${table} WHERE seq < coalesce(
+               (SELECT seq FROM ${table} WHERE ${column} >= ?1 ORDER BY seq LIMIT 1), (SELECT max(seq) + 1 FROM ${table}), 0)
+             ORDER BY seq LIMIT ?2)`,
+          )
+          .bind(cutoff, ROWS_PER_DELETE)
+          .run();
+        pruned[table] += result.meta.changes;
+        if (result.meta.changes < ROWS_PER_DELETE) break;
+      }
+    }
+    const metrics = await db
+      .prepare("DELETE FROM metrics WHERE minute < ?1")
+      .bind(Math.floor(cutoff / 60_000))
+      .run();
+    pruned.metrics = metrics.meta.changes;
+    await db
+      .prepare("DELETE FROM alerts WHERE fired_at < ?1")
+      .bind(now.getTime() - DAY)
+      .run();
+    log({ event: "event_log_pruned", ...pruned });
+  } catch (error) {
+    log({ event: "event_log_prune_failed", error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+  }
+  return pruned;
+}

@@ -1,0 +1,115 @@
+import * as z from "zod";
+import { Attempt } from "../delivery/message";
+import { Envelope } from "../envelope";
+
+/**
+ * The event log's words (CONTRACT.md §8). The zod schemas here validate the admin queries and
+ * describe the answers, so the OpenAPI document is generated from what is enforced.
+ */
+
+/** An (envelope, route) pair: queued or waiting to retry, taken, or given up on. */
+export const RouteState = z.enum(["pending", "delivered", "dead"]);
+export type RouteState = z.infer<typeof RouteState>;
+
+/** `delivered` when every route took it, `dead` when any gave up, `unrouted` when none matched. */
+export const EventState = z.enum(["pending", "delivered", "dead", "unrouted"]);
+export type EventState = z.infer<typeof EventState>;
+
+/** What an authenticated request came to (CONTRACT.md §1). */
+export const RequestOutcome = z.enum(["accepted", "duplicate", "quarantined", "invalid_payload", "unavailable"]);
+export type RequestOutcome = z.infer<typeof RequestOutcome>;
+
+export const EventRequest = z.object({
+  requestId: z.string(),
+  at: z.string().describe("When the request arrived (ISO 8601)"),
+  outcome: RequestOutcome.describe("What this request came to for this envelope"),
+});
+export type EventRequest = z.infer<typeof EventRequest>;
+
+export const EventSummary = z.object({
+  id: z.string(),
+  source: z.string(),
+  type: z.string(),
+  subject: z.string().optional(),
+  time: z.string(),
+  receivedat: z.string(),
+  state: EventState,
+  routes: z.record(z.string(), RouteState).describe("Each route's state for this envelope"),
+});
+export type EventSummary = z.infer<typeof EventSummary>;
+
+export const EventPage = z.object({
+  events: z.array(EventSummary),
+  cursor: z.string().optional().describe("Pass as `cursor` for the next (older) page"),
+});
+
+export const Delivery = z.object({
+  routeId: z.string(),
+  state: RouteState,
+  attempts: z.array(Attempt),
+});
+
+export const EventDetail = z.object({
+  event: Envelope.optional().describe("The envelope; absent only when it was too large for the log and has expired elsewhere"),
+  state: EventState,
+  requests: z.array(EventRequest),
+  deliveries: z.array(Delivery),
+});
+export type EventDetail = z.infer<typeof EventDetail>;
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date-time");
+
+export const EventQuery = z
+  .object({
+    source: z.string().optional(),
+    type: z.string().optional(),
+    subject: z.string().optional(),
+    state: EventState.optional(),
+    since: isoTime.optional(),
+    until: isoTime.optional(),
+    q: z.string().min(1).optional().describe("An envelope id or a subject"),
+    cursor: z.string().regex(/^\d+$/, "must be a cursor from an earlier page").optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+export type EventQuery = z.infer<typeof EventQuery>;
+
+export const RedeliverBody = z.object({ routes: z.array(z.string().min(1)).min(1).optional() }).strict();
+
+export const RedeliverAnswer = z.object({
+  status: z.literal("redelivering"),
+  id: z.string(),
+  routes: z.array(z.string()).describe("Routes the envelope was sent to again"),
+});
+
+export const MetricsQuery = z
+  .object({
+    since: isoTime.optional(),
+    until: isoTime.optional(),
+    bucket: z.enum(["minute", "hour"]).default("hour"),
+  })
+  .strict();
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+export const MetricsBucket = z.object({
+  start: z.string(),
+  sources: z.record(z.string(), z.record(z.string(), z.number())).describe("Per source, answers by outcome code"),
+  routes: z.record(
+    z.string(),
+    z.object({
+      delivered: z.number(),
+      retried: z.number(),
+      dead: z.number(),
+      latencyMs: z.object({ p50: z.number(), p99: z.number() }).optional().describe("Receipt to delivery, from a histogram"),
+    }),
+  ),
+});
+export type MetricsBucket = z.infer<typeof MetricsBucket>;
+
+export const MetricsAnswer = z.object({
+  since: z.string(),
+  until: z.string(),
+  bucket: z.enum(["minute", "hour"]),
+  buckets: z.array(MetricsBucket),
+});
+export type MetricsAnswer = z.infer<typeof MetricsAnswer>;
