@@ -27,7 +27,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
-      setupFiles: ["./test/setup/migrations.ts"],
+      setupFiles: ["./test/setup/migrations.ts", "./test/setup/quiet-logs.ts"],
     },
   };
 });

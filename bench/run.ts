@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: builds the gateway and the comparison workers with wrangler, runs each
  * under Miniflare on 127.0.0.1, measures (a)-(e) of the benchmark issue, and writes
- * bench/results/latest.{md,json}. Exits 1 when a measurement is not valid (a build or server
+ * bench/results/latest.{md,json} (a quick look, `BENCH_SECONDS` below 4, writes
+ * bench/results/quick/ instead unless `--write-latest` is given: lib/destination.ts). Exits 1 when a measurement is not valid (a build or server
  * failed, a cell saw unexpected answers, the delivery run lost messages); a missed target is
  * reported as MISS, not as a failure of the run.
  */
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
+import { reportDestination } from "./lib/destination";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
@@ -49,9 +51,10 @@ async function main(): Promise<number> {
     bundle,
     targets: targets(ingestRounds, inMemoryRounds, bundle.gzipKiB),
   };
-  writeReport(join(ROOT, "bench/results"), report);
+  const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
+  writeReport(join(ROOT, destination.dir), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
-  log("wrote bench/results/latest.md and latest.json");
+  log(destination.note);
 
   const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...inMemoryRounds.rows];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));

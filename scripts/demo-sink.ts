@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { signatureLabel } from "./lib/sink-label";
 
 export interface SinkOptions {
   port: number;
@@ -18,6 +19,13 @@ export function startDemoSink({ port, signingSecret, print = console.log }: Sink
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
+      // The demo's retired route: refused for good, so the delivery dies and a
+      // hookgate.delivery.dead operational event arrives at the sink's main path.
+      if (request.url?.startsWith("/gone")) {
+        print(`\n── refused with 410 at ${request.url} (the demo's retired route): it becomes a dead letter`);
+        response.writeHead(410, { "content-type": "application/json" }).end('{"error":"this route is retired"}');
+        return;
+      }
       print(describe(request.method ?? "?", request.headers, body, signingSecret));
       response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
@@ -30,11 +38,9 @@ export function startDemoSink({ port, signingSecret, print = console.log }: Sink
 
 function describe(method: string, headers: Record<string, string | string[] | undefined>, body: Buffer, secret?: string): string {
   const header = (name: string) => [headers[name]].flat()[0] ?? "";
-  const signature = secret
-    ? verify(secret, header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature"))
-      ? "signature ok"
-      : "SIGNATURE MISMATCH"
-    : "unsigned";
+  const signature = signatureLabel(secret, header("webhook-signature"), () =>
+    verify(secret ?? "", header("webhook-id"), header("webhook-timestamp"), body, header("webhook-signature")),
+  );
   let envelope: Record<string, unknown>;
   try {
     envelope = method === "GET" ? fromCeHeaders(headers) : (JSON.parse(body.toString("utf8")) as Record<string, unknown>);

@@ -2,6 +2,8 @@
  * The gateway config every bench run uses: three generic sources that differ only in their
  * auth rule (HMAC-SHA256 over the body, Basic, none), one route to a local sink.
  */
+import { cellSecondsFrom } from "./destination";
+
 export const HMAC_SECRET = "bench-secret";
 export const BASIC_USER = "bench";
 export const BASIC_PASSWORD = "bench-password";
@@ -22,7 +24,7 @@ export function benchConfig(sinkUrl: string): Record<string, unknown> {
 }
 
 /** Timing and size bounds of one `npm run bench`; BENCH_SECONDS shortens the cells for a quick look. */
-const cellSeconds = Math.min(10, Math.max(1, Number(process.env.BENCH_SECONDS ?? 4) || 4));
+const cellSeconds = cellSecondsFrom(process.env.BENCH_SECONDS);
 
 export const LIMITS = {
   warmupSeconds: 1,

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { BulkReplayAnswer, BulkReplayBody } from "../deadletters/bulk";
+import { DeadLetter } from "../deadletters/record";
 import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
 import {
@@ -53,18 +54,19 @@ export function adminOpenApi(): Record<string, unknown> {
     components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
     security: [{ adminToken: [] }],
     paths: {
+      "/admin/openapi.json": { get: { summary: "This document", responses: { "200": { description: "OpenAPI 3.1" }, ...errors } } },
       "/admin/routes": {
         get: { summary: "List routes: config routes (read-only) and added ones", responses: { "200": answer("Routes, secrets masked", RouteList), ...errors } },
         post: {
-          summary: "Add a route",
+          summary: "Add a route, with the id given (a-z, 0-9, -) or a generated one",
           requestBody: { required: true, content: json(CreateRouteBody, "input") },
-          responses: { "201": answer("The route with its id, secrets masked", RouteView), ...errors },
+          responses: { "201": answer("The route with its id, secrets masked", RouteView), "409": answer("The id is taken", ErrorAnswer), ...errors },
         },
       },
       "/admin/routes/{id}": {
         parameters: [idParam("id", "Route id")],
         put: {
-          summary: "Change an added route",
+          summary: "Change an added route: fields not named are kept, the merged route is validated whole",
           requestBody: { required: true, content: json(UpdateRouteBody, "input") },
           responses: {
             "200": answer("The route", RouteView),
@@ -104,7 +106,7 @@ export function adminOpenApi(): Record<string, unknown> {
       },
       "/admin/dead-letters": {
         get: {
-          summary: "A page of dead letters and quarantined requests",
+          summary: "A page of dead letters and quarantined requests, newest first; an unknown parameter is a 400",
           parameters: queryParameters(DeadLetterQuery),
           responses: { "200": answer("A page; pass cursor to read the next", DeadLetterPageView), ...errors },
         },
@@ -155,6 +157,13 @@ export function adminOpenApi(): Record<string, unknown> {
           summary: "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency",
           parameters: queryParameters(MetricsQuery),
           responses: { "200": answer("Buckets, oldest first", MetricsAnswer), "404": answer("The event log is off", ErrorAnswer), ...errors },
+        },
+      },
+      "/admin/dead-letters/{id}": {
+        parameters: [idParam("id", "Dead letter id")],
+        get: {
+          summary: "One dead letter or quarantined request, whole",
+          responses: { "200": answer("The record", DeadLetter), "404": answer("No such dead letter", ErrorAnswer), ...errors },
         },
       },
       "/admin/dead-letters/{id}/replay": {

@@ -20,11 +20,15 @@ export function registerRouteAdmin(app: App): void {
   });
 
   app.post("/admin/routes", async (c) => {
-    const body = await readJson(c.req.raw, CreateRouteBody);
+    const { id: chosen, ...body } = await readJson(c.req.raw, CreateRouteBody);
     const config = c.get("config");
     const stored = await readStoredRoutes(c.env.STATE);
+    if (chosen !== undefined && (config.routes.some((r) => r.id === chosen) || stored.some((r) => r.id === chosen))) {
+      throw new GatewayError("conflict", `route id ${chosen} is taken`);
+    }
     const now = new Date().toISOString();
-    const item: StoredRoute = { id: `r-${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`, createdAt: now, updatedAt: now, route: toStored(body) };
+    const id = chosen ?? `r-${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    const item: StoredRoute = { id, createdAt: now, updatedAt: now, route: toStored(body) };
     const view = validated(item, config, c.env);
     await writeStoredRoutes(c.env.STATE, [...stored, item]);
     return c.json(view, 201);
@@ -39,6 +43,8 @@ export function registerRouteAdmin(app: App): void {
     const index = stored.findIndex((r) => r.id === id);
     if (index === -1) throw new GatewayError("not_found", `no route ${id}`);
     const current = stored[index]!;
+    // A partial update: what the body names replaces the stored field (auth as a whole); the
+    // rest is kept, and the merged route is validated by the same schema as a new one.
     const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: { ...current.route, ...toStored(body) } };
     const view = validated(updated, config, c.env);
     await writeStoredRoutes(c.env.STATE, stored.with(index, updated));

@@ -33,10 +33,12 @@ const routeFields = {
   timeoutMs: Route.shape.timeoutMs.unwrap().optional(),
 };
 
-export const CreateRouteBody = z.object(routeFields).strict();
+/** `id` is optional (generated as `r-…` without it), with the same rule as a config route's id. */
+export const CreateRouteBody = z.object({ id: Route.shape.id.optional(), ...routeFields }).strict();
 export type CreateRouteBody = z.infer<typeof CreateRouteBody>;
 
-export const UpdateRouteBody = z.object({ ...routeFields, event: routeFields.event.optional() }).strict();
+/** A partial update: fields not named are kept; the merged route is validated as a whole. */
+export const UpdateRouteBody = z.object(routeFields).partial().strict();
 export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
 
 const Masked = z.union([z.literal("********"), z.object({ secret: z.string() })]);
@@ -68,17 +70,19 @@ export const RouteList = z.object({ routes: z.array(RouteView) });
 
 export const UploadCertificateBody = z.object({ certificate: z.string().min(1).describe("An X.509 certificate, PEM or base64 DER") }).strict();
 
-export const DeadLetterQuery = z.object({
-  source: z.string().optional(),
-  route: z.string().optional(),
-  kind: z.enum(["delivery", "unrouted", "quarantine"]).optional(),
-  reason: z.string().optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-  q: z.string().min(1).optional().describe("An envelope id, a subject or a dead-letter id, exactly"),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+export const DeadLetterQuery = z
+  .object({
+    source: z.string().optional(),
+    route: z.string().optional(),
+    kind: z.enum(["delivery", "unrouted", "quarantine"]).optional(),
+    reason: z.string().optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    until: z.iso.datetime({ offset: true }).optional(),
+    q: z.string().min(1).optional().describe("An envelope id, a subject or a dead-letter id, exactly"),
+    cursor: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 
 export const DeadLetterPageView = z.object({
   deadLetters: z.array(

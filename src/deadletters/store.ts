@@ -3,17 +3,41 @@ import { DeadLetter, DeadLetterSummary, summarize } from "./record";
 
 /**
  * Dead letters and quarantined requests in STATE KV under `dl:{id}`, with a summary as
- * metadata so listing and filtering need no read per record. KV is eventually
- * consistent: a record written in one location may take up to a minute to list in another.
+ * metadata. KV lists keys in lexicographic order, so for a newest-first listing each record
+ * also has an index key `dlt:{9999999999999 - createdAt in ms, 13 digits}:{id}`, empty, with
+ * the same summary as metadata and the same expiry: listing reads the index alone, a page at a
+ * time, with no read per record, and `dl:{id}` stays the one place a record is read by id.
+ * Ids are derived, so a record can be written again with a later createdAt; the write finds
+ * the earlier createdAt (a one-key list, which returns metadata without the value) and removes
+ * the earlier index key. KV is eventually consistent: a record written in one location may
+ * take up to a minute to list in another, and an index key may briefly outlive its record.
  */
 const PREFIX = "dl:";
+const INDEX_PREFIX = "dlt:";
 const DAY = 86_400;
+const LATEST = 9_999_999_999_999;
+
+function indexKey(summary: Pick<DeadLetterSummary, "id" | "createdAt">): string {
+  const ms = Date.parse(summary.createdAt);
+  const inverted = LATEST - (Number.isFinite(ms) ? Math.min(Math.max(ms, 0), LATEST) : 0);
+  return `${INDEX_PREFIX}${String(inverted).padStart(13, "0")}:${summary.id}`;
+}
+
+/** The summary kept with `dl:{id}`, read without its value; undefined when there is none. */
+async function storedSummary(kv: KVNamespace, id: string): Promise<DeadLetterSummary | undefined> {
+  const page = await kv.list<DeadLetterSummary>({ prefix: PREFIX + id, limit: 1 });
+  const key = page.keys[0];
+  if (key?.name !== PREFIX + id) return undefined;
+  const parsed = DeadLetterSummary.safeParse(key.metadata);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export async function putDeadLetter(kv: KVNamespace, record: DeadLetter, ttlDays: number): Promise<void> {
-  await kv.put(PREFIX + record.id, JSON.stringify(record), {
-    expirationTtl: ttlDays * DAY,
-    metadata: summarize(record),
-  });
+  const summary = summarize(record);
+  const previous = await storedSummary(kv, record.id);
+  const options = { expirationTtl: ttlDays * DAY, metadata: summary };
+  await Promise.all([kv.put(PREFIX + record.id, JSON.stringify(record), options), kv.put(indexKey(summary), "", options)]);
+  if (previous && indexKey(previous) !== indexKey(summary)) await kv.delete(indexKey(previous));
 }
 
 export async function getDeadLetter(kv: KVNamespace, id: string): Promise<DeadLetter | undefined> {
@@ -23,7 +47,10 @@ export async function getDeadLetter(kv: KVNamespace, id: string): Promise<DeadLe
   return parsed.success ? parsed.data : undefined;
 }
 
+/** Removes the index key first, then the record, so what is listed is there (KV consistency aside). */
 export async function deleteDeadLetter(kv: KVNamespace, id: string): Promise<void> {
+  const summary = await storedSummary(kv, id);
+  if (summary) await kv.delete(indexKey(summary));
   await kv.delete(PREFIX + id);
 }
 
@@ -59,12 +86,12 @@ export function matchesFilter(s: DeadLetterSummary, f: DeadLetterFilter): boolea
 }
 
 /**
- * One page of summaries that match the filter. Filtering happens after KV's page is read, so
- * a page can hold fewer than `limit` items while `cursor` says there is more.
+ * One page of summaries, newest first, that match the filter. Filtering happens after KV's
+ * page is read, so a page can hold fewer than `limit` items while `cursor` says there is more.
  */
 export async function listDeadLetters(kv: KVNamespace, filter: DeadLetterFilter & { cursor?: string; limit?: number }): Promise<DeadLetterPage> {
   const page = await kv.list<DeadLetterSummary>({
-    prefix: PREFIX,
+    prefix: INDEX_PREFIX,
     cursor: filter.cursor,
     limit: filter.limit ?? 100,
   });

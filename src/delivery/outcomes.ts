@@ -36,7 +36,7 @@ export class BatchOutcomes {
 
   delivered(envelope: Envelope, routeId: string, attempt: Attempt): void {
     const now = this.#now();
-    this.#events.settled(envelope.id, routeId, "delivered", attempt);
+    this.#events.settled(envelope.id, routeId, "delivered", attempt, envelope);
     count("delivery", routeId, "delivered", now);
     const receivedAt = Date.parse(envelope.receivedat);
     if (!Number.isNaN(receivedAt)) countLatency(routeId, Math.max(0, now - receivedAt), now);
@@ -44,13 +44,13 @@ export class BatchOutcomes {
   }
 
   retried(envelope: Envelope, routeId: string, attempt: Attempt): void {
-    this.#events.settled(envelope.id, routeId, "pending", attempt);
+    this.#events.settled(envelope.id, routeId, "pending", attempt, envelope);
     count("delivery", routeId, "retried", this.#now());
     if (!isOperational(envelope)) this.#failed(routeId);
   }
 
   dead(buried: Buried, attempt: Attempt | undefined): void {
-    this.#events.settled(buried.envelopeId, buried.routeId, "dead", attempt);
+    this.#events.settled(buried.envelopeId, buried.routeId, "dead", attempt, buried.envelope);
     count("delivery", buried.routeId, "dead", this.#now());
     if (buried.envelope && isOperational(buried.envelope)) return;
     if (attempt) this.#failed(buried.routeId);

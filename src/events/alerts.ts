@@ -11,16 +11,22 @@ import { emitOperational } from "./operational";
  * place every location sees; both are best effort and never in the way.
  */
 const WINDOW_MINUTES = 10;
-/** An isolate asks D1 about one source's refusals at most this often. */
+/**
+ * An isolate asks D1 about one source's refusals once a minute, or sooner when it has itself
+ * refused half the threshold since it last asked: a storm is heard within a few requests, and
+ * each isolate reads D1 at most once per that many refusals.
+ */
 const REFUSAL_CHECK_INTERVAL_MS = 60_000;
-const lastRefusalCheck = new Map<string, number>();
+const refusalChecks = new Map<string, { at: number; since: number }>();
 
 export async function checkRefusals(env: Bindings, config: GatewayConfig, source: string, now: Date): Promise<void> {
   const db = config.eventLog.enabled ? env.EVENTS : undefined;
   if (!db) return;
-  const last = lastRefusalCheck.get(source) ?? 0;
-  if (now.getTime() - last < REFUSAL_CHECK_INTERVAL_MS) return;
-  lastRefusalCheck.set(source, now.getTime());
+  const check = refusalChecks.get(source) ?? { at: 0, since: 0 };
+  check.since += 1;
+  refusalChecks.set(source, check);
+  if (now.getTime() - check.at < REFUSAL_CHECK_INTERVAL_MS && check.since < Math.max(1, Math.floor(config.alerts.refusals / 2))) return;
+  refusalChecks.set(source, { at: now.getTime(), since: 0 });
   try {
     await flushMetrics(db, now);
     const row = await db

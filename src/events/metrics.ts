@@ -81,7 +81,7 @@ export async function queryMetrics(db: D1Database, query: MetricsQuery, now: Dat
   const width = query.bucket === "minute" ? 1 : 60;
   const { results } = await db
     .prepare(
-      `SELECT (minute / ?1) * ?1 AS minute, scope, name, key, SUM(count) AS count FROM metrics
+      `SELECT (minute / CAST(?1 AS INTEGER)) * CAST(?1 AS INTEGER) AS minute, scope, name, key, SUM(count) AS count FROM metrics
        WHERE minute >= ?2 AND minute <= ?3 GROUP BY 1, scope, name, key ORDER BY 1`,
     )
     .bind(width, Math.floor(since / MINUTE), Math.floor(until / MINUTE))

@@ -129,8 +129,8 @@ export async function runBatch(
   const ctx = createExecutionContext();
   // Queues' verdict does not report a retry's delay; the spies do, and still call through.
   const retrySpies = batch.messages.map((message) => vi.spyOn(message, "retry"));
-  const handle = queueName === "hookgate-deliveries" ? handleDeliveryBatch : handleDeadLetterBatch;
-  await handle(batch, bindings, dependencies);
+  if (queueName === "hookgate-deliveries") await handleDeliveryBatch(batch, bindings, dependencies, (p) => ctx.waitUntil(p));
+  else await handleDeadLetterBatch(batch, bindings, dependencies);
   const result = await getQueueResult(batch, ctx);
   const ids = messages.map((m) => m.id);
   const acked = (i: number) => result.explicitAcks.includes(ids[i]!);
