@@ -62,7 +62,15 @@ beforeAll(async () => {
     attr: HOSTILE.img,
   });
   expect(hostile.status).toBe(202);
-  await waitFor(() => target.received.some((r) => r.path === "/ledger"), 60_000, "the boleto to reach the ledger");
+  // A boleto whose business key is markup: it shows up as the subject in lists and timelines.
+  const hostileBoleto = await sendNotification("bs2-boleto", BOLETO_AUTH, {
+    Id: "boleto-notification-2",
+    NossoNumeroBoleto: HOSTILE.script,
+    SeuNumero: HOSTILE.url,
+    StatusBoleto: { Status: 1, Descricao: HOSTILE.img },
+  });
+  expect(hostileBoleto.status).toBe(202);
+  await waitFor(() => target.received.filter((r) => r.path === "/ledger").length === 2, 60_000, "the boletos to reach the ledger");
   await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 60_000, "the dead letter");
   await waitFor(() => target.received.some((r) => r.path === "/oncall"), 60_000, "on-call to hear of the dead letter");
 
@@ -157,6 +165,7 @@ describe("the console in Chromium", () => {
 
   it("redelivers an event: the new attempt joins its timeline", async () => {
     const before = target.received.filter((r) => r.path === "/ledger").length;
+    expect(before).toBe(2);
     await page.click("form[data-api*='/redeliver'] button[type=submit]");
     await waitFor(() => target.received.filter((r) => r.path === "/ledger").length > before, 30_000, "the redelivery");
     // The fragment is read again (the reveal/mask toggle) until the new attempt shows.
@@ -190,11 +199,12 @@ describe("the console in Chromium", () => {
   it("shows every payload value as text: nothing runs, the layout holds", async () => {
     await open("events");
     await page.waitForSelector("#events-table tbody tr");
-    // The boleto, the hostile notification, and the operational event about its dead letter.
+    // Two boletos, the hostile notification, and the operational event about its dead letter.
     const rows = page.locator("#events-table tbody tr");
-    expect(await rows.count()).toBe(3);
-    for (let i = 0; i < 3; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
+    expect(await rows.count()).toBe(4);
+    for (let i = 0; i < 4; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
     expect(await page.textContent("#events-table")).toContain(`acme.${HOSTILE.img}`);
+    expect(await page.locator("#events-table td.subject").allTextContents()).toContain(HOSTILE.script);
     await page.click("#events-table tbody tr:has-text('acme.') a");
     await page.waitForSelector("pre.json");
     const payload = await page.textContent("pre.json");

@@ -3,7 +3,8 @@
  * view unless the operator reveals one event's payload. Two nets, both applied everywhere:
  *
  * - by key name: a field whose name speaks of a CPF, CNPJ, name, e-mail, phone or bank account
- *   has its whole value masked, nested objects and arrays included;
+ *   has its whole value masked, nested objects and arrays included (labelled by the nearest
+ *   such name: `pagador.cpf` says cpf);
  * - by value: inside any string, formatted CPFs and CNPJs, e-mail addresses and formatted phone
  *   numbers are masked, and a string that is nothing but a CPF or CNPJ whose check digits hold.
  *
@@ -85,7 +86,7 @@ function walk(value: unknown, kind: PersonalDataKind | undefined): unknown {
   if (Array.isArray(value)) return value.map((item) => walk(item, kind));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[maskText(key)] = walk(item, kind ?? kindOfKey(key));
+    for (const [key, item] of Object.entries(value)) out[maskText(key)] = walk(item, kindOfKey(key) ?? kind);
     return out;
   }
   if (kind !== undefined && value !== null && value !== "") return maskOf(kind);

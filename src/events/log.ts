@@ -89,7 +89,7 @@ export class EventLog {
     const db = this.#db;
     if (!db) return;
     const path = `$.${JSON.stringify(routeId)}`;
-    const entry = "coalesce(json_extract(deliveries, ?1), json('{\"state\":\"pending\",\"attempts\":[]}'))";
+    const entry = 'coalesce(json_extract(deliveries, ?1), json(\'{"state":"pending","attempts":[]}\'))';
     const appended = `CASE WHEN ?4 IS NULL THEN ${entry} ELSE json_insert(${entry}, '$.attempts[#]', json(?4)) END`;
     // SET expressions read the row as it was: the counters move with the route's old state.
     const update = `deliveries = json_set(deliveries, ?1, json_set(${appended}, '$.state', ?2)),

@@ -21,9 +21,9 @@ describe("masking personal data by field name", () => {
     expect(item.endToEndId).toBe("E18236120202012032010s0133872GZA");
     expect(item.txid).toBe("7978c0c97ea847e78e8849634473c1f1");
     expect(item.valor).toBe("110.00");
-    expect(item.pagador).toEqual({ cpf: maskOf("name"), nome: maskOf("name") });
+    expect(item.pagador).toEqual({ cpf: maskOf("cpf"), nome: maskOf("name") });
     expect(item.devolucoes[0]!.id).toBe("D1");
-    expect(item.devolucoes[0]!.recebedor).toEqual({ cnpj: maskOf("name"), razaoSocial: maskOf("name") });
+    expect(item.devolucoes[0]!.recebedor).toEqual({ cnpj: maskOf("cnpj"), razaoSocial: maskOf("name") });
     expect(masked.Cliente).toEqual({
       NomeCompleto: maskOf("name"),
       Email: maskOf("email"),
@@ -69,6 +69,7 @@ describe("masking personal data by value", () => {
   });
 
   it("masks values under any key, keys themselves included", () => {
+    expect(maskPersonalData({ pagador: { endereco: { rua: "R. A" } } })).toEqual({ pagador: { endereco: { rua: maskOf("name") } } });
     expect(maskPersonalData({ infoPagador: "x", obs: ["ligar 11 91234-5678"], "joao@example.com": 1 })).toEqual({
       infoPagador: maskOf("name"),
       obs: [`ligar ${maskOf("phone")}`],

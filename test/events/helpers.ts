@@ -11,7 +11,12 @@ export const ACME_PASSWORD = "acme-s3cret-pa55";
 export function eventConfig(routes: unknown[], extra: Record<string, unknown> = {}) {
   return {
     sources: {
-      acme: { provider: "generic", idPath: "body.id", typePath: "body.type", auth: [{ type: "basic", username: "acme", password: { secret: "ACME_PASSWORD" } }] },
+      acme: {
+        provider: "generic",
+        idPath: "body.id",
+        typePath: "body.type",
+        auth: [{ type: "basic", username: "acme", password: { secret: "ACME_PASSWORD" } }],
+      },
       bs2: { provider: "bs2-boleto", auth: [{ type: "basic", username: "acme", password: { secret: "ACME_PASSWORD" } }] },
       strict: { provider: "generic", idPath: "body.id", typePath: "body.type", onInvalid: "quarantine", auth: [{ type: "none" }] },
     },

@@ -114,7 +114,11 @@ describe("redeliver", () => {
     const all = await admin<{ routes: string[] }>(path, bound, { method: "POST", body: "{}" });
     expect(all.status).toBe(202);
     expect(all.body.routes.toSorted()).toEqual(["erp", "ledger"]);
-    expect(take().map((m) => (m as { routeId: string }).routeId).toSorted()).toEqual(["erp", "ledger"]);
+    expect(
+      take()
+        .map((m) => (m as { routeId: string }).routeId)
+        .toSorted(),
+    ).toEqual(["erp", "ledger"]);
     const unknown = await admin<{ error: { message: string } }>(path, bound, { method: "POST", body: JSON.stringify({ routes: ["nope"] }) });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain("nope");
@@ -135,10 +139,10 @@ describe("metrics", () => {
     const answers = [503];
     await drain(take, bound, () => new Response("", { status: answers.shift() ?? 200 }), Date.now() + 400);
 
-    const { status, body } = await admin<{ bucket: string; buckets: { start: string; sources: Record<string, Record<string, number>>; routes: Record<string, unknown> }[] }>(
-      "/admin/metrics?bucket=minute",
-      bound,
-    );
+    const { status, body } = await admin<{
+      bucket: string;
+      buckets: { start: string; sources: Record<string, Record<string, number>>; routes: Record<string, unknown> }[];
+    }>("/admin/metrics?bucket=minute", bound);
     expect(status).toBe(200);
     expect(body.bucket).toBe("minute");
     const sum = (pick: (b: (typeof body.buckets)[number]) => number | undefined) => body.buckets.reduce((n, b) => n + (pick(b) ?? 0), 0);

@@ -37,7 +37,10 @@ describe("a notification's story, read back from the event log", () => {
     expect(byRoute.ledger).toMatchObject({ state: "delivered", attempts: [{ status: 200 }] });
     expect(byRoute.erp).toMatchObject({ state: "delivered", attempts: [{ status: 503 }, { status: 503 }, { status: 200 }] });
 
-    const listed = await admin<{ events: { id: string; state: string; routes: Record<string, string> }[] }>(`/admin/events?q=${encodeURIComponent(`acme:${id}`)}`, bound);
+    const listed = await admin<{ events: { id: string; state: string; routes: Record<string, string> }[] }>(
+      `/admin/events?q=${encodeURIComponent(`acme:${id}`)}`,
+      bound,
+    );
     expect(listed.body.events).toEqual([expect.objectContaining({ id: `acme:${id}`, state: "delivered", routes: { ledger: "delivered", erp: "delivered" } })]);
   });
 
