@@ -62,6 +62,8 @@ beforeAll(async () => {
     attr: HOSTILE.img,
   });
   expect(hostile.status).toBe(202);
+  const order = await sendNotification("acme", ACME_AUTH, { id: "order-2", type: "acme.order", customer: { email: "ana@example.com" } });
+  expect(order.status).toBe(202);
   // A boleto whose business key is markup: it shows up as the subject in lists and timelines.
   const hostileBoleto = await sendNotification("bs2-boleto", BOLETO_AUTH, {
     Id: "boleto-notification-2",
@@ -71,7 +73,7 @@ beforeAll(async () => {
   });
   expect(hostileBoleto.status).toBe(202);
   await waitFor(() => target.received.filter((r) => r.path === "/ledger").length === 2, 60_000, "the boletos to reach the ledger");
-  await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 60_000, "the dead letter");
+  await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 2, 60_000, "the dead letters");
   await waitFor(() => target.received.some((r) => r.path === "/oncall"), 60_000, "on-call to hear of the dead letter");
 
   browser = await chromium.launch({
@@ -180,32 +182,44 @@ describe("the console in Chromium", () => {
     );
   });
 
-  it("lists the dead letter with reason, last status and attempts, and replays it", async () => {
+  it("lists dead letters with reason, last status and attempts; replays one, then every one matching", async () => {
     await open("dead-letters");
-    await page.waitForSelector("#dead-letters-table tbody tr");
-    const row = await page.textContent("#dead-letters-table tbody tr");
-    expect(row).toContain("rejected");
-    expect(row).toContain("400");
-    expect(row).toContain("erp");
+    const rows = page.locator("#dead-letters-table tbody tr");
+    expect(await rows.count()).toBe(2);
+    for (const row of await rows.allTextContents()) {
+      expect(row).toContain("rejected");
+      expect(row).toContain("400");
+      expect(row).toContain("erp");
+    }
     await shot("dead-letters");
 
     target.erpAccepts = true;
-    await page.click("#dead-letters-table form[data-api$='/replay'] button");
+    await rows.first().locator("form[data-api$='/replay'] button").click();
     await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("Replay started"));
-    await waitFor(() => target.received.some((r) => r.path === "/erp"), 30_000, "the replayed delivery");
-    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 0, 30_000, "the dead letter to go");
+    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 1, 30_000, "the replayed delivery");
+    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 30_000, "one dead letter to go");
+
+    await page.selectOption("#dl-route", "erp");
+    await page.click("form[data-search] button[type=submit]");
+    await page.waitForSelector("form.bulk input[name=route][value=erp]", { state: "attached" });
+    await page.click("form.bulk button[type=submit]");
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("1 dead letter(s) replaying"));
+    expect(dialogs.some((d) => d.type() === "confirm" && d.message() === "Replay every dead letter matching route = erp?")).toBe(true);
+    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 2, 30_000, "the bulk-replayed delivery");
+    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 0, 30_000, "the dead letters to go");
   });
 
   it("shows every payload value as text: nothing runs, the layout holds", async () => {
     await open("events");
     await page.waitForSelector("#events-table tbody tr");
-    // Two boletos, the hostile notification, and the operational event about its dead letter.
+    // Two boletos, two acme notifications, and one operational event about the dead letters
+    // (one per route per 10 minutes).
     const rows = page.locator("#events-table tbody tr");
-    expect(await rows.count()).toBe(4);
-    for (let i = 0; i < 4; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
+    expect(await rows.count()).toBe(5);
+    for (let i = 0; i < 5; i++) expect(await rows.nth(i).locator("td").count()).toBe(6);
     expect(await page.textContent("#events-table")).toContain(`acme.${HOSTILE.img}`);
     expect(await page.locator("#events-table td.subject").allTextContents()).toContain(HOSTILE.script);
-    await page.click("#events-table tbody tr:has-text('acme.') a");
+    await page.click("#events-table tbody tr:has-text('acme.\"') a");
     await page.waitForSelector("pre.json");
     const payload = await page.textContent("pre.json");
     expect(payload).toContain(HOSTILE.script.replaceAll('"', '\\"'));

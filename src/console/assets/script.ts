@@ -177,6 +177,11 @@ export const CONSOLE_SCRIPT = `"use strict";
       say("");
       load(fromHash());
     });
+    // Choosing the view already shown reads it again (the hash does not change, so no hashchange).
+    byId("nav").addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-nav]");
+      if (link && token && fromHash() === link.getAttribute("data-nav")) load(fromHash());
+    });
     var view = byId("view");
     view.addEventListener("submit", function (event) {
       var form = event.target;
