@@ -19,6 +19,7 @@ export default defineConfig(async () => {
           kvNamespaces: ["DEDUP", "STATE"],
           d1Databases: ["EVENTS"],
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
+          durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } },
           // The demo config is the default; tests that need another pass their own env.
           bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"), TEST_MIGRATIONS: migrations },
           cf: false,

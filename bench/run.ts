@@ -8,6 +8,7 @@
  */
 import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
+import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
@@ -31,7 +32,11 @@ async function main(): Promise<number> {
 
   const { ingest, ingestRounds } = await measureIngest(builds.gateway, builds.workers["bare-io"]);
   await closeAll();
+  const eventLogRounds = await measureEventLog(builds.gateway);
+  await closeAll();
   const { inMemory, inMemoryRounds } = await measureInMemory(builds.workers["gateway-inmemory"], builds.workers["bare-body"]);
+  await closeAll();
+  const batches = await measureIssue13(builds.gateway, builds.workers["gateway-inmemory"]);
   await closeAll();
   log("delivery: consumer to a local sink");
   const delivery = await measureDelivery(builds.gateway);
@@ -45,18 +50,27 @@ async function main(): Promise<number> {
     settings: { ...LIMITS },
     ingest,
     ingestRounds,
+    eventLogRounds,
     inMemory,
     inMemoryRounds,
     delivery,
     bundle,
-    targets: targets(ingestRounds, inMemoryRounds, bundle.gzipKiB),
+    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), ...batchTargets(batches)],
+    batches,
   };
   const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
   writeReport(join(ROOT, destination.dir), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
   log(destination.note);
 
-  const rows = [...ingest, ...inMemory, ...ingestRounds.rows, ...inMemoryRounds.rows];
+  const rows = [
+    ...ingest,
+    ...inMemory,
+    ...ingestRounds.rows,
+    ...eventLogRounds.rows,
+    ...inMemoryRounds.rows,
+    ...[batches.strictVsKv, batches.pixReal, batches.pixInMemory].map((p) => ({ key: p.name, cells: p.rounds.flatMap((r) => [r.subject, r.baseline]) })),
+  ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
@@ -86,6 +100,20 @@ async function measureIngest(gatewayScript: string, bareIoScript: string): Promi
   return { ingest, ingestRounds: await runRounds(rounds, { baseline: rounds[0]!.key }, LIMITS.ingestRounds, log) };
 }
 
+/** (f) The same gateway, with D1 bound both times: the event log on against the log off. */
+async function measureEventLog(gatewayScript: string): Promise<Rounds> {
+  const on = await startWorker({ scriptPath: gatewayScript, config: benchConfig(NO_SINK), bindings: true, eventLog: true });
+  const off = await startWorker({
+    scriptPath: gatewayScript,
+    config: { ...benchConfig(NO_SINK), eventLog: { enabled: false } },
+    bindings: true,
+    eventLog: true,
+  });
+  log(`(f) event log: on ${on.url}, off ${off.url}`);
+  const rounds = [planOf("f.gateway-log-off.accepted.bench-hmac", off.url), planOf("f.gateway-log-on.accepted.bench-hmac", on.url)];
+  return runRounds(rounds, { baseline: rounds[0]!.key }, LIMITS.ingestRounds, log);
+}
+
 async function measureInMemory(inMemoryScript: string, bareBodyScript: string): Promise<{ inMemory: Row[]; inMemoryRounds: Rounds }> {
   const config = benchConfig(NO_SINK);
   const gateway = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
@@ -106,13 +134,22 @@ async function measureInMemory(inMemoryScript: string, bareBodyScript: string): 
   return { inMemory, inMemoryRounds: await runRounds(rounds, keys, LIMITS.inMemoryRounds, log) };
 }
 
+async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
+  const config = benchConfig(NO_SINK);
+  const real = await startWorker({ scriptPath: gatewayScript, config, bindings: true, strictDedup: true });
+  const inMemory = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
+  log(`strict dedup and Pix batches: gateway ${real.url}, in-memory ${inMemory.url}`);
+  return measureBatches({ real: real.url, inMemory: inMemory.url }, log);
+}
+
 /** "section.target.scenario.source" into a plan. */
 function planOf(key: string, url: string, connections: readonly number[] = LIMITS.connections): Plan {
   const [, target, scenario, source] = key.split(".") as [string, string, Plan["scenario"], Plan["source"]];
   return { key, target, url, scenario, source, connections };
 }
 
-function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, gzipKiB: number): Target[] {
+function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, eventLogRounds: Rounds, gzipKiB: number): Target[] {
+  const logged = eventLogRounds.rows.find((r) => r.key === "f.gateway-log-on.accepted.bench-hmac");
   const gw = ingestRounds.rows.find((r) => r.key === "a.gateway.accepted.bench-hmac");
   const mem = inMemoryRounds.rows.find((r) => r.key === "c.gateway-inmemory.accepted.bench-hmac");
   const target = (name: string, s: Spread | undefined, goal: string, pass: (n: number) => boolean): Target => ({
@@ -127,6 +164,8 @@ function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, gzipKiB: number):
     target("(a)/(b) accepted req/s at 10 connections, gateway / bare worker with the same I/O", gw?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
     target("(a)/(b) accepted p99 at 10 connections, gateway / bare worker with the same I/O", gw?.p99Ratio, "≤ 1.3x", (n) => n <= 1.3),
     target("(c) req/s at 10 connections, gateway with in-memory bindings / body-only worker", mem?.rpsRatio, "≥ 0.8x", (n) => n >= 0.8),
+    target("(f) accepted req/s at 10 connections, gateway with the event log / without", logged?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
+    target("(f) accepted p99 at 10 connections, gateway with the event log / without", logged?.p99Ratio, "report", () => true),
     { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 100 KiB", pass: gzipKiB < 100 },
   ];
 }

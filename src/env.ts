@@ -1,5 +1,7 @@
 import type { ReplayMessage } from "./deadletters/bulk";
+import type { StrictNamespace } from "./dedup/strict";
 import type { DeliveryMessage } from "./delivery/message";
+import type { FollowUp } from "./ingest/followup";
 
 /** The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name. */
 export interface Env {
@@ -8,10 +10,12 @@ export interface Env {
   ADMIN_TOKEN?: string;
   DEDUP: KVNamespace;
   STATE: KVNamespace;
-  /** Deliveries, and the chunks of a bulk replay (the consumer tells them apart). */
-  DELIVERIES: Queue<DeliveryMessage | ReplayMessage>;
+  /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */
+  DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
   /** The event log (D1); without it nothing is recorded and the admin event views answer 404. */
   EVENTS?: D1Database;
+  /** The authority for sources with `"dedup": "strict"` (src/dedup/strict-object.ts). */
+  STRICT_DEDUP?: StrictNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
 }

@@ -11,6 +11,8 @@ import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
 import { log } from "./log";
 
+export { StrictDedup } from "./dedup/strict-object";
+
 const app = createApp();
 registerHealth(app);
 registerHooks(app);
@@ -30,7 +32,7 @@ export default {
   },
 
   /** Cron Triggers: event-log retention. */
-  async scheduled(controller: ScheduledController, env: Bindings): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Bindings, _ctx: ExecutionContext): Promise<void> {
     const loaded = loadConfig(env);
     if (!loaded.ok) {
       log({ event: "scheduled_config_broken", problems: loaded.problems });

@@ -8,7 +8,7 @@ export const HMAC_SECRET = "bench-secret";
 export const BASIC_USER = "bench";
 export const BASIC_PASSWORD = "bench-password";
 
-export type SourceName = "bench-hmac" | "bench-basic" | "bench-none";
+export type SourceName = "bench-hmac" | "bench-basic" | "bench-none" | "bench-strict";
 
 export function benchConfig(sinkUrl: string): Record<string, unknown> {
   const generic = { provider: "generic", idPath: "body.id", eventType: "bench.event" };
@@ -17,6 +17,9 @@ export function benchConfig(sinkUrl: string): Record<string, unknown> {
       "bench-hmac": { ...generic, auth: [{ type: "hmac", header: "X-Signature", secret: HMAC_SECRET }] },
       "bench-basic": { ...generic, auth: [{ type: "basic", username: BASIC_USER, password: BASIC_PASSWORD }] },
       "bench-none": { ...generic, auth: [{ type: "none" }] },
+      // Issue 13's rows (bench/lib/batches.ts): strict dedup, and Pix batches.
+      "bench-strict": { ...generic, dedup: "strict", auth: [{ type: "hmac", header: "X-Signature", secret: HMAC_SECRET }] },
+      "bench-pix": { provider: "pix", auth: [{ type: "none" }] },
     },
     routes: [{ id: "bench-sink", events: ["*"], url: sinkUrl, timeoutMs: 5_000 }],
     delivery: { maxAttempts: 3 },

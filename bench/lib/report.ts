@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BatchesResult, batchesSection } from "./batches";
 import type { BundleSize } from "./build";
 import type { DeliveryResult } from "./delivery";
 import type { CellResult } from "./load";
@@ -27,11 +28,13 @@ export interface Report {
   settings: Record<string, unknown>;
   ingest: Row[];
   ingestRounds: Rounds;
+  eventLogRounds: Rounds;
   inMemory: Row[];
   inMemoryRounds: Rounds;
   delivery: DeliveryResult;
   bundle: BundleSize & { wranglerSays: string };
   targets: Target[];
+  batches?: BatchesResult;
 }
 
 const DISCLAIMER =
@@ -80,6 +83,15 @@ function markdown(r: Report): string {
     "",
     roundsTable(r.ingestRounds),
     "",
+    "## (f) The event log's cost: the same gateway with the log on and off",
+    "",
+    "Both workers have a local D1 bound; the second has `eventLog.enabled: false`. The log's write is one D1 batch per request, in waitUntil, after the answer. " +
+      "Miniflare's D1 is a local SQLite file: its write cost is this machine's, not Cloudflare's, and it shares the cores with the load generator.",
+    "",
+    `Paired rounds (10 connections, baseline \`${r.eventLogRounds.baseline}\`):`,
+    "",
+    roundsTable(r.eventLogRounds),
+    "",
     "## (c) The gateway's own work: bindings replaced by in-memory stand-ins, against a bare worker that only reads the body",
     "",
     "The in-memory gateway is src/index.ts's default export called with DEDUP/STATE as Map-backed KV stand-ins and DELIVERIES as a queue that only counts; " +
@@ -100,6 +112,7 @@ function markdown(r: Report): string {
     "",
     deliverySection(r.delivery),
     "",
+    ...(r.batches ? [batchesSection(r.batches), ""] : []),
     "## (e) Bundle",
     "",
     `\`wrangler deploy --dry-run\` output, gzip -9: **${r.bundle.gzipKiB} KiB** (${r.bundle.gzipBytes} bytes; ${r.bundle.bytes} bytes raw). wrangler says: ${r.bundle.wranglerSays}.`,

@@ -33,7 +33,7 @@ export function notificationBody(id: string): string {
 export function signedRequest(source: SourceName, id: string, wrong = false): Prepared {
   const body = notificationBody(id);
   const headers: Record<string, string> = { "Content-Type": "application/json" };
-  if (source === "bench-hmac") {
+  if (source === "bench-hmac" || source === "bench-strict") {
     headers["X-Signature"] = createHmac("sha256", wrong ? `${HMAC_SECRET}-wrong` : HMAC_SECRET)
       .update(body)
       .digest("hex");

@@ -3,11 +3,14 @@
  * its own port on 127.0.0.1, and the Node sink that (d) delivers to. Whatever starts here is
  * closed by `closeAll`, which run.ts calls in a finally.
  */
+
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
+import { ROOT } from "./build";
 import { DELIVERY_QUEUE } from "./config";
 
 export interface ConsumerSettings {
@@ -24,6 +27,10 @@ export interface WorkerSpec {
   /** Without it the queue has no consumer, and Miniflare's broker drops what is sent. */
   consumer?: ConsumerSettings;
   vars?: Record<string, string>;
+  /** A local D1 for the event log, migrated before the worker takes requests. */
+  eventLog?: boolean;
+  /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
+  strictDedup?: boolean;
 }
 
 export interface RunningWorker {
@@ -34,6 +41,20 @@ export interface RunningWorker {
 }
 
 const closers: (() => Promise<void>)[] = [];
+
+/**
+ * BENCH_PORTS="8842-8859" puts every server on a port of that range, in turn (a shared
+ * machine may hand each user a range); without it the system picks free ports.
+ */
+const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? "");
+let nextPortIndex = 0;
+function nextPort(): number {
+  if (!portRange) return 0;
+  const [low, high] = [Number(portRange[1]), Number(portRange[2])];
+  const port = low + (nextPortIndex % (high - low + 1));
+  nextPortIndex += 1;
+  return port;
+}
 
 export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   const output = { lines: 0, errors: [] as string[] };
@@ -48,9 +69,11 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
+    ...(spec.strictDedup && { durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } } }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
+    ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",
-    port: 0,
+    port: nextPort(),
     cf: false,
     logRequests: false,
     handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
@@ -60,6 +83,7 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   });
   closers.push(() => mf.dispose());
   const url = await withTimeout(mf.ready, 30_000, "Miniflare did not start");
+  if (spec.eventLog) await migrate(await mf.getD1Database("EVENTS"));
   return {
     url: url.origin,
     get outputLines() {
@@ -69,6 +93,24 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       return output.errors;
     },
   };
+}
+
+/** The project's migrations, statement by statement (comments dropped, split at `;` line ends). */
+async function migrate(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Promise<void> {
+  const dir = join(ROOT, "migrations");
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const sql = readFileSync(join(dir, file), "utf8")
+      .split("\n")
+      .filter((line) => !line.trimStart().startsWith("--"))
+      .join("\n");
+    const statements = sql
+      .split(/;\s*\n/)
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    await db.batch(statements.map((s) => db.prepare(s)));
+  }
 }
 
 function count(stream: Readable, output: { lines: number; errors: string[] }, keep: boolean): void {
@@ -107,7 +149,7 @@ export async function startSink(): Promise<Sink> {
       else answer();
     });
   });
-  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  await new Promise<void>((listening) => server.listen(nextPort(), "127.0.0.1", listening));
   closers.push(
     () =>
       new Promise<void>((closed) => {

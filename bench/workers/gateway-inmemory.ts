@@ -10,7 +10,9 @@ import type { KvLike, QueueLike, WaitUntil } from "./bindings";
 class MemoryKv implements KvLike {
   readonly #values = new Map<string, string>();
 
-  async get(key: string, type?: "text" | "json"): Promise<unknown> {
+  async get(key: string | string[], type?: "text" | "json"): Promise<unknown> {
+    // KV's bulk read: a Map of every key asked for.
+    if (Array.isArray(key)) return new Map(key.map((k) => [k, this.#values.get(k) ?? null]));
     const value = this.#values.get(key);
     if (value === undefined) return null;
     return type === "json" ? (JSON.parse(value) as unknown) : value;

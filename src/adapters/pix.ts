@@ -1,4 +1,4 @@
-import type { Notification } from "../envelope";
+import type { Notification, NotificationPayload } from "../envelope";
 import { asEventTime, asList, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, type Read, safeId, stringField, toSnakeCase } from "./read";
 import type { Adapter } from "./types";
 
@@ -13,8 +13,10 @@ import type { Adapter } from "./types";
  * event. An item that carries refunds still yields `pix.received`: the receipt is a fact, and
  * as its id is the plain endToEndId it is dropped as a duplicate when it was delivered before.
  *
- * Every notification's data is the whole item as it came, refunds included: a refund alone
- * does not say which Pix, amount or payer it reverses, and the item does.
+ * `pix.received` carries the whole item as it came, refunds included. A refund's data is the
+ * item with only that refund in `devolucoes` (refundPayload): a refund alone does not say which
+ * Pix, amount or payer it reverses, and the item does, but an item with thousands of refunds
+ * must not be copied whole into each of them.
  */
 export const pix: Adapter = {
   defaultMethods: ["POST"],
@@ -71,8 +73,14 @@ async function notificationsOf(item: unknown): Promise<Read<Notification[]>> {
       subject,
       // Settled refunds carry horario.liquidacao; pending ones only horario.solicitacao.
       time: asEventTime(field(horario, "liquidacao")) ?? asEventTime(field(horario, "solicitacao")),
-      payload,
+      payload: refundPayload(item, devolucao),
     });
   }
   return { ok: true, value: notifications };
+}
+
+/** The item with `devolucoes` holding only this refund (as a one-item list, or the object when it came as one). */
+function refundPayload(item: Record<string, unknown>, devolucao: Record<string, unknown>): NotificationPayload {
+  const key = Object.keys(item).find((k) => k.toLowerCase() === "devolucoes") ?? "devolucoes";
+  return { kind: "json", value: { ...item, [key]: Array.isArray(item[key]) ? [devolucao] : devolucao } };
 }

@@ -146,6 +146,15 @@ const RequestPath = z.string().regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 
 
 export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
 
+/** A request carries at most this many notifications unless the config says otherwise (CONTRACT.md §10). */
+export const DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST = 1000;
+/** The ceiling a config may set: ingest's binding operations grow by about one per 50 notifications (docs/limits.md). */
+export const MAX_NOTIFICATIONS_PER_REQUEST_LIMIT = 10_000;
+const MaxNotifications = z.number().int().min(1).max(MAX_NOTIFICATIONS_PER_REQUEST_LIMIT);
+
+/** Durable Objects a strict source's ids are spread over (docs/dedup-and-batches.md says when to raise it). */
+export const MAX_STRICT_DEDUP_SHARDS = 32;
+
 export const Source = z
   .object({
     provider: ProviderName,
@@ -154,6 +163,12 @@ export const Source = z
     mtls: MtlsPins.optional(),
     ipAllow: z.array(Cidr).min(1).optional(),
     dedupTtlSeconds: z.number().int().min(60, "must be at least 60").optional(),
+    /** `kv`: best effort (KV markers); `strict`: exactly one acceptance, through a Durable Object. */
+    dedup: z.enum(["kv", "strict"]).default("kv"),
+    /** Strict only: how many Durable Objects share the source's ids. */
+    dedupShards: z.number().int().min(1).max(MAX_STRICT_DEDUP_SHARDS).optional(),
+    /** A request carrying more is quarantined whole; default: the gateway's `maxNotificationsPerRequest`. */
+    maxNotificationsPerRequest: MaxNotifications.optional(),
     maxBodyBytes: z
       .number()
       .int()
@@ -173,6 +188,9 @@ export const Source = z
           ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
         }
       }
+    }
+    if (source.dedupShards !== undefined && source.dedup !== "strict") {
+      ctx.issues.push({ code: "custom", message: 'only a source with "dedup": "strict" takes this', path: ["dedupShards"], input: undefined });
     }
   });
 export type Source = z.infer<typeof Source>;
@@ -249,6 +267,8 @@ export const GatewayConfig = z
     delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
     eventLog: EventLog.default({ enabled: true, retentionDays: 30 }),
     alerts: Alerts.default({ refusals: 20, routeFailures: 10 }),
+    /** Every source's bound unless it sets its own. */
+    maxNotificationsPerRequest: MaxNotifications.default(DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST),
   })
   .check((ctx) => {
     const config = ctx.value;

@@ -29,6 +29,7 @@ export async function quarantine(
   request: ProviderRequest,
   problem: string,
   now: Date,
+  reason: "invalid_payload" | "too_many_notifications" = "invalid_payload",
 ): Promise<string> {
   // The pipeline already took credential parameters out of the query it hands on.
   const query = request.query.toString();
@@ -45,7 +46,7 @@ export async function quarantine(
     id,
     kind: "quarantine",
     source: runtime.name,
-    reason: "invalid_payload",
+    reason,
     createdAt: now.toISOString(),
     state: "dead",
     attempts: [],

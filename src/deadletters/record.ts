@@ -27,7 +27,9 @@ export type QuarantinedRequest = z.infer<typeof QuarantinedRequest>;
  * - the route or stored-aside envelope is gone (`route_not_found`, `envelope_missing`,
  *   `envelope_unreadable`), or the queue message was not a delivery (`unreadable_message`),
  *   or the consumer failed on it every time Queues retried (`consumer_failed`);
- * - `no_route_matched` (unrouted) and `invalid_payload` (quarantine).
+ * - `no_route_matched` (unrouted) and `invalid_payload` (quarantine);
+ * - `too_many_notifications` (quarantine): more than the source's `maxNotificationsPerRequest`, or
+ *   more large envelopes than one request may store aside; replaying it accepts it whole.
  */
 export const DeadLetterReason = z.enum([
   "rejected",
@@ -40,6 +42,7 @@ export const DeadLetterReason = z.enum([
   "consumer_failed",
   "no_route_matched",
   "invalid_payload",
+  "too_many_notifications",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

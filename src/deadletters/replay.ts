@@ -125,6 +125,7 @@ async function replayQuarantined(
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
+  if (result.overBudget !== undefined) throw new GatewayError("conflict", `it cannot be accepted in one request: ${result.overBudget}`);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };
 }

@@ -1,6 +1,3 @@
-import type { Envelope } from "../envelope";
-import { log } from "../log";
-
 /**
  * The default dedup: one DEDUP KV key per accepted envelope id, written only after the
  * enqueue succeeded and expiring with the source's window.
@@ -10,22 +7,31 @@ import { log } from "../log";
  * it, and so can a retry that lands in another location before the write reached it (KV takes
  * up to a minute). KV has no compare-and-set, and refusing one of them would risk losing the
  * notification; so the envelope id is the idempotency key downstream, and targets must treat a
- * repeated id as already done.
+ * repeated id as already done. `"dedup": "strict"` (./strict.ts) closes both gaps.
  */
+
+/** KV's bulk read takes up to 100 keys and counts as one operation. */
+export const BULK_READ_KEYS = 100;
+
+/** Which ids were marked; one bulk read per 100 ids. */
 export async function seenIds(kv: KVNamespace, ids: string[]): Promise<boolean[]> {
-  return Promise.all(ids.map((id) => wasSeen(kv, id)));
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += BULK_READ_KEYS) chunks.push(ids.slice(i, i + BULK_READ_KEYS));
+  const found = await Promise.all(chunks.map((chunk) => readChunk(kv, chunk)));
+  return found.flat();
 }
 
-async function wasSeen(kv: KVNamespace, id: string): Promise<boolean> {
+async function readChunk(kv: KVNamespace, ids: string[]): Promise<boolean[]> {
   try {
-    return (await kv.get(id)) !== null;
+    if (ids.length === 1) return [(await kv.get(ids[0]!)) !== null];
+    const values = await kv.get(ids);
+    return ids.map((id) => (values.get(id) ?? null) !== null);
   } catch {
-    return false; // at least once: an unreadable marker lets the notification through
+    return ids.map(() => false); // at least once: an unreadable marker lets the notification through
   }
 }
 
-export async function markSeen(kv: KVNamespace, envelopes: Envelope[], now: Date, ttlSeconds: number): Promise<void> {
-  await Promise.all(envelopes.map((e) => kv.put(e.id, now.toISOString(), { expirationTtl: ttlSeconds }))).catch((error: unknown) => {
-    log({ event: "mark_seen_failed", error: error instanceof Error ? error.message : "unknown" });
-  });
+/** One put per id; throws when KV does. */
+export async function markSeen(kv: KVNamespace, ids: string[], at: string, ttlSeconds: number): Promise<void> {
+  await Promise.all(ids.map((id) => kv.put(id, at, { expirationTtl: ttlSeconds })));
 }

@@ -7,6 +7,7 @@ import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { EventLog } from "../events/log";
+import { isFollowUp, runFollowUp } from "../ingest/followup";
 import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
@@ -60,6 +61,7 @@ export async function handleDeliveryBatch(
 
 async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig, outcomes: BatchOutcomes): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
+  if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => message.ack());
   const parsed = DeliveryMessage.safeParse(message.body);
   if (!parsed.success) return keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message);
   const delivery = parsed.data;

@@ -58,11 +58,14 @@ export interface RouteRun {
   succeeded: boolean;
 }
 
+/** What this isolate last wrote for a route: a healthy route's successes need no write. */
+const knownFailures = new Map<string, number>();
+
 export async function recordRouteHealth(env: Bindings, config: GatewayConfig, runs: Map<string, RouteRun>, now: Date): Promise<void> {
   const db = config.eventLog.enabled ? env.EVENTS : undefined;
-  if (!db || runs.size === 0) return;
+  const entries = [...runs].filter(([routeId, run]) => run.failures > 0 || knownFailures.get(routeId) !== 0);
+  if (!db || entries.length === 0) return;
   try {
-    const entries = [...runs];
     const results = await db.batch<{ consecutive_failures: number }>(
       entries.map(([routeId, run]) =>
         db
@@ -77,6 +80,7 @@ export async function recordRouteHealth(env: Bindings, config: GatewayConfig, ru
     await Promise.all(
       entries.map(async ([routeId, run], i) => {
         const failures = results[i]?.results[0]?.consecutive_failures ?? 0;
+        knownFailures.set(routeId, failures);
         if (run.failures === 0 || failures < config.alerts.routeFailures) return;
         await emitOperational(
           env,

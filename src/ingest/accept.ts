@@ -1,14 +1,16 @@
 import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
-import { markSeen, seenIds } from "../dedup/kv";
+import { claimIds, claimNone, type DedupSource } from "../dedup";
+import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import type { EventLog } from "../events/log";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
-import { batches, type DeliveryPlan, planDelivery } from "./plan";
+import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
+import { batches, type DeliveryPlan, type PlannedMessage, planDelivery } from "./plan";
 
 /** A stored-aside envelope must outlive every retry and a dead letter's whole life. */
 const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
@@ -17,7 +19,8 @@ const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
 export interface AcceptContext {
   env: Bindings;
   config: GatewayConfig;
-  source: { name: string; dedupTtlSeconds: number };
+  /** The source's dedup window and mode (`kv` unless it says `strict`). */
+  source: DedupSource;
   now: Date;
   waitUntil: (promise: Promise<unknown>) => void;
   /**
@@ -34,10 +37,10 @@ export interface AcceptContext {
   events?: EventLog;
 }
 
-export interface Accepted {
-  accepted: string[];
-  duplicates: string[];
-}
+export type Accepted =
+  | { accepted: string[]; duplicates: string[]; overBudget?: undefined }
+  /** Nothing was accepted: the envelopes need more KV writes than one request may make. */
+  | { accepted: []; duplicates: []; overBudget: string };
 
 /**
  * The one door for accepting envelopes: drops what was seen, enqueues one message per
@@ -46,45 +49,61 @@ export interface Accepted {
  */
 export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[]): Promise<Accepted> {
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
-  const [seen, routes] = await Promise.all([
-    ctx.dedup === "check"
-      ? seenIds(
-          ctx.env.DEDUP,
-          unique.map((e) => e.id),
-        )
-      : unique.map(() => false),
-    ctx.routes ??
-      routingRules(ctx.config, ctx.env.STATE).catch(() => {
-        throw GatewayError.unavailable("the route table could not be read; retry");
-      }),
+  const ids = unique.map((e) => e.id);
+  const [claimed, routes] = await Promise.allSettled([
+    ctx.dedup === "check" ? claimIds(ctx.env, ctx.source, ctx.now, ids) : claimNone(ids),
+    ctx.routes ?? routingRules(ctx.config, ctx.env.STATE),
   ]);
-
-  const fresh = unique.filter((_, i) => !seen[i]);
-  const duplicates = unique.filter((_, i) => seen[i]).map((e) => e.id);
+  if (claimed.status === "rejected") throw claimed.reason;
+  const claim = claimed.value;
+  const fresh = unique.filter((_, i) => claim.fresh[i]);
+  const freshIds = fresh.map((e) => e.id);
+  if (routes.status === "rejected") {
+    await claim.abandoned(freshIds);
+    throw GatewayError.unavailable("the route table could not be read; retry");
+  }
+  const duplicates = unique.filter((_, i) => !claim.fresh[i]).map((e) => e.id);
   if (fresh.length === 0) return { accepted: [], duplicates };
 
-  const plan = planDelivery(ctx.source.name, fresh, routes, ctx.chosenRoutes);
+  const plan = planDelivery(ctx.source.name, fresh, routes.value, ctx.chosenRoutes);
+  if (plan.overBudget !== undefined) {
+    await claim.abandoned(freshIds);
+    return { accepted: [], duplicates: [], overBudget: plan.overBudget };
+  }
   try {
-    await enqueue(ctx, plan);
+    await enqueue(ctx, plan, claim.followUps(freshIds));
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
+    await claim.abandoned(freshIds);
     throw GatewayError.unavailable("the notification could not be queued; retry");
   }
-  // Marked only now that the queue holds every message; a failure here costs at most a
-  // duplicate delivery, which the envelope id makes harmless.
-  if (ctx.dedup === "check") ctx.waitUntil(markSeen(ctx.env.DEDUP, fresh, ctx.now, ctx.source.dedupTtlSeconds));
+  // Marked (confirmed) only now that the queue holds every message; a failure here costs at
+  // most a duplicate delivery, which the envelope id makes harmless.
+  ctx.waitUntil(claim.accepted(freshIds));
   ctx.events?.envelopesAccepted(plan.routed);
-  return { accepted: fresh.map((e) => e.id), duplicates };
+  return { accepted: freshIds, duplicates };
 }
 
-/** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
-async function enqueue({ env, config, source, now }: AcceptContext, plan: DeliveryPlan): Promise<void> {
+/**
+ * Stores aside and unrouted first, then sends: a message never points at an envelope not yet
+ * stored. A few unrouted envelopes are kept from here; more (and marks) follow the deliveries
+ * as follow-up messages, sent last.
+ */
+async function enqueue({ env, config, source, now }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
+  const direct = plan.unrouted.length <= DIRECT_WRITES;
+  const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
+  const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
   await Promise.all([
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
-    ...plan.unrouted.map(async (envelope) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
+    ...keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
-  for (const batch of batches(plan.messages)) {
+  const messages: PlannedMessage<DeliveryMessage | FollowUp>[] = [...plan.messages, ...followUps, ...marks];
+  for (const batch of batches(messages)) {
     await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
   }
+}
+
+function fitsMessage(envelopeSize: number): boolean {
+  return envelopeSize <= MAX_INLINE_ENVELOPE_BYTES;
 }

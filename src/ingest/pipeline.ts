@@ -76,8 +76,19 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
     return { status: "quarantined", source: name, id, reason: adapted.reason };
   }
 
+  // Larger than a request may be: kept whole, never refused and never half-delivered; a replay accepts it.
+  const count = adapted.notifications.length;
+  if (count > runtime.maxNotifications) {
+    const problem = `${count} notifications, more than maxNotificationsPerRequest (${runtime.maxNotifications})`;
+    const id = await quarantine(env, config, runtime, providerRequest, problem, now, "too_many_notifications");
+    return { status: "quarantined", source: name, id, reason: problem };
+  }
   const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
+  if (result.overBudget !== undefined) {
+    const id = await quarantine(env, config, runtime, providerRequest, result.overBudget, now, "too_many_notifications");
+    return { status: "quarantined", source: name, id, reason: result.overBudget };
+  }
   const status = result.accepted.length === 0 && result.duplicates.length > 0 ? "duplicate" : "accepted";
   return { status, source: name, ids: result.accepted, duplicates: result.duplicates };
 }

@@ -5,8 +5,8 @@ import { routeMatches } from "../routing/match";
 import type { RoutingRule } from "../routing/store";
 
 /** A queue message and the bytes it takes of a batch's budget. */
-export interface PlannedMessage {
-  body: DeliveryMessage;
+export interface PlannedMessage<T = DeliveryMessage> {
+  body: T;
   size: number;
 }
 
@@ -17,10 +17,21 @@ export interface DeliveryPlan {
   /** Envelopes too large for a message, stored whole in STATE before the messages are sent. */
   aside: { key: string; json: string }[];
   /** Envelopes no route matched: kept as `unrouted` dead letters so a route added later can take them. */
-  unrouted: Envelope[];
+  unrouted: { envelope: Envelope; size: number }[];
   /** Each envelope with the routes it is queued for (none for an unrouted one). */
   routed: { envelope: Envelope; routeIds: string[] }[];
+  /** Set when the envelopes would need more KV writes at ingest than one request may make. */
+  overBudget?: string;
 }
+
+/**
+ * What a request may write to KV, one key per envelope, before its messages are sent: an
+ * envelope too large for a message is stored aside (and a large unrouted one kept whole).
+ * Distinct items are bounded by the body (10 MiB at most is about 107 such envelopes); the
+ * bound matters when one item is copied into many envelopes.
+ */
+export const MAX_LARGE_ENVELOPES = 100;
+export const MAX_LARGE_ENVELOPE_BYTES = 32 * 1024 * 1024;
 
 /** Queues takes at most 100 messages and 256 KB in one sendBatch. */
 const BATCH_MAX_MESSAGES = 100;
@@ -35,15 +46,24 @@ const KEYED_MESSAGE_BYTES = 512;
  */
 export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[], chosen = false): DeliveryPlan {
   const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [], routed: [] };
+  let large = 0;
+  let largeBytes = 0;
   for (const envelope of envelopes) {
     const matching = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
     plan.routed.push({ envelope, routeIds: matching.map((r) => r.id) });
-    if (matching.length === 0) {
-      plan.unrouted.push(envelope);
-      continue;
-    }
     const { json, size } = asJson(envelope);
     const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
+    if (!inline) {
+      large += 1;
+      largeBytes += size;
+      if (large > MAX_LARGE_ENVELOPES || largeBytes > MAX_LARGE_ENVELOPE_BYTES) {
+        return { ...plan, overBudget: `more than ${MAX_LARGE_ENVELOPES} envelopes or ${MAX_LARGE_ENVELOPE_BYTES} bytes too large for a queue message` };
+      }
+    }
+    if (matching.length === 0) {
+      plan.unrouted.push({ envelope, size });
+      continue;
+    }
     const key = envelopeKeyFor(envelope.id);
     if (!inline) plan.aside.push({ key, json });
     for (const route of matching) {

@@ -3,6 +3,7 @@ import type { Adapter } from "../adapters/types";
 import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
 import type { AuthDeps } from "../auth/types";
 import type { GatewayConfig, Source } from "../config/schema";
+import type { DedupMode } from "../dedup";
 import { GatewayError } from "../errors";
 import { compileAllowList, type IpAllowList } from "../net/ip";
 
@@ -20,6 +21,10 @@ export interface SourceRuntime {
   authenticate: ReturnType<typeof createSourceAuthenticator>;
   challenge: string | undefined;
   dedupTtlSeconds: number;
+  /** How ids are kept (see src/dedup/): `kv` markers, or a strict Durable Object over `shards` objects. */
+  dedup: DedupMode;
+  /** More notifications than this in one request: the request is quarantined whole. */
+  maxNotifications: number;
   /** Header and query names that carry a credential: stripped from anything kept. */
   credentialHeaders: ReadonlySet<string>;
   credentialQuery: ReadonlySet<string>;
@@ -39,7 +44,7 @@ export function sourceRuntime(config: GatewayConfig, name: string, deps: AuthDep
   let runtime = byName.get(name);
   if (!runtime) {
     try {
-      runtime = compile(name, config.sources[name]!, deps);
+      runtime = compile(name, config.sources[name]!, config.maxNotificationsPerRequest, deps);
     } catch (error) {
       // A rule the schema let through but its scheme cannot use (e.g. a PEM that is not a
       // public key). The message names the rule, never a secret value.
@@ -50,7 +55,7 @@ export function sourceRuntime(config: GatewayConfig, name: string, deps: AuthDep
   return runtime;
 }
 
-function compile(name: string, source: Source, deps: AuthDeps): SourceRuntime {
+function compile(name: string, source: Source, gatewayMaxNotifications: number, deps: AuthDeps): SourceRuntime {
   const adapter = adapters[source.provider];
   const methods = source.methods ?? adapter.defaultMethods;
   const credentialHeaders = new Set(["authorization", "proxy-authorization", "cookie"]);
@@ -75,6 +80,8 @@ function compile(name: string, source: Source, deps: AuthDeps): SourceRuntime {
     authenticate: createSourceAuthenticator(source.auth, deps),
     challenge: wwwAuthenticate(source.auth),
     dedupTtlSeconds: source.dedupTtlSeconds ?? adapter.defaultDedupTtlSeconds,
+    dedup: source.dedup === "strict" ? { kind: "strict", shards: source.dedupShards ?? 1 } : { kind: "kv" },
+    maxNotifications: source.maxNotificationsPerRequest ?? gatewayMaxNotifications,
     credentialHeaders,
     credentialQuery,
     identityHeaders,
