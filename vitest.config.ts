@@ -21,7 +21,12 @@ export default defineConfig(async () => {
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
           durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } },
           // The demo config is the default; tests that need another pass their own env.
-          bindings: { DEAD_LETTER_QUEUE: "hookgate-dead-letters", GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"), TEST_MIGRATIONS: migrations },
+          bindings: {
+            DEAD_LETTER_QUEUE: "hookgate-dead-letters",
+            GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
+            TEST_MIGRATIONS: migrations,
+            EVENT_LOG_FLUSH_MS: "0",
+          },
           cf: false,
         },
       }),

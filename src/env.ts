@@ -14,6 +14,8 @@ export interface Env {
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
   /** The event log (D1); without it nothing is recorded and the admin event views answer 404. */
   EVENTS?: D1Database;
+  /** How long an isolate gathers event-log records before one write (ms; default 1000, 0 at once). */
+  EVENT_LOG_FLUSH_MS?: string;
   /** The authority for sources with `"dedup": "strict"` (src/dedup/strict-object.ts). */
   STRICT_DEDUP?: StrictNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */

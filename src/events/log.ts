@@ -44,12 +44,19 @@ export class EventLog {
   readonly #events = new Map<string, PendingEvent>();
   readonly #writes: D1PreparedStatement[] = [];
 
-  private constructor(db: D1Database | undefined) {
+  readonly #flushMs: number;
+
+  private constructor(db: D1Database | undefined, flushMs: number) {
     this.#db = db;
+    this.#flushMs = flushMs;
   }
 
   static for(env: Bindings, config: GatewayConfig): EventLog {
-    return new EventLog(config.eventLog.enabled ? env.EVENTS : undefined);
+    const flushMs = Number(env.EVENT_LOG_FLUSH_MS ?? DEFAULT_FLUSH_MS);
+    return new EventLog(
+      config.eventLog.enabled ? env.EVENTS : undefined,
+      Number.isFinite(flushMs) && flushMs >= 0 ? Math.min(flushMs, 10_000) : DEFAULT_FLUSH_MS,
+    );
   }
 
   envelopesAccepted(accepted: { envelope: Envelope; routeIds: string[] }[]): void {
@@ -115,24 +122,79 @@ export class EventLog {
     for (const routeId of routeIds) this.settled(envelopeId, routeId, "pending");
   }
 
-  /** Writes what was recorded (and the isolate's counters when due) in one batch. Never throws. */
+  /**
+   * Hands what was recorded to the isolate's buffer and, when this call is the one that opened
+   * the buffer, writes it (with the isolate's counters when due) as one batch `flushMs` later:
+   * the requests of that window share one D1 write. A full buffer is written at once. The
+   * invocation that waits keeps its `waitUntil` open for the window. Never throws.
+   */
   async flush(now: Date = new Date()): Promise<void> {
     const db = this.#db;
     if (!db) return;
-    const inserts = [...this.#events.values()].map((pending) => db.prepare(INSERT_EVENT).bind(...eventRow(pending)));
-    const statements = [...inserts, ...this.#writes, ...metricStatements(db, now)];
+    const statements = [...insertEvents(db, [...this.#events.values()]), ...this.#writes];
     this.#events.clear();
     this.#writes.length = 0;
-    if (statements.length > 0) await runBatch(db, statements);
+    let buffer = buffers.get(db);
+    const opens = buffer === undefined;
+    if (!buffer) {
+      buffer = [];
+      buffers.set(db, buffer);
+    }
+    buffer.push(...statements);
+    if (buffer.length >= MAX_BUFFERED_STATEMENTS) return writeBuffer(db, now);
+    if (!opens) return;
+    if (this.#flushMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#flushMs));
+    await writeBuffer(db, now);
   }
 }
 
+/** How long an isolate gathers records before writing them (EVENT_LOG_FLUSH_MS overrides; 0 writes at once). */
+const DEFAULT_FLUSH_MS = 1_000;
+/** Far inside D1's 1,000 queries an invocation, whatever one request adds. */
+const MAX_BUFFERED_STATEMENTS = 200;
+/** Envelopes bound into one insert statement: D1 strings hold 2 MB; a quarter of it leaves room. */
+const MAX_INSERT_JSON_BYTES = 512 * 1024;
+
+const buffers = new Map<D1Database, D1PreparedStatement[]>();
+
+async function writeBuffer(db: D1Database, now: Date): Promise<void> {
+  const statements = buffers.get(db) ?? [];
+  buffers.delete(db);
+  statements.push(...metricStatements(db, now));
+  if (statements.length > 0) await runBatch(db, statements);
+}
+
+/** Every pending event in as few statements as fit: rows travel as one JSON array each. */
+function insertEvents(db: D1Database, events: PendingEvent[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let chunk: string[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (chunk.length === 0) return;
+    statements.push(db.prepare(INSERT_EVENTS).bind(`[${chunk.join(",")}]`));
+    chunk = [];
+    bytes = 0;
+  };
+  for (const pending of events) {
+    const row = JSON.stringify(eventRow(pending));
+    if (bytes + row.length > MAX_INSERT_JSON_BYTES) close();
+    chunk.push(row);
+    bytes += row.length;
+  }
+  close();
+  return statements;
+}
+
 const ROW_COLUMNS = "id, source, type, subject, time, received_at, envelope, requests, deliveries, routes_total, routes_delivered, routes_dead";
-const ROW_VALUES = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12";
 /** The same row bound after the four parameters of a route's update. */
 const ROW_VALUES_AFTER_UPDATE = "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16";
 
-const INSERT_EVENT = `INSERT INTO events (${ROW_COLUMNS}) VALUES (${ROW_VALUES})
+/** Rows as a JSON array of arrays in ?1, in ROW_COLUMNS order (`WHERE true` lets SQLite parse the upsert). */
+const INSERT_EVENTS = `INSERT INTO events (${ROW_COLUMNS})
+  SELECT ${ROW_COLUMNS.split(", ")
+    .map((_, i) => `json_extract(value, '$[${i}]')`)
+    .join(", ")}
+  FROM json_each(?1) WHERE true
   ON CONFLICT (id) DO UPDATE SET
     requests = (SELECT json_group_array(json(value)) FROM (SELECT value FROM json_each(events.requests) UNION ALL SELECT value FROM json_each(excluded.requests))),
     deliveries = json_patch(excluded.deliveries, events.deliveries),
