@@ -10,7 +10,8 @@ import { EC_CERT_PEM, EC_FINGERPRINT } from "../test/certificates/fixtures";
 import { ACME_AUTH, ADMIN_TOKEN, admin, BOLETO_AUTH, GATEWAY, Gateway, sendNotification, Target, waitFor } from "./harness";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SHOTS = "docs/images";
+/** The committed screenshots are refreshed by `npm run test:browser`; CI writes its own elsewhere. */
+const SHOTS = process.env.SCREENSHOT_DIR ?? "docs/images";
 
 const gateway = new Gateway();
 const target = new Target();
