@@ -11,6 +11,8 @@ export const CONSOLE_SCRIPT = `"use strict";
   var current = "";
   var byId = function (id) { return document.getElementById(id); };
   var VIEW = /^(overview|events|dead-letters|routes|sources)(\\/[^?#]*)?(\\?[^#]*)?$/;
+  /** A "." or ".." segment (also percent-encoded) would let a crafted hash climb out of the views. */
+  var DOT_SEGMENT = /(^|\\/)(\\.|%2e){1,2}(\\/|\\?|$)/i;
 
   function say(text, isError) {
     var status = byId("status");
@@ -51,7 +53,7 @@ export const CONSOLE_SCRIPT = `"use strict";
   }
 
   function load(path, keepFocus) {
-    if (!VIEW.test(path)) path = "overview";
+    if (!VIEW.test(path) || DOT_SEGMENT.test(path)) path = "overview";
     current = path;
     return call("GET", "/admin/console/views/" + path).then(function (res) {
       if (!res.ok) return messageOf(res).then(function (m) { say(m, true); });
