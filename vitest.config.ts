@@ -21,7 +21,9 @@ export default defineConfig(async () => {
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
           durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } },
           // The demo config is the default; tests that need another pass their own env.
+          // LOCAL_DEV: the tests are local development, so their http://127.0.0.1 targets are allowed.
           bindings: {
+            LOCAL_DEV: "1",
             DEAD_LETTER_QUEUE: "hookgate-dead-letters",
             GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
             TEST_MIGRATIONS: migrations,

@@ -84,6 +84,9 @@ export class Gateway {
       `GATEWAY_CONFIG:${JSON.stringify(CONFIG)}`,
       "--var",
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+      // Local development: the routes deliver to the target server on 127.0.0.1.
+      "--var",
+      "LOCAL_DEV:1",
     ];
     this.child = spawn(wrangler, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));

@@ -49,7 +49,7 @@ function describe(method: string, headers: Record<string, string | string[] | un
   }
   const lines = [
     "",
-    `── ${envelope.type}  ${envelope.id}  (${signature})`,
+    `── ${envelope.type}  ${envelope.id}  (${signature})${envelope.recovered === true || envelope.recovered === "true" ? "  recovered by reconciliation" : ""}`,
     `   source ${envelope.source}${envelope.subject ? `  subject ${envelope.subject}` : ""}  time ${envelope.time}`,
   ];
   const data = envelope.data ?? envelope.data_base64;

@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(args: SendArgs): Promise<number> {
   const raw = readInput(args.config, "--config");
-  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets));
+  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets), { localDev: true });
   if (!loaded.ok) {
     console.error(`${args.config}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
@@ -43,8 +43,8 @@ async function run(args: SendArgs): Promise<number> {
   }
   const source = loaded.config.sources[args.source];
   if (!source) throw new SendError(`unknown source "${args.source}"; the config has: ${names.join(", ")}`);
-  if (args.event !== undefined && source.provider !== "bs2-spi") {
-    console.error(`note: --event is for bs2-spi sources; "${args.source}" is ${source.provider}, so it is ignored`);
+  if (args.event !== undefined && source.provider !== "bs2-spi" && source.provider !== "pix") {
+    console.error(`note: --event is for bs2-spi and pix sources; "${args.source}" is ${source.provider}, so it is ignored`);
   }
 
   const request = buildRequest({

@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const raw = readFileSync(configFile, "utf8");
   const read = secretReader();
-  const loaded = parseConfig(raw, read);
+  const loaded = parseConfig(raw, read, { localDev: true });
   if (!loaded.ok) {
     console.error(`${configFile}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
@@ -43,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
   const adminToken = ownToken || randomBytes(24).toString("base64url");
   let devVars: string;
   try {
-    devVars = formatDevVars(devVarsFor({ config: raw, usedSecrets: loaded.usedSecrets, adminToken }));
+    // LOCAL_DEV: local development, where loopback targets (the demo sink) are allowed.
+    devVars = formatDevVars({ ...devVarsFor({ config: raw, usedSecrets: loaded.usedSecrets, adminToken }), LOCAL_DEV: "1" });
   } catch (error) {
     console.error(`cannot pass the config to wrangler dev: ${(error as Error).message}`);
     return 1;

@@ -8,6 +8,8 @@ export interface Env {
   GATEWAY_CONFIG?: unknown;
   /** Turns the admin API on; without it `/admin/*` is 404. */
   ADMIN_TOKEN?: string;
+  /** "1" in local development (`npm start`, the tests): allows loopback delivery targets. Never set it in production. */
+  LOCAL_DEV?: string;
   DEDUP: KVNamespace;
   STATE: KVNamespace;
   /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */

@@ -13,6 +13,14 @@ export const Envelope = z.object({
   data: z.unknown().optional(),
   data_base64: z.string().optional(),
   receivedat: z.string(),
+  /** Extension attribute: found by Pix reconciliation (CONTRACT.md §11), not delivered by the webhook. */
+  recovered: z.boolean().optional(),
+  /**
+   * Extension attribute, only on an occurrence of a notification that recurs for real (a BMP
+   * status that comes back): the id the occurrences share, `{source}:{notification id}`, which
+   * is also the dedup key. See docs/ids.md.
+   */
+  occurrenceof: z.string().optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;
 
@@ -20,6 +28,12 @@ export type Envelope = z.infer<typeof Envelope>;
 export interface Notification {
   /** The provider's notification id, without the source prefix. */
   id: string;
+  /**
+   * The id comes back for real after the dedup window (BMP's status 5 and 11): each occurrence
+   * then gets its own envelope id, `{source}:{id}@{window start}`, while dedup keys on the
+   * shared `{source}:{id}` (docs/ids.md).
+   */
+  recurs?: boolean;
   type: string;
   subject?: string;
   /** The provider's event time (ISO 8601), when it gives one. */
@@ -36,11 +50,20 @@ export type NotificationPayload =
 /** The `source` of the gateway's own operational events (`hookgate.*`). */
 export const OPERATIONAL_SOURCE = "/hookgate";
 
-export function toEnvelope(sourceName: string, notification: Notification, receivedAt: Date): Envelope {
+/** When the caller does not say: BMP's window. */
+const DEFAULT_RECURRENCE_WINDOW_SECONDS = 3600;
+
+/**
+ * `windowSeconds` is the source's dedup window: an occurrence of a recurring id is named after
+ * the window its receipt falls in, so the next real occurrence (after the window) never shares
+ * its name, and retries racing the first (before its dedup marker is visible) mostly do.
+ */
+export function toEnvelope(sourceName: string, notification: Notification, receivedAt: Date, windowSeconds = DEFAULT_RECURRENCE_WINDOW_SECONDS): Envelope {
   const receivedat = receivedAt.toISOString();
+  const shared = `${sourceName}:${notification.id}`;
   const envelope: Envelope = {
     specversion: "1.0",
-    id: `${sourceName}:${notification.id}`,
+    id: notification.recurs ? `${shared}@${windowStart(receivedAt, windowSeconds)}` : shared,
     source: `/hooks/${sourceName}`,
     type: notification.type,
     time: notification.time ?? receivedat,
@@ -48,6 +71,7 @@ export function toEnvelope(sourceName: string, notification: Notification, recei
     receivedat,
   };
   if (notification.subject !== undefined && notification.subject !== "") envelope.subject = notification.subject;
+  if (notification.recurs) envelope.occurrenceof = shared;
   const payload = notification.payload;
   if (payload.kind === "json") envelope.data = payload.value;
   else if (payload.kind === "text") {
@@ -58,4 +82,15 @@ export function toEnvelope(sourceName: string, notification: Notification, recei
     envelope.data_base64 = payload.base64;
   }
   return envelope;
+}
+
+/** `20261201T100000Z`: the start of the window `at` falls in, windows counted from the epoch. */
+function windowStart(at: Date, windowSeconds: number): string {
+  const ms = Math.max(1, windowSeconds) * 1000;
+  return new Date(Math.floor(at.getTime() / ms) * ms).toISOString().replace(/[-:]|\.\d{3}/g, "");
+}
+
+/** The key a notification is deduplicated on: what its occurrences share, else its id. */
+export function dedupKeyOf(envelope: Envelope): string {
+  return envelope.occurrenceof ?? envelope.id;
 }

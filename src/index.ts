@@ -10,6 +10,7 @@ import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
 import { log } from "./log";
+import { reconcileAll } from "./reconcile";
 
 export { StrictDedup } from "./dedup/strict-object";
 
@@ -20,6 +21,8 @@ registerAdmin(app);
 registerConsole(app);
 
 const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
+const RECONCILE_CRON = "* * * * *";
+const RETENTION_CRON = "17 * * * *";
 
 export default {
   fetch: app.fetch,
@@ -31,8 +34,10 @@ export default {
     return handleDeliveryBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
   },
 
-  /** Cron Triggers: event-log retention. */
-  async scheduled(controller: ScheduledController, env: Bindings, _ctx: ExecutionContext): Promise<void> {
+  /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly event-log retention; another cron (a manual run) both. */
+  async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
+    if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // CONTRACT.md §11
+    if (controller.cron === RECONCILE_CRON) return;
     const loaded = loadConfig(env);
     if (!loaded.ok) {
       log({ event: "scheduled_config_broken", problems: loaded.problems });

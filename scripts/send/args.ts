@@ -20,7 +20,9 @@ Options
                       (default demo/config.json); it must be the one the gateway runs with
   --secrets FILE      where {"secret": "NAME"} values are read, after the environment
                       (default .dev.vars, when present)
-  --event NAME        bs2-spi: the event, the last segment of the URL (default ${DEFAULT_SPI_EVENT})
+  --event NAME        bs2-spi: the event, the last segment of the URL (default ${DEFAULT_SPI_EVENT});
+                      pix: the callback, received (default), refund, sent, rec or cobr
+                      (pix-sent, pix-rec, pix-cobr also work)
   --method M          GET, POST or PUT (BMP sends any of them; default: the provider's own)
   --unique            give the notification new ids, so the gateway accepts it instead of
                       answering "duplicate" (on by default for built-in bodies; with FILE it
@@ -40,7 +42,12 @@ What is sent, per provider (what --unique changes is in brackets)
   bs2-spi             POST /RecebimentoFinalizado, an illustrative notification (BS2 publishes
                       no body) [id, endToEndId, dataHora]
   pix                 POST /pix, {"pix":[...]} as Banco Central documents it
-                      [endToEndId, txid, horario]
+                      [endToEndId, txid, horario]; --event refund: a settled refund
+                      [also the refund id]; --event sent: a Pix the account sent (Efí's
+                      example) [endToEndId, horario]; --event rec: POST /rec, Banco
+                      Central's recurrence example [idRec, the last atualizacao date];
+                      --event cobr: POST /cobr, its recurring-charge example [txid, the
+                      last atualizacao date]
   bmp                 GET ?proposal=&status=9&identifier=, no body; with FILE: POST with FILE
                       as the body and the same query [proposal], except a contract event
                       (a body with TipoEvento), sent without a query [nothing: its id is a
@@ -62,6 +69,8 @@ Examples
   npm run send -- bs2-boleto
   npm run send -- bs2-boleto --same                 # run twice: 202 accepted, then 200 duplicate
   npm run send -- bs2-spi --event DevolucaoFinalizada
+  npm run send -- pix --event pix-sent
+  npm run send -- pix --event rec
   npm run send -- bmp my-installments.json --method PUT
   npm run send -- pix --url https://hooks.example.com --config prod.json --dry-run`;
 

@@ -6,7 +6,7 @@ import type { HttpMethod, Source } from "../../src/config/schema";
 import { authenticate } from "./auth";
 import { SendError } from "./errors";
 import { type Fresh, randomFresh } from "./ids";
-import { simulate } from "./providers";
+import { DEFAULT_PIX_EVENT, simulate } from "./providers";
 
 export { SendError } from "./errors";
 export { genericType } from "./providers";
@@ -16,7 +16,7 @@ export interface BuildInput {
   baseUrl: string;
   sourceName: string;
   source: Source;
-  /** bs2-spi's event, the last segment of its URL. */
+  /** bs2-spi's event, the last segment of its URL; a pix source's callback (received, refund, sent, rec, cobr). */
   event?: string;
   /** New notification ids; the CLI's default for built-in bodies. */
   unique: boolean;
@@ -49,7 +49,7 @@ export function buildRequest(input: BuildInput): OutgoingRequest {
   const simulation = simulate({
     sourceName: input.sourceName,
     source: input.source,
-    event: input.event ?? DEFAULT_SPI_EVENT,
+    event: input.event ?? (input.source.provider === "pix" ? DEFAULT_PIX_EVENT : DEFAULT_SPI_EVENT),
     unique: input.unique,
     now,
     fresh: input.fresh ?? randomFresh,

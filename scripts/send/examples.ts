@@ -64,6 +64,66 @@ export const pixReceived = () => ({
   ],
 });
 
+/** A received Pix whose refund was settled: Efí's "Devolução enviada" example, verbatim. */
+export const pixRefund = () => ({
+  pix: [
+    {
+      endToEndId: "E12345678202009091221syhgfgufg",
+      txid: "c3e0e7a4e7f1469a9f782d3d4999343c",
+      chave: "2c3c7441-b91e-4982-3c25-6105581e18ae",
+      valor: "110.00",
+      horario: "2020-09-09T20:15:00.358Z",
+      infoPagador: "0123456789",
+      devolucoes: [
+        { id: "123ABC", rtrId: "D12345678202009091221abcdf098765", valor: "110.00", horario: { solicitacao: "2020-09-09T20:15:00.358Z" }, status: "DEVOLVIDO" },
+      ],
+    },
+  ],
+});
+
+/** A Pix the account sent, as Efí reports it on the same /pix callback: its "Pix enviado" example, verbatim. */
+export const pixSent = () => ({
+  pix: [
+    {
+      endToEndId: "E090893562021030PIf25a7868",
+      chave: "2c3c7441-b91e-4982-3c25-6105581e18ae",
+      tipo: "SOLICITACAO",
+      status: "REALIZADO",
+      valor: "0.01",
+      horario: "2021-03-04T20:39:47.000Z",
+      gnExtras: { idEnvio: "123ABC" },
+    },
+  ],
+});
+
+/** Pix Automático, `POST {url}/rec`: Banco Central's recWebhookNotification1, verbatim. */
+export const pixRecurrence = () => ({
+  recs: [
+    {
+      idRec: "RR1026652320240821lab77511abf",
+      status: "APROVADA",
+      atualizacao: [
+        { status: "CRIADA", data: "2024-08-20T10:12:07.567Z" },
+        { status: "APROVADA", data: "2024-08-22T12:43:53.337Z" },
+      ],
+      ativacao: { tipoJornada: "JORNADA_3", dadosJornada: { txid: "r9eFIFmwcZ55Nm4RsKZAAtIvvCrlcNN6" } },
+    },
+  ],
+});
+
+/** Pix Automático, `POST {url}/cobr`: Banco Central's cobRWebhookNotification1, verbatim (its invalid date included). */
+export const pixRecurringCharge = () => ({
+  cobsr: [
+    {
+      idRec: "RR1234567820240115abcdefghijk",
+      txid: "3136957d93134f2184b369e8f1c0729d",
+      status: "ATIVA",
+      atualizacao: [{ status: "ATIVA", data: "2024-08-20T12:34:21.300Z" }],
+      tentativas: [{ dataLiquidacao: "2024-20-08", tipo: "AGND", status: "SOLICITADA", endToEndId: "E12345678202406201221abcdef12345" }],
+    },
+  ],
+});
+
 /** BMP proposal status callback: the query parameters (lower case, as BMP's newer pages spell them). */
 export const bmpProposalPaid = () => ({
   proposal: "7c1e5a9f3b2d4e6a8c0f1b3d5e7a9c2e",

@@ -74,14 +74,26 @@ const PROVIDERS: Record<ProviderName, Provider> = {
   },
   pix: {
     method: "POST",
-    path: () => "/pix", // Banco Central appends it to the registered URL
-    example: () => examples.pixReceived(),
+    // Banco Central appends the callback's name to the registered URL.
+    path: ({ event }) => `/${pixCallback(event).path}`,
+    example: ({ event }) => pixCallback(event).example(),
     freshen(body, { fresh, now }) {
       for (const item of each(body.pix)) {
         const ispb = /^E(\d{8})/.exec(String(item.endToEndId))?.[1];
         if ("endToEndId" in item) item.endToEndId = freshEndToEndId(now, fresh, ispb);
         if ("txid" in item) item.txid = fresh.alphanumeric(32);
         if ("horario" in item) item.horario = now.toISOString();
+        for (const refund of each(item.devolucoes)) {
+          if ("id" in refund) refund.id = fresh.alphanumeric(12);
+          if (isObject(refund.horario)) refund.horario.solicitacao = now.toISOString();
+        }
+      }
+      for (const item of [...each(body.recs), ...each(body.cobsr)]) {
+        if ("idRec" in item) item.idRec = `RR12345678${now.toISOString().slice(0, 10).replace(/-/g, "")}${fresh.alphanumeric(11)}`;
+        if ("txid" in item) item.txid = fresh.alphanumeric(32);
+        const updates = each(item.atualizacao);
+        const last = updates.at(-1);
+        if (last) last.data = now.toISOString();
       }
     },
   },
@@ -137,6 +149,22 @@ const PROVIDERS: Record<ProviderName, Provider> = {
     },
   },
 };
+
+/** `--event` for pix sources: which of Banco Central's callbacks to send (a "pix-" prefix is allowed). */
+export const PIX_EVENTS = {
+  received: { path: "pix", example: examples.pixReceived },
+  refund: { path: "pix", example: examples.pixRefund },
+  sent: { path: "pix", example: examples.pixSent },
+  rec: { path: "rec", example: examples.pixRecurrence },
+  cobr: { path: "cobr", example: examples.pixRecurringCharge },
+} as const;
+export const DEFAULT_PIX_EVENT = "received";
+
+function pixCallback(event: string): (typeof PIX_EVENTS)[keyof typeof PIX_EVENTS] {
+  const name = event.toLowerCase().replace(/^pix-/, "");
+  if (!Object.hasOwn(PIX_EVENTS, name)) throw new SendError(`--event ${event}: a pix source sends ${Object.keys(PIX_EVENTS).join(", ")}`);
+  return PIX_EVENTS[name as keyof typeof PIX_EVENTS];
+}
 
 /** The event type the simulator gives a generic source: `acme` sends `acme.order.created`. */
 export const genericType = (sourceName: string) => `${sourceName}.order.created`;

@@ -1,4 +1,6 @@
 import type { Source } from "../config/schema";
+import { unstorablePayload } from "./json-limits";
+import { mayEmit } from "./reserved";
 import type { Adapter, AdaptResult, ProviderRequest } from "./types";
 
 /**
@@ -6,11 +8,30 @@ import type { Adapter, AdaptResult, ProviderRequest } from "./types";
  * foresaw) must not turn an authenticated request into a 500 that the provider retries until
  * it gives up: it is kept like one the adapter could not read, and can be replayed once the
  * adapter is fixed.
+ *
+ * A type in a namespace another adapter or the gateway owns (see ./reserved.ts) is kept the
+ * same way, with reason `reserved_type`: it may be a sender posing as a provider; and so is
+ * a payload that could not be stored (`unserializable`), which would otherwise fail every retry.
  */
 export async function adapt(adapter: Adapter, request: ProviderRequest, source: Source): Promise<AdaptResult> {
+  let result: AdaptResult;
   try {
-    return await adapter.adapt(request, source);
+    result = await adapter.adapt(request, source);
   } catch (error) {
     return { ok: false, reason: `the adapter failed on this request (${error instanceof Error ? error.name : "error"})` };
   }
+  if (!result.ok) return result;
+  for (const notification of result.notifications) {
+    const unstorable = unstorablePayload(notification.payload);
+    if (unstorable) return { ok: false, code: "unserializable", reason: unstorable };
+  }
+  const foreign = result.notifications.find((n) => !mayEmit(source.provider, n.type));
+  if (foreign) {
+    return {
+      ok: false,
+      code: "reserved_type",
+      reason: `The type ${JSON.stringify(foreign.type.slice(0, 100))} is reserved for another provider or the gateway.`,
+    };
+  }
+  return result;
 }

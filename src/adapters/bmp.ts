@@ -65,6 +65,9 @@ async function proposalStatus(request: ProviderRequest, proposal: string): Promi
         id: await safeId(`${proposal}:${status}`),
         type: `bmp.proposal.${PROPOSAL_STATUS[status] ?? `status_${status}`}`,
         subject: proposal,
+        // A status comes back for real (5 after each endorsement request, 11 after each
+        // bank-detail fix): each occurrence is its own envelope (docs/ids.md).
+        recurs: true,
         payload: statusPayload(request),
       },
     ],

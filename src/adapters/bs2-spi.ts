@@ -1,5 +1,5 @@
 import { sha256Hex } from "../bytes";
-import { DEFAULT_DEDUP_TTL_SECONDS, parseJson, safeId, stringField, toSnakeCase } from "./read";
+import { DEFAULT_DEDUP_TTL_SECONDS, MAX_NAME_LENGTH, parseJson, type Read, safeId, stringField, toSnakeCase } from "./read";
 import type { Adapter, ProviderRequest } from "./types";
 
 /**
@@ -26,7 +26,9 @@ export const bs2Spi: Adapter = {
 
     // A notification that names no event is still BS2 telling us something: it is kept as
     // `bs2.spi.unknown` rather than quarantined, and a route on "bs2.spi.*" still gets it.
-    const event = eventOf(request, body) ?? "unknown";
+    const named = eventOf(request, body);
+    if (!named.ok) return named;
+    const event = named.value ?? "unknown";
     // The payload's own id may be shared by two events of one Pix (its validation and its
     // completion carry the same end-to-end id), so the event is part of the notification id.
     const ownId = stringField(body, ...ID_FIELDS);
@@ -47,17 +49,20 @@ export const bs2Spi: Adapter = {
 
 /**
  * The event in snake_case: from the route's last path segment (the registered route is the
- * authority, one per event), else from the payload. Unknown names pass as their own type.
+ * authority, one per event), else from the payload. Unknown names pass as their own type; a
+ * name longer than any event's is refused (see MAX_NAME_LENGTH).
  */
-function eventOf(request: ProviderRequest, body: unknown): string | undefined {
+function eventOf(request: ProviderRequest, body: unknown): Read<string | undefined> {
   const segment = request.rest
     .split("/")
     .filter((s) => s !== "")
     .pop();
   const fromPayload = stringField(body, ...EVENT_FIELDS);
   for (const candidate of [segment, fromPayload]) {
-    const snake = candidate ? toSnakeCase(candidate) : "";
-    if (snake !== "") return snake;
+    if (candidate === undefined) continue;
+    if (candidate.length > MAX_NAME_LENGTH) return { ok: false, reason: `The event name is longer than ${MAX_NAME_LENGTH} characters.` };
+    const snake = toSnakeCase(candidate);
+    if (snake !== "") return { ok: true, value: snake };
   }
-  return undefined;
+  return { ok: true, value: undefined };
 }

@@ -1,22 +1,26 @@
-import type { Notification, NotificationPayload } from "../envelope";
-import { asEventTime, asList, DEFAULT_DEDUP_TTL_SECONDS, field, isObject, parseJsonObject, type Read, safeId, stringField, toSnakeCase } from "./read";
+import type { Notification } from "../envelope";
+import { readRecurrence, readRecurringCharge } from "./pix-automatico";
+import { readPixItem } from "./pix-items";
+import { asList, DEFAULT_DEDUP_TTL_SECONDS, field, parseJsonObject, type Read, stringField } from "./read";
 import type { Adapter } from "./types";
 
 /**
- * Banco Central's Pix webhook (`POST {url}/pix`, `{"pix": [...]}`), as BS2 Pix and other PSPs
- * send it. PSPs deviate from the schema: `pix` may be one object, ids may not be 32
- * characters, amounts may be numbers. Only `endToEndId` is needed; everything else is optional.
+ * Banco Central's Pix webhook, as BS2 Pix, Efí, Itaú, Sicredi and other PSPs send it: the
+ * three callbacks of the API Pix on the registered URL (CONTRACT.md §5.1).
  *
- * Each item yields `pix.received` with the plain endToEndId as its id, and each of its
- * `devolucoes` (a list or one object) yields `pix.refund.<status>` with id
- * `${endToEndId}:refund:${devolucao.id}:${status}`, so every status of every refund is its own
- * event. An item that carries refunds still yields `pix.received`: the receipt is a fact, and
- * as its id is the plain endToEndId it is dropped as a duplicate when it was delivered before.
+ * | `{rest}` | body | items read by |
+ * |---|---|---|
+ * | `pix` | `{"pix": [...]}` | ./pix-items.ts (received, sent, refunds) |
+ * | `rec` | `{"recs": [...]}` | ./pix-automatico.ts (recurrences) |
+ * | `cobr` | `{"cobsr": [...]}` | ./pix-automatico.ts (recurring charges) |
  *
- * `pix.received` carries the whole item as it came, refunds included. A refund's data is the
- * item with only that refund in `devolucoes` (refundPayload): a refund alone does not say which
- * Pix, amount or payer it reverses, and the item does, but an item with thousands of refunds
- * must not be copied whole into each of them.
+ * The body's key decides; `{rest}` confirms. Its last segment is what Banco Central appended
+ * (`pix/`, `//rec` and `hooks/x/cobr` all count); any other `{rest}`, or none (Efí's
+ * `?ignorar=`, a PSP's test call), confirms nothing and the key alone decides. A `{rest}` that
+ * names one callback while the body carries another's key is quarantined: one of the two is
+ * wrong (a misregistered URL, a PSP bug), and guessing would file a payment under the wrong
+ * type. A body with no key that is itself one item (it has the item's own id) is read as a
+ * list of one, and so is a key holding one object instead of a list.
  */
 export const pix: Adapter = {
   defaultMethods: ["POST"],
@@ -24,63 +28,61 @@ export const pix: Adapter = {
   async adapt(request) {
     const parsed = parseJsonObject(request.body);
     if (!parsed.ok) return parsed;
-    const items = pixItems(parsed.value);
-    if (items.length === 0) return { ok: false, reason: "The body has no pix items." };
+    const body = parsed.value;
 
-    // One unreadable item makes the whole request unreadable: it is then kept whole in
-    // quarantine instead of delivering part of a batch and losing the rest.
-    const notifications: Notification[] = [];
-    const ids = new Set<string>();
-    for (const [index, item] of items.entries()) {
-      const read = await notificationsOf(item);
-      if (!read.ok) return { ok: false, reason: `pix[${index}]: ${read.reason}` };
-      // An item or refund repeated inside one batch is one notification, not two.
-      for (const notification of read.value) {
-        if (ids.has(notification.id)) continue;
-        ids.add(notification.id);
-        notifications.push(notification);
-      }
+    const keyed = CALLBACKS.filter((c) => field(body, c.key) !== undefined);
+    if (keyed.length > 1) return { ok: false, reason: `The body carries ${keyed.map((c) => c.key).join(" and ")}: one callback at a time.` };
+    const named = CALLBACKS.find((c) => c.path === callbackPath(request.rest));
+    const callback = keyed[0] ?? named ?? CALLBACKS[0]!;
+    if (named !== undefined && named !== callback) {
+      return { ok: false, reason: `The URL ends in /${named.path} but the body carries ${callback.key}.` };
     }
-    return { ok: true, notifications };
+
+    const list = field(body, callback.key);
+    const items = list !== undefined ? asList(list) : stringField(body, callback.itemId) !== undefined ? [body] : [];
+    if (items.length === 0) return { ok: false, reason: `The body has no ${callback.key} items.` };
+    return readItems(callback, items);
   },
 };
 
-/** `pix` as a list or one object; a body that is itself one item (it has an endToEndId) too. */
-function pixItems(body: Record<string, unknown>): unknown[] {
-  const list = field(body, "pix");
-  if (list !== undefined) return asList(list);
-  return stringField(body, "endToEndId") !== undefined ? [body] : [];
+interface Callback {
+  /** What Banco Central appends to the registered URL. */
+  path: string;
+  /** The body's key holding the items. */
+  key: string;
+  /** The field that makes a bare body one item. */
+  itemId: string;
+  read: (item: unknown) => Promise<Read<Notification[]>>;
 }
 
-async function notificationsOf(item: unknown): Promise<Read<Notification[]>> {
-  if (!isObject(item)) return { ok: false, reason: "The item is not an object." };
-  const endToEndId = stringField(item, "endToEndId");
-  if (endToEndId === undefined) return { ok: false, reason: "The item has no endToEndId." };
-  const subject = stringField(item, "txid") ?? endToEndId;
-  const payload = { kind: "json", value: item } as const;
+const CALLBACKS: readonly Callback[] = [
+  { path: "pix", key: "pix", itemId: "endToEndId", read: readPixItem },
+  { path: "rec", key: "recs", itemId: "idRec", read: readRecurrence },
+  { path: "cobr", key: "cobsr", itemId: "txid", read: readRecurringCharge },
+];
 
-  const notifications: Notification[] = [{ id: await safeId(endToEndId), type: "pix.received", subject, time: asEventTime(field(item, "horario")), payload }];
-  for (const devolucao of asList(field(item, "devolucoes"))) {
-    if (!isObject(devolucao)) return { ok: false, reason: "A devolucao is not an object." };
-    const refundId = stringField(devolucao, "id", "rtrId");
-    const status = toSnakeCase(stringField(devolucao, "status") ?? "");
-    if (refundId === undefined) return { ok: false, reason: "A devolucao has no id." };
-    if (status === "") return { ok: false, reason: "A devolucao has no status." };
-    const horario = field(devolucao, "horario");
-    notifications.push({
-      id: await safeId(`${endToEndId}:refund:${refundId}:${status}`),
-      type: `pix.refund.${status}`,
-      subject,
-      // Settled refunds carry horario.liquidacao; pending ones only horario.solicitacao.
-      time: asEventTime(field(horario, "liquidacao")) ?? asEventTime(field(horario, "solicitacao")),
-      payload: refundPayload(item, devolucao),
-    });
+/** The last non-empty segment of `{rest}`, lower case: "pix/" → "pix", "/rec" → "rec". */
+function callbackPath(rest: string): string {
+  const segments = rest.split("/").filter((s) => s !== "");
+  return (segments.at(-1) ?? "").toLowerCase();
+}
+
+/**
+ * One unreadable item makes the whole request unreadable: it is then kept whole in
+ * quarantine instead of delivering part of a batch and losing the rest. A notification
+ * repeated inside one batch is one notification, not two.
+ */
+async function readItems(callback: Callback, items: unknown[]): Promise<{ ok: true; notifications: Notification[] } | { ok: false; reason: string }> {
+  const notifications: Notification[] = [];
+  const ids = new Set<string>();
+  for (const [index, item] of items.entries()) {
+    const read = await callback.read(item);
+    if (!read.ok) return { ok: false, reason: `${callback.key}[${index}]: ${read.reason}` };
+    for (const notification of read.value) {
+      if (ids.has(notification.id)) continue;
+      ids.add(notification.id);
+      notifications.push(notification);
+    }
   }
-  return { ok: true, value: notifications };
-}
-
-/** The item with `devolucoes` holding only this refund (as a one-item list, or the object when it came as one). */
-function refundPayload(item: Record<string, unknown>, devolucao: Record<string, unknown>): NotificationPayload {
-  const key = Object.keys(item).find((k) => k.toLowerCase() === "devolucoes") ?? "devolucoes";
-  return { kind: "json", value: { ...item, [key]: Array.isArray(item[key]) ? [devolucao] : devolucao } };
+  return { ok: true, notifications };
 }

@@ -1,5 +1,6 @@
 import { base64Encode, sha256Hex, utf8, utf8Decode } from "../bytes";
 import type { NotificationPayload } from "../envelope";
+import { MAX_JSON_DEPTH, nestsWithin } from "./json-limits";
 import type { ProviderRequest } from "./types";
 
 /**
@@ -31,6 +32,7 @@ export function parseJson(body: Uint8Array): Read<unknown> {
   if (isBlank(body)) return { ok: false, reason: "The body is empty." };
   const text = decodeUtf8(body);
   if (text === undefined) return { ok: false, reason: "The body is not valid UTF-8." };
+  if (!nestsWithin(text, MAX_JSON_DEPTH)) return { ok: false, reason: `The body nests deeper than ${MAX_JSON_DEPTH} levels.` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -145,16 +147,64 @@ export function asEventTime(value: unknown): string | undefined {
   return RFC3339.test(trimmed) && !Number.isNaN(Date.parse(trimmed)) ? trimmed : undefined;
 }
 
-/** "RecebimentoFinalizado", "tipoEvento", "EM_PROCESSAMENTO", "Acréscimo" → snake_case ASCII. */
+/**
+ * The longest event or status name an adapter puts into a type. BS2's longest event name is 35
+ * characters and Banco Central's statuses are shorter; a longer one is not a name but a
+ * malformed (or hostile) payload, and the request goes to quarantine whole instead.
+ */
+export const MAX_NAME_LENGTH = 100;
+
+/** A provider's event or status name, as the snake_case a type carries; refused when too long or empty. */
+/** A name that may be absent (""), bounded and in snake_case like `readName`. */
+export function optionalName(value: string | undefined, what: string): Read<string> {
+  return value === undefined || value.trim() === "" ? { ok: true, value: "" } : readName(value, what);
+}
+
+export function readName(value: string, what: string): Read<string> {
+  if (value.length > MAX_NAME_LENGTH) return { ok: false, reason: `${what} is longer than ${MAX_NAME_LENGTH} characters.` };
+  const snake = toSnakeCase(value);
+  return snake === "" ? { ok: false, reason: `${what} has no letters or digits.` } : { ok: true, value: snake };
+}
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+/**
+ * "RecebimentoFinalizado", "tipoEvento", "EM_PROCESSAMENTO", "Acréscimo" → snake_case ASCII.
+ * One pass over the text with one character of lookahead (no backtracking regular expression,
+ * so linear in the input): a word starts at a capital after a lower-case letter or digit, and
+ * at the last capital of a run followed by a lower-case letter ("PIXDevolucao" → pix_devolucao);
+ * anything else than ASCII letters and digits separates words; accents are dropped.
+ */
 export function toSnakeCase(value: string): string {
-  return value
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .toLowerCase();
+  const text = value.normalize("NFD").replace(COMBINING_MARKS, "");
+  const out: string[] = [];
+  let previous: CharClass = "other";
+  let separate = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const kind = charClass(c);
+    if (kind === "other") {
+      separate = out.length > 0;
+      previous = kind;
+      continue;
+    }
+    const wordStart =
+      kind === "upper" && (previous === "lower" || previous === "digit" || (previous === "upper" && charClass(text.charCodeAt(i + 1)) === "lower"));
+    if ((separate || wordStart) && out.length > 0) out.push("_");
+    separate = false;
+    out.push(kind === "upper" ? String.fromCharCode(c + 32) : text[i]!);
+    previous = kind;
+  }
+  return out.join("");
+}
+
+type CharClass = "upper" | "lower" | "digit" | "other";
+
+function charClass(c: number): CharClass {
+  if (c >= 65 && c <= 90) return "upper";
+  if (c >= 97 && c <= 122) return "lower";
+  if (c >= 48 && c <= 57) return "digit";
+  return "other";
 }
 
 /**

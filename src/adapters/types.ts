@@ -16,8 +16,11 @@ export interface ProviderRequest {
 
 export type AdaptResult =
   | { ok: true; notifications: Notification[] }
-  /** `reason` is a short sentence for the quarantine record and the 400 answer. */
-  | { ok: false; reason: string };
+  /**
+   * `reason` is a short sentence for the quarantine record and the 400 answer; `code` says why
+   * it is kept when it is not plain unreadability (`invalid_payload`, the default).
+   */
+  | { ok: false; reason: string; code?: "reserved_type" | "unserializable" };
 
 export interface Adapter {
   /** Methods a source of this provider accepts when its config does not say. */

@@ -1,5 +1,6 @@
 import { addPinnedFingerprint } from "../certificates/pins";
 import { parseCertificate } from "../certificates/x509";
+import { pinsNothing } from "../config/warnings";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { readJson } from "./read-json";
@@ -19,6 +20,9 @@ export function registerCertificateAdmin(app: App): void {
     if (!parsed.ok) throw new GatewayError("bad_request", `certificate: ${parsed.reason}`);
     await addPinnedFingerprint(c.env.STATE, name, parsed.fingerprintSha256);
     c.set("logFields", { ...c.get("logFields"), source: name, fingerprint: parsed.fingerprintSha256 });
+    // The config pins nothing: until this upload any certificate the zone's CA signed passed,
+    // and only uploaded pins protect the source now. Said in a header, as the answer has no body.
+    if (pinsNothing(source.mtls)) c.header("Hookgate-Warning", `source ${name}: the config's mtls pins nothing; only uploaded fingerprints protect it`);
     return c.body(null, 204);
   });
 }

@@ -4,8 +4,8 @@ import { getDeadLetter, listDeadLetters } from "../deadletters/store";
 import { GatewayError } from "../errors";
 import { EventLog } from "../events/log";
 import type { App } from "../http/app";
-import { invalid, readJson } from "./read-json";
-import { DeadLetterQuery } from "./schemas";
+import { invalid, readJson, readOptionalJson } from "./read-json";
+import { DeadLetterQuery, ReplayBody } from "./schemas";
 
 export function registerDeadLetterAdmin(app: App): void {
   app.get("/admin/dead-letters", async (c) => {
@@ -34,7 +34,8 @@ export function registerDeadLetterAdmin(app: App): void {
     if (!record) throw new GatewayError("not_found", "no such dead letter");
     const events = EventLog.for(c.env, c.get("config"));
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), waitUntil, events);
+    const options = await readOptionalJson(c.req.raw, ReplayBody);
+    const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), waitUntil, events, options);
     recordReplay(events, record.kind, replayed);
     waitUntil(events.flush());
     c.set("logFields", { ...c.get("logFields"), deadLetter: id, ids: replayed.ids });

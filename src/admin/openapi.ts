@@ -9,6 +9,7 @@ import {
   DeadLetterQuery,
   ErrorAnswer,
   ReplayAnswer,
+  ReplayBody,
   RouteList,
   RouteView,
   SourceList,
@@ -170,6 +171,7 @@ export function adminOpenApi(): Record<string, unknown> {
         parameters: [idParam("id", "Dead letter id")],
         post: {
           summary: "Deliver a dead letter again (a quarantined request is read again by the current adapter)",
+          requestBody: { required: false, content: json(ReplayBody, "input") },
           responses: {
             "202": answer("Sent again", ReplayAnswer),
             "404": answer("No such dead letter", ErrorAnswer),

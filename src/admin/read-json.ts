@@ -19,6 +19,18 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   return parsed.data;
 }
 
+/** Like readJson, but an empty body is `{}`. */
+export async function readOptionalJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  if (request.body === null || request.headers.get("content-length") === "0") return readJsonText("{}", schema);
+  return readJson(request, schema);
+}
+
+function readJsonText<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw invalid(parsed.error, "(body)");
+  return parsed.data;
+}
+
 /** A 400 naming each field that is wrong, as `path: problem`. */
 export function invalid(error: z.ZodError, whole: string): GatewayError {
   const problems = error.issues.map((issue) => `${formatPath(issue.path) || whole}: ${issue.message}`);

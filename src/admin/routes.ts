@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
+import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { routeView } from "./mask";
 import { readJson } from "./read-json";
@@ -77,6 +78,8 @@ function validated(item: StoredRoute, config: GatewayConfig, env: Record<string,
   if (!resolved.ok) throw new GatewayError("bad_request", resolved.problem);
   const unknown = resolved.route.sources?.find((name) => !Object.hasOwn(config.sources, name));
   if (unknown) throw new GatewayError("bad_request", `sources: no source named "${unknown}"`);
+  const local = targetUrlProblem(resolved.route.url, { localDev: isLocalDev(env.LOCAL_DEV) });
+  if (local) throw new GatewayError("bad_request", `url: ${local}`);
   return routeView(resolved.route, "admin", item.route, timesOf(item));
 }
 

@@ -70,6 +70,17 @@ export const RouteList = z.object({ routes: z.array(RouteView) });
 
 export const UploadCertificateBody = z.object({ certificate: z.string().min(1).describe("An X.509 certificate, PEM or base64 DER") }).strict();
 
+/** Optional; an empty body is `{}`. */
+export const ReplayBody = z
+  .object({
+    route: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional()
+      .describe("Deliver to this route instead (a delivery or unrouted dead letter)"),
+  })
+  .strict();
+
 export const DeadLetterQuery = z
   .object({
     source: z.string().optional(),

@@ -37,7 +37,11 @@ export function createAuthenticator(rule: AuthRule, deps: AuthDeps): Authenticat
   }
 }
 
-export type SourceAuthOutcome = { ok: true; rule: AuthRule["type"] } | { ok: false; reasons: AuthFailure[] };
+/**
+ * `unavailable`: no rule passed, and one could not decide because its keys cannot be had now;
+ * the caller answers 503 so the provider retries, instead of a 401 that makes it give up.
+ */
+export type SourceAuthOutcome = { ok: true; rule: AuthRule["type"] } | { ok: false; reasons: AuthFailure[]; unavailable: boolean };
 
 /**
  * A source's rules: any one passing authenticates, so a list is how keys rotate. Rules are
@@ -52,7 +56,7 @@ export function createSourceAuthenticator(rules: AuthRule[], deps: AuthDeps): (r
       if (outcome.ok) return { ok: true, rule: type };
       reasons.push(outcome.reason);
     }
-    return { ok: false, reasons };
+    return { ok: false, reasons, unavailable: reasons.includes("key_unavailable") };
   };
 }
 

@@ -36,7 +36,8 @@ export function createJwtAuthenticator(rule: JwtRule, deps?: AuthDeps): Authenti
 
     const kid = typeof jws.header.kid === "string" ? jws.header.kid : undefined;
     const checks = await keySource(kid, request.now);
-    if (checks.length === 0) return fail("key_unavailable");
+    if (checks === "unavailable") return fail("key_unavailable");
+    if (checks.length === 0) return fail("unknown_key");
     let verified = false;
     for (const check of checks) {
       if (await check(jws.signature, jws.signingInput)) {
@@ -94,15 +95,23 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
   }
 }
 
-/** Only after the signature held: exp/nbf with skew, then issuer and audience when configured. */
+/**
+ * Only after the signature held: exp/nbf with skew, then issuer and audience when configured.
+ * A token without `exp` would be good forever: it is refused, unless the rule sets
+ * `maxTokenAgeSeconds`, and then its `iat` must say it was issued that recently.
+ */
 function checkClaims(payload: Record<string, unknown>, rule: JwtRule, now: number): AuthOutcome {
-  const { exp, nbf, iss, aud } = payload;
-  if ((exp !== undefined && typeof exp !== "number") || (nbf !== undefined && typeof nbf !== "number")) {
-    return fail("malformed");
-  }
+  const { exp, nbf, iat, iss, aud } = payload;
+  for (const claim of [exp, nbf, iat]) if (claim !== undefined && typeof claim !== "number") return fail("malformed");
   const seconds = now / 1000;
-  if (exp !== undefined && seconds >= exp + SKEW_S) return fail("expired");
-  if (nbf !== undefined && seconds < nbf - SKEW_S) return fail("expired");
+  if (typeof exp === "number" && seconds >= exp + SKEW_S) return fail("expired");
+  if (typeof nbf === "number" && seconds < nbf - SKEW_S) return fail("expired");
+  if (rule.maxTokenAgeSeconds === undefined) {
+    if (exp === undefined) return fail("expired");
+  } else {
+    if (typeof iat !== "number") return fail("expired");
+    if (iat > seconds + SKEW_S || seconds - iat > rule.maxTokenAgeSeconds + SKEW_S) return fail("expired");
+  }
   if (rule.issuer !== undefined && iss !== rule.issuer) return fail("claims");
   if (rule.audience !== undefined) {
     const audiences = Array.isArray(aud) ? aud : [aud];

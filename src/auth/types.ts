@@ -19,7 +19,8 @@ export type AuthFailure =
   | "mismatch" // it does not match
   | "expired" // a timestamp or exp/nbf outside the tolerance
   | "claims" // issuer or audience do not match
-  | "key_unavailable"; // a JWKS could not be fetched or has no matching key
+  | "unknown_key" // the issuer's current key set has no key for the token
+  | "key_unavailable"; // no key can be had now (JWKS down, or refetched moments ago): 503, not 401
 
 export type AuthOutcome = { ok: true } | { ok: false; reason: AuthFailure };
 

@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { GatewayConfig } from "./schema";
 import { resolveSecrets, type SecretReader } from "./secrets";
 
@@ -9,7 +10,7 @@ export type LoadedConfig = { ok: true; config: GatewayConfig } | { ok: false; pr
  * with `{"secret": "NAME"}` references read through `read`. Pure: the same answer is
  * given offline by `npm run check-config` and online on every request.
  */
-export function parseConfig(raw: unknown, read: SecretReader): LoadedConfig & { usedSecrets: Map<string, unknown> } {
+export function parseConfig(raw: unknown, read: SecretReader, options: { localDev?: boolean } = {}): LoadedConfig & { usedSecrets: Map<string, unknown> } {
   const none = new Map<string, unknown>();
   if (raw === undefined || raw === null || raw === "") {
     return { ok: false, problems: ["GATEWAY_CONFIG is not set"], usedSecrets: none };
@@ -39,11 +40,20 @@ export function parseConfig(raw: unknown, read: SecretReader): LoadedConfig & { 
         .filter(([path]) => !missingPaths.has(path))
         .map(([path, message]) => `${path || "(root)"}: ${message}`);
 
-  const problems = [...missing, ...invalid];
+  // Loopback targets pass the schema; only local development may use them.
+  const local = options.localDev === true || !parsed.success ? [] : localOnlyTargets(parsed.data);
+  const problems = [...missing, ...invalid, ...local];
   if (problems.length > 0 || !parsed.success) {
     return { ok: false, problems, usedSecrets: resolved.used };
   }
   return { ok: true, config: parsed.data, usedSecrets: resolved.used };
+}
+
+function localOnlyTargets(config: GatewayConfig): string[] {
+  return config.routes.flatMap((route, index) => {
+    const problem = targetUrlProblem(route.url, { localDev: false });
+    return problem ? [`routes[${index}].url: ${problem}`] : [];
+  });
 }
 
 export function formatPath(path: readonly PropertyKey[] | z.core.$ZodIssue["path"]): string {
@@ -60,13 +70,14 @@ export function formatPath(path: readonly PropertyKey[] | z.core.$ZodIssue["path
  * are the same values, so tests (and a redeploy that rotates a secret) get a fresh parse
  * while steady-state requests pay a few string comparisons.
  */
-let cached: { raw: unknown; usedSecrets: Map<string, unknown>; loaded: LoadedConfig } | undefined;
+let cached: { raw: unknown; localDev: boolean; usedSecrets: Map<string, unknown>; loaded: LoadedConfig } | undefined;
 
 export function loadConfig(env: Record<string, unknown>): LoadedConfig {
   const raw = env.GATEWAY_CONFIG;
-  if (cached && cached.raw === raw && sameSecrets(cached.usedSecrets, env)) return cached.loaded;
-  const { usedSecrets, ...loaded } = parseConfig(raw, (name) => env[name]);
-  cached = { raw, usedSecrets, loaded };
+  const localDev = isLocalDev(env.LOCAL_DEV);
+  if (cached && cached.raw === raw && cached.localDev === localDev && sameSecrets(cached.usedSecrets, env)) return cached.loaded;
+  const { usedSecrets, ...loaded } = parseConfig(raw, (name) => env[name], { localDev });
+  cached = { raw, localDev, usedSecrets, loaded };
   return loaded;
 }
 

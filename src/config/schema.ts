@@ -1,6 +1,7 @@
 import * as z from "zod";
+import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
-import { isSecureOrLocal } from "../net/loopback";
+import { targetUrlProblem } from "../net/targets";
 
 /**
  * The gateway's configuration, as CONTRACT.md section 2 describes it.
@@ -52,10 +53,15 @@ export const JwtRule = z
     alg: JwtAlgorithm,
     secret: nonEmpty.optional(),
     publicKeyPem: nonEmpty.optional(),
-    jwksUrl: z.url({ protocol: /^https$/, error: "must be an https URL" }).optional(),
+    jwksUrl: z
+      .url({ protocol: /^https$/, error: "must be an https URL" })
+      .refine((url) => isAllowedTargetUrl(url, false), "must not be a loopback or non-public address")
+      .optional(),
     issuer: z.string().optional(),
     /** One audience the token's `aud` must contain. */
     audience: z.string().min(1).optional(),
+    /** Tokens without `exp` are refused unless this is set; then `iat` must be at most this old. */
+    maxTokenAgeSeconds: z.number().int().min(1).max(86_400).optional(),
     /** Header carrying the token; `Authorization` (default) expects `Bearer <jwt>`. */
     header: z.string().default("Authorization"),
   })
@@ -144,6 +150,10 @@ const Cidr = z.string().refine(isValidCidr, "must be an IPv4 or IPv6 address or 
 /** Dotted path into the request: `body.a.b`, `query.name` or `headers.name`. */
 const RequestPath = z.string().regex(/^(body|query|headers)\.[^.]+(\.[^.]+)*$/, 'must start with "body.", "query." or "headers."');
 
+/**
+ * A quarantined request keeps its body as base64 (4/3 of it, under 14 MB at this limit) in
+ * one KV value of at most 25 MiB: the quarantine write, the last resort, always fits.
+ */
 export const MAX_BODY_BYTES_LIMIT = 10 * 1024 * 1024;
 
 /** A request carries at most this many notifications unless the config says otherwise (CONTRACT.md §10). */
@@ -154,6 +164,38 @@ const MaxNotifications = z.number().int().min(1).max(MAX_NOTIFICATIONS_PER_REQUE
 
 /** Durable Objects a strict source's ids are spread over (docs/dedup-and-batches.md says when to raise it). */
 export const MAX_STRICT_DEDUP_SHARDS = 32;
+
+const PspUrl = z.string().refine(isAllowedTargetUrl, "must be an https URL (http only for localhost, 127.0.0.1 or [::1])");
+
+/**
+ * Pix reconciliation (CONTRACT.md §11): where the PSP's Banco Central Pix API is and how to
+ * get a token. The defaults are Banco Central's and RFC 6749's; the options cover what PSPs
+ * do differently (see docs/pix.md).
+ */
+export const Reconcile = z.object({
+  baseUrl: PspUrl,
+  tokenUrl: PspUrl,
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  /** A Workers `mtls_certificates` binding: every call to the PSP presents it. */
+  certificate: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a binding name")
+    .optional(),
+  everyMinutes: z.number().int().min(1).max(1440).default(10),
+  windowMinutes: z.number().int().min(1).max(10_080).default(120),
+  /** Space-separated scopes asked for; "" asks for none (the PSP grants what the application has). */
+  scope: z.string().default("pix.read"),
+  /** Client credentials in an `Authorization: Basic` header (RFC 6749 §2.3.1), or as body fields. */
+  tokenAuth: z.enum(["basic", "body"]).default("basic"),
+  /** The token request's body: form-urlencoded (RFC 6749), or JSON (Efí). */
+  tokenFormat: z.enum(["form", "json"]).default("form"),
+  /** Extra query parameters on every API call (Banco do Brasil's gw-dev-app-key). */
+  query: z.record(z.string().min(1), z.string()).default({}),
+  itemsPerPage: z.number().int().min(1).max(1000).default(100),
+  maxPagesPerRun: z.number().int().min(1).max(50).default(5),
+});
+export type Reconcile = z.infer<typeof Reconcile>;
 
 export const Source = z
   .object({
@@ -179,9 +221,13 @@ export const Source = z
     idPath: RequestPath.optional(),
     typePath: RequestPath.optional(),
     eventType: z.string().min(1).optional(),
+    reconcile: Reconcile.optional(),
   })
   .check((ctx) => {
     const source = ctx.value;
+    if (source.reconcile !== undefined && source.provider !== "pix") {
+      ctx.issues.push({ code: "custom", message: "only the pix provider takes this", path: ["reconcile"], input: undefined });
+    }
     if (source.provider !== "generic") {
       for (const key of ["idPath", "typePath", "eventType"] as const) {
         if (source[key] !== undefined) {
@@ -192,23 +238,32 @@ export const Source = z
     if (source.dedupShards !== undefined && source.dedup !== "strict") {
       ctx.issues.push({ code: "custom", message: 'only a source with "dedup": "strict" takes this', path: ["dedupShards"], input: undefined });
     }
+    const namespace = source.eventType === undefined ? undefined : reservedNamespaceOf(source.eventType);
+    if (namespace !== undefined) {
+      ctx.issues.push({
+        code: "custom",
+        message: `"${namespace}" types come only from their own adapters or the gateway`,
+        path: ["eventType"],
+        input: undefined,
+      });
+    }
   });
 export type Source = z.infer<typeof Source>;
 
 // ---------------------------------------------------------------- routes
 
-export const TargetUrl = z.string().refine(isAllowedTargetUrl, {
-  message: "must be an https URL (http only for localhost, 127.0.0.1 or [::1])",
+/**
+ * A delivery target. The schema refuses what is refused everywhere (not https, a non-public IP
+ * literal); loopback passes here and is then allowed only in local development, which the
+ * schema cannot know: `parseConfig` and the admin API check that (see net/targets.ts).
+ */
+export const TargetUrl = z.string().check((ctx) => {
+  const problem = targetUrlProblem(ctx.value, { localDev: true });
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: undefined });
 });
 
-export function isAllowedTargetUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return isSecureOrLocal(url);
+export function isAllowedTargetUrl(value: string, localDev = true): boolean {
+  return targetUrlProblem(value, { localDev }) === undefined;
 }
 
 export const RouteAuth = z.discriminatedUnion("type", [

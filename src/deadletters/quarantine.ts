@@ -3,7 +3,7 @@ import { base64Encode } from "../bytes";
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import { type DeadLetter, quarantineId } from "./record";
+import { type DeadLetter, type DeadLetterReason, quarantineId } from "./record";
 import { putDeadLetter } from "./store";
 
 /** What quarantine must know of a source: what to strip, and what tells two notifications apart. */
@@ -29,7 +29,7 @@ export async function quarantine(
   request: ProviderRequest,
   problem: string,
   now: Date,
-  reason: "invalid_payload" | "too_many_notifications" = "invalid_payload",
+  reason: Extract<DeadLetterReason, "invalid_payload" | "reserved_type" | "unserializable" | "too_many_notifications"> = "invalid_payload",
 ): Promise<string> {
   // The pipeline already took credential parameters out of the query it hands on.
   const query = request.query.toString();

@@ -27,9 +27,11 @@ export type QuarantinedRequest = z.infer<typeof QuarantinedRequest>;
  * - the route or stored-aside envelope is gone (`route_not_found`, `envelope_missing`,
  *   `envelope_unreadable`), or the queue message was not a delivery (`unreadable_message`),
  *   or the consumer failed on it every time Queues retried (`consumer_failed`);
- * - `no_route_matched` (unrouted) and `invalid_payload` (quarantine);
- * - `too_many_notifications` (quarantine): more than the source's `maxNotificationsPerRequest`, or
- *   more large envelopes than one request may store aside; replaying it accepts it whole.
+ * - `no_route_matched` (unrouted); quarantine: `invalid_payload` (the adapter could not read
+ *   it), `reserved_type` (a type in a namespace another provider or the gateway owns),
+ *   `unserializable` (the envelope cannot be serialized or is too large to store),
+ *   `too_many_notifications` (more than the source's `maxNotificationsPerRequest`, or more large
+ *   envelopes than one request may store aside; replaying it accepts it whole).
  */
 export const DeadLetterReason = z.enum([
   "rejected",
@@ -43,6 +45,8 @@ export const DeadLetterReason = z.enum([
   "no_route_matched",
   "invalid_payload",
   "too_many_notifications",
+  "reserved_type",
+  "unserializable",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

@@ -8,6 +8,7 @@ import { GatewayError } from "../errors";
 import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
+import { log } from "../log";
 import { routeMatches } from "../routing/match";
 import { findRoute, routingRules } from "../routing/store";
 import type { DeadLetter } from "./record";
@@ -18,14 +19,26 @@ export interface Replayed {
   routes: string[];
 }
 
+/** What an operator may say about a replay: `route` sends a delivery or unrouted dead letter to that route instead. */
+export interface ReplayOptions {
+  route?: string;
+}
+
 /**
  * Sends a dead letter through the normal queue again.
- * - `delivery`: to its one route; the record turns `replaying` and is removed by the
- *   consumer once the route takes it, so a second replay meanwhile is refused (409) and
- *   a route that took it never gets it twice from here.
- * - `unrouted`: to the routes that match it now; the record is removed once enqueued.
+ * - `delivery`: to its one route (or `options.route`); the record turns `replaying` and is
+ *   removed by the consumer once the route takes it, so a second replay meanwhile is refused
+ *   (409) and a route that took it never gets it twice from here.
+ * - `unrouted`: to the routes that match it now (or `options.route`), the same way: marked
+ *   `replaying` first, removed by the consumer, so a replay retried or run twice is refused
+ *   instead of delivering twice.
  * - `quarantine`: read again by the source's current adapter and config, then accepted
  *   like a new request (dedup included); the record is removed once enqueued.
+ *
+ * The mark is written before the send (a mark written after could land after the consumer's
+ * delete and leave it stuck). When the send fails it is taken back a little over a second
+ * later, as KV takes one write per second per key; should that fail too, it goes stale in
+ * STALE_REPLAY_MS.
  */
 export async function replayDeadLetter(
   env: Bindings,
@@ -34,6 +47,7 @@ export async function replayDeadLetter(
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
   events?: EventLog,
+  options: ReplayOptions = {},
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
     throw new GatewayError(
@@ -44,41 +58,76 @@ export async function replayDeadLetter(
   const read = (name: string) => env[name];
   switch (record.kind) {
     case "delivery":
-      return replayDelivery(env, config, record, now, read);
+      return replayDelivery(env, config, record, now, read, options, waitUntil);
     case "unrouted":
-      return replayUnrouted(env, config, record, now, waitUntil);
+      return replayUnrouted(env, config, record, now, waitUntil, options);
     case "quarantine":
+      if (options.route !== undefined)
+        throw new GatewayError("bad_request", "route: a quarantined request is read again and goes to every route that matches it");
       return replayQuarantined(env, config, record, now, waitUntil, events);
   }
 }
 
 /**
- * A replay ends when the consumer deletes the record or writes it back as dead; one still
- * under way after a day lost its message (its queue retries ran out while KV was down),
- * so it may be replayed again.
+ * A replay ends when the consumer deletes the record or writes it back as dead. A mark older
+ * than this lost its message (the send failed and the mark could not be taken back, or its
+ * queue retries ran out while KV was down), so it may be replayed again. Short, so a failed
+ * send never blocks an operator for long; a replay still retrying after it may then run
+ * twice, which the envelope id keeps harmless downstream.
  */
-const STALE_REPLAY_MS = 24 * 60 * 60 * 1000;
+export const STALE_REPLAY_MS = 10 * 60 * 1000;
+/** KV takes one write per second to a key: the mark is taken back after that. */
+const KV_SAME_KEY_INTERVAL_MS = 1100;
 
 function isStale(record: DeadLetter, now: Date): boolean {
   return record.replayedAt === undefined || now.getTime() - Date.parse(record.replayedAt) > STALE_REPLAY_MS;
 }
 
-async function replayDelivery(env: Bindings, config: GatewayConfig, record: DeadLetter, now: Date, read: (name: string) => unknown): Promise<Replayed> {
-  const routeId = record.routeId ?? "";
-  const route = await findRoute(config, env.STATE, read, routeId);
-  if (!route?.ok) throw new GatewayError("conflict", `route ${routeId} no longer exists or is unusable; add it again before replaying`);
-  const carried = record.envelope ? { envelope: record.envelope } : record.envelopeKey ? { envelopeKey: record.envelopeKey } : undefined;
-  if (!carried) throw new GatewayError("conflict", "this dead letter holds no envelope to deliver (an unreadable queue message; its content is in lastError)");
-  // Marked first: the consumer deletes the record once the route takes it, and a mark
-  // written after the send could land after that delete and leave it stuck as replaying.
+/** Marks the record, runs `send`; when it fails, takes the mark back later and answers 503. */
+async function markedSend(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  waitUntil: (p: Promise<unknown>) => void,
+  send: () => Promise<unknown>,
+) {
   const ttlDays = config.delivery.deadLetterTtlDays;
   await putDeadLetter(env.STATE, { ...record, state: "replaying", replayedAt: now.toISOString() }, ttlDays);
   try {
-    await env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" });
-  } catch {
-    await putDeadLetter(env.STATE, record, ttlDays);
+    await send();
+  } catch (error) {
+    const rollback = scheduler.wait(KV_SAME_KEY_INTERVAL_MS).then(() => putDeadLetter(env.STATE, record, ttlDays));
+    waitUntil(rollback.catch((e: unknown) => log({ event: "replay_rollback_failed", deadLetterId: record.id, error: String(e).slice(0, 200) })));
+    if (error instanceof GatewayError) throw error;
     throw GatewayError.unavailable("the replay could not be queued; retry");
   }
+}
+
+async function namedRoute(env: Bindings, config: GatewayConfig, read: (name: string) => unknown, routeId: string): Promise<void> {
+  const route = await findRoute(config, env.STATE, read, routeId);
+  if (!route) throw new GatewayError("bad_request", `route: no route ${routeId}`);
+  if (!route.ok) throw new GatewayError("conflict", `route ${routeId} is unusable: ${route.problem}`);
+}
+
+async function replayDelivery(
+  env: Bindings,
+  config: GatewayConfig,
+  record: DeadLetter,
+  now: Date,
+  read: (name: string) => unknown,
+  options: ReplayOptions,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<Replayed> {
+  const routeId = options.route ?? record.routeId ?? "";
+  if (options.route !== undefined) await namedRoute(env, config, read, routeId);
+  const route = await findRoute(config, env.STATE, read, routeId);
+  if (!route?.ok) throw new GatewayError("conflict", `route ${routeId} no longer exists or is unusable; add it again, or name another route, before replaying`);
+  const carried = record.envelope ? { envelope: record.envelope } : record.envelopeKey ? { envelopeKey: record.envelopeKey } : undefined;
+  if (!carried) throw new GatewayError("conflict", "this dead letter holds no envelope to deliver (an unreadable queue message; its content is in lastError)");
+  await markedSend(env, config, record, now, waitUntil, () =>
+    env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" }),
+  );
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }
 
@@ -88,16 +137,23 @@ async function replayUnrouted(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
+  options: ReplayOptions,
 ): Promise<Replayed> {
   const envelope = record.envelope;
   if (!envelope) throw new GatewayError("conflict", "this dead letter holds no envelope");
+  if (options.route !== undefined) await namedRoute(env, config, (name) => env[name], options.route);
   const routes = await routingRules(config, env.STATE);
-  const matching = routes.filter((route) => routeMatches(route, record.source, envelope));
+  const matching =
+    options.route !== undefined ? routes.filter((r) => r.id === options.route) : routes.filter((route) => routeMatches(route, record.source, envelope));
   if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
   // Already marked as seen when it first came: delivered to the routes that match it now.
+  // The consumer removes the record once a route takes it (replayOf), not this request.
   const source = { name: record.source, dedupTtlSeconds: 0 };
-  await acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching }, [envelope]);
-  await deleteDeadLetter(env.STATE, record.id);
+  await markedSend(env, config, record, now, waitUntil, () =>
+    acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching, chosenRoutes: options.route !== undefined, replayOf: record.id }, [
+      envelope,
+    ]),
+  );
   return { ids: [envelope.id], routes: matching.map((r) => r.id) };
 }
 
@@ -123,7 +179,7 @@ async function replayQuarantined(
   const adapted = await adapt(runtime.adapter, request, runtime.source);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
-  const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt)));
+  const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt), runtime.dedupTtlSeconds));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
   if (result.overBudget !== undefined) throw new GatewayError("conflict", `it cannot be accepted in one request: ${result.overBudget}`);
   await deleteDeadLetter(env.STATE, record.id);

@@ -3,7 +3,7 @@ import { GatewayError } from "../errors";
 import { DIRECT_WRITES, type FollowUp, markMessages } from "../ingest/followup";
 import type { PlannedMessage } from "../ingest/plan";
 import { log } from "../log";
-import { markSeen, seenIds } from "./kv";
+import { type Mark, markSeen, seenIds } from "./kv";
 import { confirmIds, releaseIds, reserveIds, type StrictNamespace } from "./strict";
 import { DUPLICATE, IN_FLIGHT, RESERVED } from "./strict-object";
 
@@ -18,32 +18,34 @@ export interface DedupSource {
 
 /**
  * What the dedup check settled before the enqueue, and what follows it: `fresh[i]` says the
- * i-th id is this request's to enqueue. Exactly one of `accepted` or `abandoned` is called,
- * with the fresh ids, after the enqueue succeeded or when it failed (or nothing is sent).
+ * i-th mark is this request's to enqueue, else `seenAs[i]` is the id it was accepted under.
+ * Exactly one of `accepted` or `abandoned` is called, with the fresh marks, after the enqueue
+ * succeeded or when it failed (or nothing is sent).
  */
 export interface Claim {
   fresh: boolean[];
+  seenAs: (string | undefined)[];
   /** Messages to send after the deliveries, in the same queue (KV marks of a large batch). */
-  followUps(ids: string[]): PlannedMessage<FollowUp>[];
+  followUps(marks: Mark[]): PlannedMessage<FollowUp>[];
   /** Work to finish after the answer (waitUntil). */
-  accepted(ids: string[]): Promise<void>;
-  abandoned(ids: string[]): Promise<void>;
+  accepted(marks: Mark[]): Promise<void>;
+  abandoned(marks: Mark[]): Promise<void>;
 }
 
-const NOTHING: Omit<Claim, "fresh"> = { followUps: () => [], accepted: async () => {}, abandoned: async () => {} };
+const NOTHING: Omit<Claim, "fresh" | "seenAs"> = { followUps: () => [], accepted: async () => {}, abandoned: async () => {} };
 
-export async function claimIds(env: Bindings, source: DedupSource, now: Date, ids: string[]): Promise<Claim> {
+export async function claimIds(env: Bindings, source: DedupSource, marks: Mark[]): Promise<Claim> {
   const mode = source.dedup ?? { kind: "kv" };
-  if (mode.kind === "strict") return claimStrict(env, source, mode.shards, ids);
-  const seen = await seenIds(env.DEDUP, ids);
-  const at = now.toISOString();
+  if (mode.kind === "strict") return claimStrict(env, source, mode.shards, marks);
+  const seen = await seenIds(env.DEDUP, marks);
   return {
-    fresh: seen.map((s) => !s),
+    fresh: seen.map((s) => s === undefined),
+    seenAs: seen,
     // A few ids are marked from the request itself; more would crowd its operations.
-    followUps: (fresh) => (fresh.length > DIRECT_WRITES ? markMessages(fresh, now, source.dedupTtlSeconds) : []),
+    followUps: (fresh) => (fresh.length > DIRECT_WRITES ? markMessages(fresh, source.dedupTtlSeconds) : []),
     accepted: async (fresh) => {
       if (fresh.length > DIRECT_WRITES) return;
-      await markSeen(env.DEDUP, fresh, at, source.dedupTtlSeconds).catch((error: unknown) => {
+      await markSeen(env.DEDUP, fresh, source.dedupTtlSeconds).catch((error: unknown) => {
         log({ event: "mark_seen_failed", error: error instanceof Error ? error.message : "unknown" });
       });
     },
@@ -52,8 +54,8 @@ export async function claimIds(env: Bindings, source: DedupSource, now: Date, id
 }
 
 /** Every notification passes (a dead letter replayed: it was marked when it first came). */
-export function claimNone(ids: string[]): Claim {
-  return { fresh: ids.map(() => true), ...NOTHING };
+export function claimNone(marks: Mark[]): Claim {
+  return { fresh: marks.map(() => true), seenAs: marks.map(() => undefined), ...NOTHING };
 }
 
 /**
@@ -61,7 +63,9 @@ export function claimNone(ids: string[]): Claim {
  * nothing (it releases what it got) and is answered 503: a batch is never half-accepted, and
  * nothing is called a duplicate before it is confirmed.
  */
-async function claimStrict(env: Bindings, source: DedupSource, shards: number, ids: string[]): Promise<Claim> {
+async function claimStrict(env: Bindings, source: DedupSource, shards: number, marks: Mark[]): Promise<Claim> {
+  // The object keeps keys alone: a recurring id's duplicate is answered under the new occurrence's id.
+  const ids = marks.map((m) => m.key);
   const namespace = env.STRICT_DEDUP as StrictNamespace | undefined;
   if (!namespace) throw new GatewayError("bad_config", `sources.${source.name}: "dedup": "strict" needs the STRICT_DEDUP Durable Object binding`);
   const token = crypto.randomUUID();
@@ -82,12 +86,20 @@ async function claimStrict(env: Bindings, source: DedupSource, shards: number, i
   }
   return {
     fresh: verdicts.map((v) => v !== DUPLICATE),
+    seenAs: verdicts.map((v, i) => (v === DUPLICATE ? marks[i]!.id : undefined)),
     followUps: () => [],
     accepted: (fresh) =>
-      confirmIds(namespace, source.name, shards, fresh, token, source.dedupTtlSeconds).catch((error: unknown) => {
+      confirmIds(
+        namespace,
+        source.name,
+        shards,
+        fresh.map((m) => m.key),
+        token,
+        source.dedupTtlSeconds,
+      ).catch((error: unknown) => {
         // Delivered all the same; the reservations expire and a retry may be accepted again.
         log({ event: "strict_confirm_failed", source: source.name, error: error instanceof Error ? error.message : "unknown" });
       }),
-    abandoned: release,
+    abandoned: (fresh) => release(fresh.map((m) => m.key)),
   };
 }

@@ -72,6 +72,7 @@ function cloudEventHeaders(envelope: Envelope): Record<string, string> {
     subject: envelope.subject,
     time: envelope.time,
     receivedat: envelope.receivedat,
+    recovered: envelope.recovered === undefined ? undefined : String(envelope.recovered),
   };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(attributes)) {

@@ -4,7 +4,7 @@ import { putDeadLetter } from "../deadletters/store";
 import { claimIds, claimNone, type DedupSource } from "../dedup";
 import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
-import type { Envelope } from "../envelope";
+import { dedupKeyOf, type Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import type { EventLog } from "../events/log";
 import { log } from "../log";
@@ -35,6 +35,8 @@ export interface AcceptContext {
   chosenRoutes?: boolean;
   /** Where the accepted envelopes and their routes are recorded; flushed by the caller. */
   events?: EventLog;
+  /** A dead letter being replayed: its messages say so, and the consumer removes it once delivered. */
+  replayOf?: string;
 }
 
 export type Accepted =
@@ -49,37 +51,39 @@ export type Accepted =
  */
 export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[]): Promise<Accepted> {
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
-  const ids = unique.map((e) => e.id);
+  const marks = unique.map((e) => ({ key: dedupKeyOf(e), id: e.id }));
   const [claimed, routes] = await Promise.allSettled([
-    ctx.dedup === "check" ? claimIds(ctx.env, ctx.source, ctx.now, ids) : claimNone(ids),
+    ctx.dedup === "check" ? claimIds(ctx.env, ctx.source, marks) : claimNone(marks),
     ctx.routes ?? routingRules(ctx.config, ctx.env.STATE),
   ]);
   if (claimed.status === "rejected") throw claimed.reason;
   const claim = claimed.value;
   const fresh = unique.filter((_, i) => claim.fresh[i]);
   const freshIds = fresh.map((e) => e.id);
+  const freshMarks = marks.filter((_, i) => claim.fresh[i]);
   if (routes.status === "rejected") {
-    await claim.abandoned(freshIds);
+    await claim.abandoned(freshMarks);
     throw GatewayError.unavailable("the route table could not be read; retry");
   }
-  const duplicates = unique.filter((_, i) => !claim.fresh[i]).map((e) => e.id);
+  // A duplicate is named by the id it was first accepted under (a recurring id's occurrence).
+  const duplicates = claim.seenAs.flatMap((id, i) => (claim.fresh[i] || id === undefined ? [] : [id]));
   if (fresh.length === 0) return { accepted: [], duplicates };
 
   const plan = planDelivery(ctx.source.name, fresh, routes.value, ctx.chosenRoutes);
   if (plan.overBudget !== undefined) {
-    await claim.abandoned(freshIds);
+    await claim.abandoned(freshMarks);
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
   }
   try {
-    await enqueue(ctx, plan, claim.followUps(freshIds));
+    await enqueue(ctx, plan, claim.followUps(freshMarks));
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
-    await claim.abandoned(freshIds);
+    await claim.abandoned(freshMarks);
     throw GatewayError.unavailable("the notification could not be queued; retry");
   }
   // Marked (confirmed) only now that the queue holds every message; a failure here costs at
   // most a duplicate delivery, which the envelope id makes harmless.
-  ctx.waitUntil(claim.accepted(freshIds));
+  ctx.waitUntil(claim.accepted(freshMarks));
   ctx.events?.envelopesAccepted(plan.routed);
   return { accepted: freshIds, duplicates };
 }
@@ -89,7 +93,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
  * stored. A few unrouted envelopes are kept from here; more (and marks) follow the deliveries
  * as follow-up messages, sent last.
  */
-async function enqueue({ env, config, source, now }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Promise<void> {
+async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
@@ -100,7 +104,9 @@ async function enqueue({ env, config, source, now }: AcceptContext, plan: Delive
   ]);
   const messages: PlannedMessage<DeliveryMessage | FollowUp>[] = [...plan.messages, ...followUps, ...marks];
   for (const batch of batches(messages)) {
-    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: m.body, contentType: "json" as const })));
+    await env.DELIVERIES.sendBatch(
+      batch.map((m) => ({ body: replayOf === undefined || "task" in m.body ? m.body : { ...m.body, replayOf }, contentType: "json" as const })),
+    );
   }
 }
 

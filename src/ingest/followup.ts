@@ -2,7 +2,7 @@ import * as z from "zod";
 import { utf8Length } from "../bytes";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
-import { markSeen } from "../dedup/kv";
+import { type Mark, markSeen } from "../dedup/kv";
 import { Envelope } from "../envelope";
 import type { PlannedMessage } from "./plan";
 
@@ -19,7 +19,12 @@ import type { PlannedMessage } from "./plan";
  * marker written at once); past that, all of them go as follow-ups.
  */
 export const FollowUp = z.discriminatedUnion("task", [
-  z.object({ v: z.literal(1), task: z.literal("mark"), ids: z.array(z.string().min(1)).min(1), at: z.string(), ttlSeconds: z.number().int().min(60) }),
+  z.object({
+    v: z.literal(1),
+    task: z.literal("mark"),
+    marks: z.array(z.object({ key: z.string().min(1), id: z.string().min(1) })).min(1),
+    ttlSeconds: z.number().int().min(60),
+  }),
   z.object({ v: z.literal(1), task: z.literal("unrouted"), source: z.string().min(1), envelope: Envelope }),
 ]);
 export type FollowUp = z.infer<typeof FollowUp>;
@@ -28,10 +33,10 @@ export const DIRECT_WRITES = 10;
 /** A consumer batch holds up to 10 messages: ten mark messages are 500 KV writes, inside the limit. */
 export const MARK_IDS_PER_MESSAGE = 50;
 
-export function markMessages(ids: string[], now: Date, ttlSeconds: number): PlannedMessage<FollowUp>[] {
+export function markMessages(marks: Mark[], ttlSeconds: number): PlannedMessage<FollowUp>[] {
   const out: PlannedMessage<FollowUp>[] = [];
-  for (let i = 0; i < ids.length; i += MARK_IDS_PER_MESSAGE) {
-    out.push(sized({ v: 1, task: "mark", ids: ids.slice(i, i + MARK_IDS_PER_MESSAGE), at: now.toISOString(), ttlSeconds }));
+  for (let i = 0; i < marks.length; i += MARK_IDS_PER_MESSAGE) {
+    out.push(sized({ v: 1, task: "mark", marks: marks.slice(i, i + MARK_IDS_PER_MESSAGE), ttlSeconds }));
   }
   return out;
 }
@@ -53,7 +58,7 @@ export function isFollowUp(body: unknown): boolean {
 export async function runFollowUp(body: unknown, env: { DEDUP: KVNamespace; STATE: KVNamespace }, deadLetterTtlDays: number): Promise<void> {
   const followUp = FollowUp.parse(body);
   if (followUp.task === "mark") {
-    await markSeen(env.DEDUP, followUp.ids, followUp.at, followUp.ttlSeconds);
+    await markSeen(env.DEDUP, followUp.marks, followUp.ttlSeconds);
     return;
   }
   const record = await unroutedDeadLetter(followUp.envelope, followUp.source, Date.parse(followUp.envelope.receivedat));

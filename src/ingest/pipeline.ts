@@ -1,4 +1,5 @@
 import { adapt } from "../adapters/adapt";
+import { KEYS_RETRY_AFTER_SECONDS } from "../auth/jwks";
 import { readPinnedFingerprints } from "../certificates/pins";
 import type { GatewayConfig } from "../config/schema";
 import { quarantine } from "../deadletters/quarantine";
@@ -62,6 +63,8 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
     throw new GatewayError("bad_config", `sources.${name}: ${error instanceof Error ? error.message : "an auth rule cannot be used"}`);
   });
   if (!auth.ok) {
+    // A signing key that cannot be had now: the provider should retry, not give up.
+    if (auth.unavailable) throw GatewayError.unavailable("the signing keys cannot be checked now; retry", KEYS_RETRY_AFTER_SECONDS);
     const headers: Record<string, string> = runtime.challenge ? { "WWW-Authenticate": runtime.challenge } : {};
     throw new GatewayError("unauthorized", "authentication failed", headers, auth.reasons.join(","));
   }
@@ -72,7 +75,7 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
   const adapted = await adapt(runtime.adapter, providerRequest, runtime.source);
   if (!adapted.ok) {
     if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
-    const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now);
+    const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now, adapted.code);
     return { status: "quarantined", source: name, id, reason: adapted.reason };
   }
 
@@ -83,7 +86,7 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
     const id = await quarantine(env, config, runtime, providerRequest, problem, now, "too_many_notifications");
     return { status: "quarantined", source: name, id, reason: problem };
   }
-  const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now));
+  const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now, runtime.dedupTtlSeconds));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
   if (result.overBudget !== undefined) {
     const id = await quarantine(env, config, runtime, providerRequest, result.overBudget, now, "too_many_notifications");

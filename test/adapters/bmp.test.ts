@@ -24,6 +24,7 @@ describe("the bmp adapter's proposal status callbacks", () => {
       id: `${GUID}:2`,
       type: "bmp.proposal.approved",
       subject: GUID,
+      recurs: true,
       payload: { kind: "json", value: { Proposal: GUID, Status: "2", Identifier: "OP-77" } },
     });
   });

@@ -59,6 +59,25 @@ describe("the shared readers", () => {
     expect(toSnakeCase("--")).toBe("");
   });
 
+  it("turn names into snake_case exactly as the regular expressions they replace did", () => {
+    // The quadratic version, kept here as the reference on short inputs.
+    const reference = (value: string) =>
+      value
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")
+        .toLowerCase();
+    const samples = ["ABCdEFgh", "AAbBc", "a1B", "HTTPServerError", "__x__", "É_Ótimo", "x9Y", "NAO_REALIZADO", "ÀBCdé", "aB C-dE", "ß€x", "ABÉt", "Z"];
+    for (const sample of samples) expect(toSnakeCase(sample), sample).toBe(reference(sample));
+  });
+
+  it("turn a 200,000-character run of capitals into snake_case in one pass", () => {
+    expect(toSnakeCase(`${"A".repeat(200_000)}b`)).toBe(`${"a".repeat(199_999)}_ab`);
+  });
+
   it("find object fields by exact name first, then in any letter case", () => {
     expect(field({ Id: 1, id: 2 }, "id")).toBe(2);
     expect(field({ Id: 1 }, "ID")).toBe(1);

@@ -180,6 +180,21 @@ describe("routes", () => {
   });
 });
 
+describe("added route targets", () => {
+  it("refuse loopback outside local development and non-public addresses always", async () => {
+    const production = setup({ LOCAL_DEV: undefined });
+    const local = setup();
+    const add = (admin: ReturnType<typeof setup>["admin"], url: string) => admin("POST", "/admin/routes", { url, event: "acme.*", auth: { type: "none" } });
+    const refused = await add(production.admin, "http://127.0.0.1:9/hooks");
+    expect(refused.status).toBe(400);
+    expect((await errorOf(refused)).message).toMatch(/^url: loopback targets .* only in local development/);
+    const created = await add(local.admin, "http://127.0.0.1:9/hooks");
+    expect(created.status).toBe(201);
+    expect((await local.admin("DELETE", `/admin/routes/${(await created.json<{ id: string }>()).id}`)).status).toBe(204);
+    expect((await add(local.admin, "https://169.254.169.254/")).status).toBe(400);
+  });
+});
+
 describe("client certificates", () => {
   const pixCall = (bound: Record<string, unknown>, fingerprint: string) =>
     callWorker(
@@ -197,6 +212,7 @@ describe("client certificates", () => {
 
     const upload = await admin("POST", "/admin/sources/pix/certificates", { certificate: EC_CERT_PEM });
     expect(upload.status).toBe(204);
+    expect(upload.headers.get("hookgate-warning")).toBeNull(); // the config pins a fingerprint
     expect((await pixCall(bound, EC_FINGERPRINT.toUpperCase())).status).toBe(202);
     expect((await pixCall(bound, "00".repeat(32))).status).toBe(403);
   });
@@ -215,6 +231,15 @@ describe("client certificates", () => {
       bound,
     );
     expect(response.status).toBe(500);
+  });
+
+  it("warns when the source's config mtls pins nothing at all", async () => {
+    const { admin } = setup({
+      GATEWAY_CONFIG: JSON.stringify({ ...config, sources: { ...config.sources, open: { provider: "pix", mtls: {}, auth: [{ type: "none" }] } } }),
+    });
+    const upload = await admin("POST", "/admin/sources/open/certificates", { certificate: EC_CERT_PEM });
+    expect(upload.status).toBe(204);
+    expect(upload.headers.get("hookgate-warning")).toBe("source open: the config's mtls pins nothing; only uploaded fingerprints protect it");
   });
 
   it("takes base64 DER too, and answers 400 for something that is not a certificate", async () => {

@@ -66,12 +66,13 @@ describe("jwt with a JWKS URL", () => {
     // The first lookup just fetched, so an unknown kid right after must wait.
     expect(await authenticate(await tokenRequest(next, "made-up-1", T0 + SECOND))).toEqual(failure("key_unavailable"));
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(await authenticate(await tokenRequest(next, "made-up-2", T0 + 31 * SECOND))).toEqual(failure("key_unavailable"));
+    // A fresh set that lacks the kid is a "no"; a lookup the throttle refuses is "not now".
+    expect(await authenticate(await tokenRequest(next, "made-up-2", T0 + 31 * SECOND))).toEqual(failure("unknown_key"));
     for (const offset of [32, 40, 60]) {
       expect(await authenticate(await tokenRequest(next, `made-up-${offset}`, T0 + offset * SECOND))).toEqual(failure("key_unavailable"));
     }
     expect(fetch).toHaveBeenCalledTimes(2);
-    expect(await authenticate(await tokenRequest(next, "made-up-3", T0 + 62 * SECOND))).toEqual(failure("key_unavailable"));
+    expect(await authenticate(await tokenRequest(next, "made-up-3", T0 + 62 * SECOND))).toEqual(failure("unknown_key"));
     expect(fetch).toHaveBeenCalledTimes(3);
     expect(await authenticate(await tokenRequest(current, "k1", T0 + 63 * SECOND))).toEqual(PASSED);
   });
@@ -83,6 +84,24 @@ describe("jwt with a JWKS URL", () => {
     const authenticate = createJwtAuthenticator(JwtRule.parse({ type: "jwt", alg: "ES256", jwksUrl: JWKS_URL }), { fetch: down });
     expect(await authenticate(await tokenRequest(current, "k1", T0))).toEqual(failure("key_unavailable"));
     expect(down).toHaveBeenCalledTimes(1);
+  });
+
+  it("serves the last good keys for six hours past their expiry while the issuer is down", async () => {
+    let up = true;
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => {
+      if (!up) throw new TypeError("network down");
+      return Response.json({ keys: [await jwk(current, "k1")] });
+    });
+    const authenticate = createJwtAuthenticator(JwtRule.parse({ type: "jwt", alg: "ES256", jwksUrl: JWKS_URL }), { fetch });
+    expect(await authenticate(await tokenRequest(current, "k1", T0))).toEqual(PASSED);
+    up = false;
+    const expired = T0 + 600 * SECOND;
+    expect(await authenticate(await tokenRequest(current, "k1", expired + SECOND))).toEqual(PASSED);
+    expect(await authenticate(await tokenRequest(current, "k1", expired + 6 * 3600 * SECOND - SECOND))).toEqual(PASSED);
+    expect(fetch.mock.calls.length).toBeGreaterThan(1); // it kept trying
+    expect(await authenticate(await tokenRequest(current, "k1", expired + 6 * 3600 * SECOND + SECOND))).toEqual(failure("key_unavailable"));
+    up = true;
+    expect(await authenticate(await tokenRequest(current, "k1", expired + 7 * 3600 * SECOND))).toEqual(PASSED);
   });
 
   it("answers key_unavailable for an error status or a body that is not a key set", async () => {

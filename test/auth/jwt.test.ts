@@ -117,7 +117,7 @@ describe("jwt token reading", () => {
 describe("jwt claims", () => {
   const authenticate = createJwtAuthenticator(rule({ alg: "HS256", secret: SECRET, issuer: "https://idp.example", audience: "hookgate" }));
   const token = (payload: Record<string, unknown>) => signJwt({ alg: "HS256" }, payload, SECRET);
-  const good = { iss: "https://idp.example", aud: "hookgate" };
+  const good = { iss: "https://idp.example", aud: "hookgate", exp: NOW_S + 300 };
 
   it("allows 60 s of skew on exp and nbf, not more", async () => {
     expect(await authenticate(bearer(await token({ ...good, exp: NOW_S - 59 })))).toEqual(PASSED);
@@ -132,18 +132,35 @@ describe("jwt claims", () => {
 
   it("requires the configured issuer", async () => {
     expect(await authenticate(bearer(await token({ ...good, iss: "https://evil.example" })))).toEqual(failure("claims"));
-    expect(await authenticate(bearer(await token({ aud: "hookgate" })))).toEqual(failure("claims"));
+    expect(await authenticate(bearer(await token({ aud: "hookgate", exp: good.exp })))).toEqual(failure("claims"));
   });
 
   it("requires the configured audience, as a string or in an array", async () => {
     expect(await authenticate(bearer(await token({ ...good, aud: ["other", "hookgate"] })))).toEqual(PASSED);
     expect(await authenticate(bearer(await token({ ...good, aud: ["other"] })))).toEqual(failure("claims"));
     expect(await authenticate(bearer(await token({ ...good, aud: "hookgate-staging" })))).toEqual(failure("claims"));
-    expect(await authenticate(bearer(await token({ iss: good.iss })))).toEqual(failure("claims"));
+    expect(await authenticate(bearer(await token({ iss: good.iss, exp: good.exp })))).toEqual(failure("claims"));
   });
 
   it("checks no issuer or audience when none is configured", async () => {
     const open = createJwtAuthenticator(rule({ alg: "HS256", secret: SECRET }));
-    expect(await open(bearer(await token({ iss: "anyone", aud: "anything" })))).toEqual(PASSED);
+    expect(await open(bearer(await token({ iss: "anyone", aud: "anything", exp: good.exp })))).toEqual(PASSED);
+  });
+
+  it("refuses a token without exp, which would be good forever", async () => {
+    const { exp: _exp, ...forever } = good;
+    expect(await authenticate(bearer(await token(forever)))).toEqual(failure("expired"));
+    expect(await authenticate(bearer(await token({ ...forever, iat: NOW_S })))).toEqual(failure("expired"));
+  });
+
+  it("takes a token without exp when the rule sets maxTokenAgeSeconds and iat is that recent", async () => {
+    const aged = createJwtAuthenticator(rule({ alg: "HS256", secret: SECRET, maxTokenAgeSeconds: 300 }));
+    expect(await aged(bearer(await token({ iat: NOW_S - 300 })))).toEqual(PASSED);
+    expect(await aged(bearer(await token({ iat: NOW_S - 361 })))).toEqual(failure("expired"));
+    expect(await aged(bearer(await token({ iat: NOW_S + 61 })))).toEqual(failure("expired"));
+    expect(await aged(bearer(await token({})))).toEqual(failure("expired"));
+    expect(await aged(bearer(await token({ iat: String(NOW_S) })))).toEqual(failure("malformed"));
+    // exp still counts when it is there.
+    expect(await aged(bearer(await token({ iat: NOW_S - 10, exp: NOW_S - 61 })))).toEqual(failure("expired"));
   });
 });

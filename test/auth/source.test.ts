@@ -16,18 +16,18 @@ describe("a source's rules", () => {
   });
 
   it("fail with every rule's reason when none passes", async () => {
-    expect(await rotating(withToken("stale-token"))).toEqual({ ok: false, reasons: ["mismatch", "mismatch"] });
+    expect(await rotating(withToken("stale-token"))).toEqual({ ok: false, reasons: ["mismatch", "mismatch"], unavailable: false });
   });
 
   it("name the rule that passed, across schemes", async () => {
     const mixed = createSourceAuthenticator(rules({ type: "basic", username: "u", password: "p" }, { type: "query", name: "key", value: "k" }), noFetch);
     expect(await mixed(authRequest({ url: "https://gw.example/hooks/x?key=k" }))).toEqual({ ok: true, rule: "query" });
     expect(await mixed(authRequest({ headers: { Authorization: basicHeader("u", "p") } }))).toEqual({ ok: true, rule: "basic" });
-    expect(await mixed(authRequest())).toEqual({ ok: false, reasons: ["missing", "missing"] });
+    expect(await mixed(authRequest())).toEqual({ ok: false, reasons: ["missing", "missing"], unavailable: false });
   });
 
   it("authenticate no one when the list is empty", async () => {
-    expect(await createSourceAuthenticator([], noFetch)(authRequest())).toEqual({ ok: false, reasons: [] });
+    expect(await createSourceAuthenticator([], noFetch)(authRequest())).toEqual({ ok: false, reasons: [], unavailable: false });
   });
 });
 

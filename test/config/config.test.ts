@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/load";
+import { configWarnings } from "../../src/config/warnings";
 
 const source = { provider: "generic", auth: [{ type: "none" }] };
 const read = (secrets: Record<string, string>) => (name: string) => secrets[name];
@@ -65,13 +66,72 @@ describe("parseConfig", () => {
     expect(!loaded.ok && loaded.problems[0]).toContain("sources.acme.dedupTtlSeconds: must be at least 60");
   });
 
-  it("refuses plain http targets except localhost and 127.0.0.1", () => {
-    const route = (url: string) => parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url }] }, read({})).ok;
-    expect(route("http://ledger.internal.example/hooks")).toBe(false);
-    expect(route("http://localhost:8080/hooks")).toBe(true);
-    expect(route("http://127.0.0.1:8080/hooks")).toBe(true);
-    expect(route("https://ledger.internal.example/hooks")).toBe(true);
-    expect(route("ftp://ledger.internal.example/hooks")).toBe(false);
+  it("refuses plain http targets, and loopback ones outside local development (LOCAL_DEV)", () => {
+    const route = (url: string, localDev = false) =>
+      parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url }] }, read({}), { localDev });
+    expect(route("http://ledger.internal.example/hooks").ok).toBe(false);
+    expect(route("https://ledger.internal.example/hooks").ok).toBe(true);
+    expect(route("ftp://ledger.internal.example/hooks").ok).toBe(false);
+    for (const local of [
+      "http://localhost:8080/hooks",
+      "http://127.0.0.1:8080/hooks",
+      "http://[::1]/hooks",
+      "https://127.0.0.1/hooks",
+      "http://api.localhost/",
+    ]) {
+      expect(route(local, true).ok, local).toBe(true);
+      const refused = route(local);
+      expect(refused.ok ? [] : refused.problems, local).toEqual([
+        "routes[0].url: loopback targets (localhost, 127.0.0.1, [::1]) are allowed only in local development (LOCAL_DEV)",
+      ]);
+    }
+  });
+
+  it("refuses targets that are IP literals in non-public ranges, even in local development", () => {
+    const route = (url: string) => parseConfig({ sources: { acme: source }, routes: [{ id: "r", events: ["*"], url }] }, read({}), { localDev: true }).ok;
+    const refused = [
+      "https://169.254.169.254/latest/meta-data/",
+      "https://10.0.0.5/hooks",
+      "https://172.31.255.255/",
+      "https://192.168.1.1/",
+      "https://100.64.0.1/",
+      "https://0.0.0.0/",
+      "https://[fd12:3456::1]/",
+      "https://[fe80::1]/",
+      "https://[::ffff:169.254.169.254]/",
+      "https://[::ffff:a9fe:a9fe]/",
+      "https://2852039166/", // 169.254.169.254 as one number
+      "https://[2001:db8::1]/",
+      "https://224.0.0.1/",
+    ];
+    for (const url of refused) expect(route(url), url).toBe(false);
+    for (const url of ["https://203.0.112.9/", "https://8.8.8.8/", "https://[2606:4700::1111]/", "https://172.32.0.1/", "https://100.128.0.1/"]) {
+      expect(route(url), url).toBe(true);
+    }
+  });
+
+  it("refuses a JWKS URL on a loopback or non-public address", () => {
+    const jwks = (jwksUrl: string) => parseConfig({ sources: { acme: { ...source, auth: [{ type: "jwt", alg: "ES256", jwksUrl }] } } }, read({})).ok;
+    expect(jwks("https://idp.example/jwks")).toBe(true);
+    expect(jwks("https://169.254.169.254/jwks")).toBe(false);
+    expect(jwks("https://127.0.0.1/jwks")).toBe(false);
+  });
+
+  it("warns, without refusing, about an mtls block that pins nothing", () => {
+    const loaded = parseConfig(
+      {
+        sources: {
+          pix: { provider: "pix", mtls: {}, auth: [{ type: "none" }] },
+          ok: { provider: "pix", mtls: { issuerDn: "CN=PSP CA" }, auth: [{ type: "none" }] },
+        },
+      },
+      read({}),
+    );
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(configWarnings(loaded.config)).toEqual([
+      "sources.pix.mtls: no fingerprintsSha256, issuerDn or subjectDn: any client certificate the zone's CA signed passes, unless certificates are uploaded for this source",
+    ]);
   });
 
   it("does not take an inherited name like constructor for a source", () => {

@@ -175,7 +175,8 @@ describe("BMP proposal callbacks", () => {
     const response = await send(`/hooks/bmp?Proposal=${proposal}&Status=11&Identifier=OP-7`, { method: "GET", headers: auth });
     expect(response.status).toBe(202);
     expect(envelopes()[0]).toMatchObject({
-      id: `bmp:${proposal}:11`,
+      id: expect.stringMatching(new RegExp(`^bmp:${proposal}:11@\\d{8}T\\d{6}Z$`)),
+      occurrenceof: `bmp:${proposal}:11`,
       type: "bmp.proposal.pending_payment",
       subject: proposal,
       data: { Proposal: proposal, Status: "11", Identifier: "OP-7" },
