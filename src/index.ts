@@ -1,5 +1,6 @@
 import { registerAdmin } from "./admin";
 import { loadConfig } from "./config/load";
+import { registerConsole } from "./console";
 import { handleDeadLetterBatch } from "./deadletters/queue";
 import type { DeliveryDeps } from "./delivery/attempt";
 import { handleDeliveryBatch } from "./delivery/consumer";
@@ -17,6 +18,7 @@ const app = createApp();
 registerHealth(app);
 registerHooks(app);
 registerAdmin(app);
+registerConsole(app);
 
 const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
 const RECONCILE_CRON = "* * * * *";

@@ -12,6 +12,7 @@ import {
   ReplayBody,
   RouteList,
   RouteView,
+  SourceList,
   UpdateRouteBody,
   UploadCertificateBody,
 } from "./schemas";
@@ -83,6 +84,12 @@ export function adminOpenApi(): Record<string, unknown> {
             "409": answer("A config route is read-only", ErrorAnswer),
             ...errors,
           },
+        },
+      },
+      "/admin/sources": {
+        get: {
+          summary: "List configured sources: provider, auth rule types, mTLS pins (read-only)",
+          responses: { "200": answer("Sources", SourceList), ...errors },
         },
       },
       "/admin/sources/{source}/certificates": {

@@ -125,3 +125,24 @@ export const ErrorAnswer = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
   requestId: z.string(),
 });
+
+export const SourceView = z.object({
+  name: z.string(),
+  provider: z.string(),
+  methods: z.array(z.string()).optional(),
+  auth: z.array(z.object({ type: z.string() })).describe("Rule types only; never a credential"),
+  mtls: z
+    .object({
+      fingerprintsSha256: z.array(z.string()).describe("Pinned in the config"),
+      uploadedFingerprintsSha256: z.array(z.string()).describe("Pinned by certificate upload"),
+      issuerDn: z.string().optional(),
+      subjectDn: z.string().optional(),
+    })
+    .optional(),
+  ipAllow: z.array(z.string()).optional(),
+  onInvalid: z.enum(["quarantine", "reject"]),
+  maxBodyBytes: z.number(),
+});
+export type SourceView = z.infer<typeof SourceView>;
+
+export const SourceList = z.object({ sources: z.array(SourceView) });

@@ -205,7 +205,8 @@ function eventRow({ envelope, deliveries, requests }: PendingEvent): unknown[] {
   const states = Object.values(deliveries).map((d) => d.state);
   return [
     envelope.id,
-    envelope.source.replace(/^\/hooks\//, ""),
+    // "/hooks/pix" → "pix"; the gateway's own "/hookgate" → "hookgate", the name routes filter on.
+    envelope.source.replace(/^\/(hooks\/)?/, ""),
     envelope.type,
     envelope.subject ?? null,
     envelope.time,

@@ -1,0 +1,153 @@
+/** @jsxImportSource hono/jsx */
+import { maskPersonalData, maskText } from "../personal-data";
+import type { EventDetail } from "../shapes";
+import { ApiForm, Heading, Json, State, Time } from "./parts";
+
+/** One moment of an event's life: a provider's request, or a delivery attempt to a route. */
+export type TimelineEntry =
+  | { kind: "request"; at: string; requestId: string; outcome: string }
+  | { kind: "attempt"; at: string; routeId: string; status?: number; error?: string; durationMs?: number };
+
+/** Requests and attempts in one list, oldest first (a stable sort keeps the API's order on ties). */
+export function timelineOf(detail: EventDetail): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    ...detail.requests.map((r) => ({ kind: "request" as const, ...r })),
+    ...detail.deliveries.flatMap((d) => d.attempts.map((a) => ({ kind: "attempt" as const, routeId: d.routeId, ...a }))),
+  ];
+  return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** The envelope as shown: personal data masked unless revealed; a binary payload hidden unless revealed. */
+export function shownEnvelope(event: NonNullable<EventDetail["event"]>, reveal: boolean): unknown {
+  if (reveal) return event;
+  const { data_base64, ...rest } = event;
+  const masked = maskPersonalData(rest) as Record<string, unknown>;
+  if (data_base64 !== undefined) masked.data_base64 = `[hidden: ${data_base64.length} characters of base64]`;
+  return masked;
+}
+
+export function EventView(props: { id: string; detail: EventDetail; reveal: boolean }) {
+  const { id, detail, reveal } = props;
+  const event = detail.event ?? { id };
+  const path = encodeURIComponent(id);
+  const timeline = timelineOf(detail);
+  return (
+    <section aria-labelledby="event-title">
+      <Heading title="Event">
+        <p>
+          <a href="#events">Back to events</a>
+        </p>
+      </Heading>
+      <dl class="facts">
+        <dt>Id</dt>
+        <dd class="mono">{id}</dd>
+        <dt>Type</dt>
+        <dd>{"type" in event ? event.type : ""}</dd>
+        <dt>Subject</dt>
+        <dd class="subject">{"subject" in event && event.subject ? (reveal ? event.subject : maskText(event.subject)) : ""}</dd>
+        <dt>Source</dt>
+        <dd>{"source" in event ? event.source : ""}</dd>
+        <dt>Received</dt>
+        <dd>
+          <Time at={"receivedat" in event ? event.receivedat : undefined} />
+        </dd>
+        <dt>State</dt>
+        <dd>
+          <State state={detail.state} />
+        </dd>
+      </dl>
+
+      <h2>Routes</h2>
+      {detail.deliveries.length === 0 ? (
+        <p class="empty">No route took this event.</p>
+      ) : (
+        <ApiForm call={`POST /admin/events/${path}/redeliver`} done="Redelivery queued; new attempts join this timeline." label="Redeliver">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">Redeliver</th>
+                <th scope="col">Route</th>
+                <th scope="col">State</th>
+                <th scope="col">Attempts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.deliveries.map((d) => (
+                <tr>
+                  <td>
+                    <input type="checkbox" name="routes" value={d.routeId} id={`redeliver-${d.routeId}`} aria-label={`Redeliver to ${d.routeId}`} />
+                  </td>
+                  <td>
+                    <label for={`redeliver-${d.routeId}`}>{d.routeId}</label>
+                  </td>
+                  <td>
+                    <State state={d.state} />
+                  </td>
+                  <td>{d.attempts.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div class="actions">
+            <button type="submit">Redeliver</button>
+            <small class="hint">No route ticked: every route the envelope has now.</small>
+          </div>
+        </ApiForm>
+      )}
+
+      <h2>Timeline</h2>
+      <ol class="timeline" id="timeline">
+        {timeline.map((entry) =>
+          entry.kind === "request" ? (
+            <li class="request">
+              <Time at={entry.at} /> <strong>request</strong> <State state={entry.outcome} /> <span class="mono">{entry.requestId}</span>
+            </li>
+          ) : (
+            <li class="attempt">
+              <Time at={entry.at} /> <strong>attempt</strong> to {entry.routeId}: {attemptResult(entry)}
+              {entry.durationMs !== undefined ? <span class="muted"> in {entry.durationMs} ms</span> : null}
+            </li>
+          ),
+        )}
+      </ol>
+
+      <h2>Envelope</h2>
+      {detail.event ? (
+        <Envelope envelope={detail.event} path={path} reveal={reveal} />
+      ) : (
+        <p class="empty">The envelope is no longer kept (it was too large for the log and has expired).</p>
+      )}
+    </section>
+  );
+}
+
+function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: string; reveal: boolean }) {
+  const { envelope, path, reveal } = props;
+  return (
+    <>
+      <div class="reveal">
+        {reveal ? (
+          <p>
+            <strong>Personal data shown in full.</strong>{" "}
+            <button type="button" data-load={`events/${path}`}>
+              Mask personal data
+            </button>
+          </p>
+        ) : (
+          <p>
+            Personal data is masked.{" "}
+            <button type="button" data-load={`events/${path}?reveal=1`} id="reveal">
+              Reveal this payload
+            </button>
+          </p>
+        )}
+      </div>
+      <Json value={shownEnvelope(envelope, reveal)} label="The envelope" />
+    </>
+  );
+}
+
+function attemptResult(entry: Extract<TimelineEntry, { kind: "attempt" }>): string {
+  if (entry.status !== undefined) return `HTTP ${entry.status}${entry.error ? ` (${entry.error})` : ""}`;
+  return entry.error ?? "no answer";
+}

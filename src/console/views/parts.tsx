@@ -1,0 +1,138 @@
+/** @jsxImportSource hono/jsx */
+import type { Child } from "hono/jsx";
+
+/**
+ * Small pieces every view uses. Everything goes through Hono's JSX, which escapes text and
+ * attribute values; no view builds HTML from strings, and no payload value ever becomes a URL,
+ * a style or an event handler.
+ */
+
+/** A link inside the console: a hash the page's script reads; payload ids are percent-encoded into it. */
+export function consoleHref(view: string, id?: string, query?: Record<string, string | undefined>): string {
+  const path = id === undefined ? view : `${view}/${encodeURIComponent(id)}`;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value) params.set(key, value);
+  const search = params.toString();
+  return `#${path}${search ? `?${search}` : ""}`;
+}
+
+/** 2026-12-01T10:25:16.123Z → 2026-12-01 10:25:16 UTC; an unreadable date is shown as given. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** An ISO time as a `datetime-local` value (UTC, as the labels say), so a search shows its bounds again. */
+export function localInput(iso: string | undefined): string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().slice(0, 16);
+}
+
+export function Time(props: { at: string | null | undefined }) {
+  return props.at ? <time datetime={props.at}>{formatTime(props.at)}</time> : <span class="none">none</span>;
+}
+
+/** States carry a word and a sign, never colour alone. */
+const STATE_SIGNS: Record<string, string> = {
+  delivered: "✓",
+  accepted: "✓",
+  pending: "…",
+  retrying: "↻",
+  dead: "✗",
+  unrouted: "∅",
+  duplicate: "=",
+  quarantined: "!",
+  replaying: "↻",
+};
+
+export function stateTone(state: string): "ok" | "wait" | "bad" | "plain" {
+  if (state === "delivered" || state === "accepted") return "ok";
+  if (state === "pending" || state === "retrying" || state === "replaying") return "wait";
+  if (state === "dead" || state === "quarantined" || state === "unrouted" || state === "invalid_payload" || state === "unavailable") return "bad";
+  return "plain";
+}
+
+export function State(props: { state: string }) {
+  const sign = STATE_SIGNS[props.state] ?? "·";
+  return (
+    <span class={`state ${stateTone(props.state)}`}>
+      <span aria-hidden="true">{sign}</span> {props.state}
+    </span>
+  );
+}
+
+export function Heading(props: { title: string; children?: Child }) {
+  return (
+    <header class="view-head">
+      <h1 tabindex={-1}>{props.title}</h1>
+      {props.children}
+    </header>
+  );
+}
+
+/** A form the page's script sends as an admin API call; its answer or error appears in the form. */
+export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; children: Child }) {
+  return (
+    <form data-api={props.call} data-done={props.done} data-confirm={props.confirm} aria-label={props.label} class={props.class}>
+      {props.children}
+      <p class="form-error" data-error role="alert" />
+    </form>
+  );
+}
+
+export function Field(props: { label: string; name: string; value?: string; type?: string; hint?: string; list?: boolean; required?: boolean; id: string }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        required={props.required}
+        data-list={props.list ? "" : undefined}
+        data-iso={props.type === "datetime-local" ? "" : undefined}
+        aria-describedby={props.hint ? `${props.id}-hint` : undefined}
+        autocomplete="off"
+      />
+      {props.hint ? (
+        <small id={`${props.id}-hint`} class="hint">
+          {props.hint}
+        </small>
+      ) : null}
+    </div>
+  );
+}
+
+export function Select(props: { label: string; name: string; id: string; options: string[]; value?: string; blank?: string }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name}>
+        {props.blank !== undefined ? <option value="">{props.blank}</option> : null}
+        {props.options.map((option) => (
+          <option value={option} selected={option === props.value}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Json(props: { value: unknown; label: string }) {
+  return (
+    <section aria-label={props.label}>
+      <pre class="json" tabindex={0}>
+        {JSON.stringify(props.value, null, 2)}
+      </pre>
+    </section>
+  );
+}
+
+export function Empty(props: { children: Child }) {
+  return <p class="empty">{props.children}</p>;
+}

@@ -1,0 +1,105 @@
+/** @jsxImportSource hono/jsx */
+import type { RouteItem } from "../shapes";
+import { ApiForm, Empty, Field, Heading, Select } from "./parts";
+
+const METHODS = ["POST", "PUT", "GET"];
+const AUTH_TYPES = ["none", "bearer", "basic", "header"];
+
+/** Config routes (read-only) and added ones, which can be changed and deleted; a form to add one. */
+export function RoutesView(props: { routes: RouteItem[] }) {
+  return (
+    <section aria-labelledby="routes-title">
+      <Heading title="Routes" />
+      {props.routes.length === 0 ? (
+        <Empty>No route: nothing is delivered.</Empty>
+      ) : (
+        <table class="list" id="routes-table">
+          <thead>
+            <tr>
+              <th scope="col">Id</th>
+              <th scope="col">Origin</th>
+              <th scope="col">Events</th>
+              <th scope="col">Sources</th>
+              <th scope="col">Target</th>
+              <th scope="col">Auth</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.routes.map((route) => (
+              <tr data-route={route.id}>
+                <td class="mono">{route.id}</td>
+                <td>{route.readOnly ? "config (read-only)" : "added"}</td>
+                <td>{route.events.join(", ")}</td>
+                <td>{route.sources?.join(", ") ?? "all"}</td>
+                <td class="mono">
+                  {route.method} {route.url}
+                </td>
+                <td>
+                  {route.auth.type}
+                  {route.signingSecret !== undefined ? ", signed" : ""}
+                </td>
+                <td>{route.readOnly ? <span class="muted">change it in the config</span> : <RouteActions route={route} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2 id="add-route">Add a route</h2>
+      <ApiForm call="POST /admin/routes" done="Route added." label="Add a route" class="route-form">
+        <RouteFields prefix="new" />
+        <div class="actions">
+          <button type="submit">Add route</button>
+        </div>
+      </ApiForm>
+    </section>
+  );
+}
+
+function RouteActions(props: { route: RouteItem }) {
+  const { route } = props;
+  const path = `/admin/routes/${encodeURIComponent(route.id)}`;
+  return (
+    <div class="row-actions">
+      <details>
+        <summary>Edit</summary>
+        <ApiForm call={`PUT ${path}`} done="Route saved." label={`Edit ${route.id}`} class="route-form">
+          <RouteFields prefix={route.id} route={route} />
+          <div class="actions">
+            <button type="submit">Save</button>
+          </div>
+        </ApiForm>
+      </details>
+      <ApiForm call={`DELETE ${path}`} done="Route deleted." confirm={`Delete route ${route.id}?`} label={`Delete ${route.id}`}>
+        <button type="submit" class="danger">
+          Delete
+        </button>
+      </ApiForm>
+    </div>
+  );
+}
+
+/** The admin API's route body. Secrets are never shown, so auth is entered again on every save. */
+function RouteFields(props: { prefix: string; route?: RouteItem }) {
+  const { prefix, route } = props;
+  const id = (name: string) => `${prefix}-${name}`;
+  // A URL shown masked (credentials in it, or a secret reference) must be entered again, not saved masked.
+  const url = route && !route.url.includes("********") && !route.url.startsWith("{") ? route.url : undefined;
+  return (
+    <>
+      <Field id={id("url")} label="Target URL" name="url" value={url} required hint="https, or http://localhost / http://127.0.0.1 for local development" />
+      <Field id={id("event")} label="Event type or glob" name="event" value={route?.events[0]} required={!route} hint="e.g. bs2.boleto.* or *" />
+      <Select id={id("method")} label="Method" name="method" options={METHODS} value={route?.method ?? "POST"} />
+      <Field id={id("sources")} label="Sources (comma separated, empty for all)" name="sources" value={route?.sources?.join(", ")} list />
+      <fieldset>
+        <legend>Auth to the target{route ? " (enter it again: secrets are never shown)" : ""}</legend>
+        <Select id={id("auth-type")} label="Type" name="auth.type" options={AUTH_TYPES} value={route?.auth.type ?? "none"} />
+        <Field id={id("auth-username")} label="Username (basic)" name="auth.username" value={route?.auth.username} />
+        <Field id={id("auth-password")} label="Password (basic)" name="auth.password" type="password" />
+        <Field id={id("auth-token")} label="Token (bearer)" name="auth.token" type="password" />
+        <Field id={id("auth-name")} label="Header name (header)" name="auth.name" value={route?.auth.name} />
+        <Field id={id("auth-value")} label="Header value (header)" name="auth.value" type="password" />
+      </fieldset>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { kindOfKey, maskOf, maskPersonalData, maskText } from "../../src/console/personal-data";
+
+describe("masking personal data by field name", () => {
+  it("masks CPF, CNPJ, names, e-mail, phone and bank account fields wherever they sit", () => {
+    const payload = {
+      pix: [
+        {
+          endToEndId: "E18236120202012032010s0133872GZA",
+          txid: "7978c0c97ea847e78e8849634473c1f1",
+          valor: "110.00",
+          pagador: { cpf: "12345678909", nome: "Francisco da Silva" },
+          devolucoes: [{ id: "D1", recebedor: { cnpj: "11222333000181", razaoSocial: "Loja LTDA" } }],
+        },
+      ],
+      Cliente: { NomeCompleto: "Maria Souza", Email: "maria@example.com.br", Telefone: 11912345678, ContaCorrente: { Agencia: "0001", Conta: "12345-6" } },
+      CPFPagador: "529.982.247-25",
+    };
+    const masked = maskPersonalData(payload) as typeof payload;
+    const item = masked.pix[0]!;
+    expect(item.endToEndId).toBe("E18236120202012032010s0133872GZA");
+    expect(item.txid).toBe("7978c0c97ea847e78e8849634473c1f1");
+    expect(item.valor).toBe("110.00");
+    expect(item.pagador).toEqual({ cpf: maskOf("cpf"), nome: maskOf("name") });
+    expect(item.devolucoes[0]!.id).toBe("D1");
+    expect(item.devolucoes[0]!.recebedor).toEqual({ cnpj: maskOf("cnpj"), razaoSocial: maskOf("name") });
+    expect(masked.Cliente).toEqual({
+      NomeCompleto: maskOf("name"),
+      Email: maskOf("email"),
+      Telefone: maskOf("phone"),
+      ContaCorrente: { Agencia: maskOf("account"), Conta: maskOf("account") },
+    });
+    expect(masked.CPFPagador).toBe(maskOf("cpf"));
+    expect(JSON.stringify(masked)).not.toMatch(/Francisco|Maria|Loja|12345678909|11222333000181|maria@|912345678|0001|12345-6|529\.982/);
+  });
+
+  it("reads field names in camelCase, snake_case, acronyms and accents", () => {
+    expect(kindOfKey("nomePagador")).toBe("name");
+    expect(kindOfKey("payer_email")).toBe("email");
+    expect(kindOfKey("CNPJBeneficiario")).toBe("cnpj");
+    expect(kindOfKey("cpfCnpj")).toBe("document");
+    expect(kindOfKey("agência")).toBe("account");
+    expect(kindOfKey("chave")).toBe("pix-key");
+    expect(kindOfKey("NossoNumeroBoleto")).toBeUndefined();
+    expect(kindOfKey("contato")).toBeUndefined();
+    expect(kindOfKey("endToEndId")).toBeUndefined();
+  });
+
+  it("leaves the original untouched and keeps empty values and nulls as they are", () => {
+    const payload = { nome: "Ana", email: "", phone: null, n: 3, ok: true };
+    expect(maskPersonalData(payload)).toEqual({ nome: maskOf("name"), email: "", phone: null, n: 3, ok: true });
+    expect(payload.nome).toBe("Ana");
+  });
+});
+
+describe("masking personal data by value", () => {
+  it("masks formatted CPFs, CNPJs, e-mails and phones inside free text", () => {
+    const text = "Pago por ana.lima+pix@banco.com.br, CPF 529.982.247-25, CNPJ 11.222.333/0001-81, tel (11) 91234-5678 ou +55 21 99876 5432";
+    expect(maskText(text)).toBe(`Pago por ${maskOf("email")}, CPF ${maskOf("cpf")}, CNPJ ${maskOf("cnpj")}, tel ${maskOf("phone")} ou ${maskOf("phone")}`);
+  });
+
+  it("masks a bare CPF or CNPJ only when its check digits hold, so business keys stay readable", () => {
+    expect(maskText("52998224725")).toBe(maskOf("cpf"));
+    expect(maskText("11222333000181")).toBe(maskOf("cnpj"));
+    expect(maskText("52998224726")).toBe("52998224726");
+    expect(maskText("00012345")).toBe("00012345");
+    expect(maskText("11111111111")).toBe("11111111111");
+    expect(maskText("E18236120202012032010s0133872GZA")).toBe("E18236120202012032010s0133872GZA");
+  });
+
+  it("masks values under any key, keys themselves included", () => {
+    expect(maskPersonalData({ pagador: { endereco: { rua: "R. A" } } })).toEqual({ pagador: { endereco: { rua: maskOf("name") } } });
+    expect(maskPersonalData({ infoPagador: "x", obs: ["ligar 11 91234-5678"], "joao@example.com": 1 })).toEqual({
+      infoPagador: maskOf("name"),
+      obs: [`ligar ${maskOf("phone")}`],
+      [maskOf("email")]: 1,
+    });
+  });
+
+  it("takes linear time on hostile text", () => {
+    const hostile = `${"a".repeat(200_000)}@${"b.".repeat(100_000)}${"1-".repeat(100_000)}`;
+    const started = Date.now();
+    maskText(hostile);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
