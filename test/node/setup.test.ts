@@ -11,15 +11,8 @@ const run = promisify(execFile);
 const WRANGLER_TOML = readFileSync("wrangler.toml", "utf8");
 
 // The file as it stands, with strict dedup's Durable Object added (the event log's D1 is there).
-const TOML = `${WRANGLER_TOML}
-[[durable_objects.bindings]]
-name = "STRICT_DEDUP"
-class_name = "StrictDedup"
-
-[[migrations]]
-tag = "v1"
-new_sqlite_classes = ["StrictDedup"]
-`;
+/** The project's own wrangler.toml, with its strict-dedup Durable Object and migration. */
+const TOML = WRANGLER_TOML;
 
 const NONE: Existing = { kv: [], queues: [], d1: [] };
 const ALL: Existing = {
