@@ -38,8 +38,13 @@ export class GatewayError extends Error {
   }
 
   /** 503 with `Retry-After`: nothing was kept, and the caller's retry will get through. */
-  static unavailable(message: string, retryAfterSeconds?: number): GatewayError {
-    return new GatewayError("unavailable", message, { "Retry-After": retryAfterSeconds === undefined ? RETRY_AFTER_SECONDS : String(retryAfterSeconds) });
+  static unavailable(message: string, retryAfterSeconds?: number, detail?: string): GatewayError {
+    return new GatewayError(
+      "unavailable",
+      message,
+      { "Retry-After": retryAfterSeconds === undefined ? RETRY_AFTER_SECONDS : String(retryAfterSeconds) },
+      detail,
+    );
   }
 }
 

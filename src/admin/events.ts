@@ -42,7 +42,7 @@ export function registerEventAdmin(app: App): void {
     const events = EventLog.for(c.env, config);
     const now = new Date();
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-    const source = { name: found.envelope.source.replace(/^\/hooks\//, ""), dedupTtlSeconds: 0 };
+    const source = { name: found.envelope.source.replace(/^\/(hooks\/)?/, ""), dedupTtlSeconds: 0 };
     await acceptEnvelopes({ env: c.env, config, source, now, waitUntil, dedup: "skip", routes, chosenRoutes: true, events }, [found.envelope]);
     events.redelivering(
       id,

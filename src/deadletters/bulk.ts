@@ -19,6 +19,9 @@ import { type DeadLetterFilter, getDeadLetter, listDeadLetters } from "./store";
  * 5 operations each (read the record, read the added routes, mark it replaying: a list and two
  * writes with its time index, send): 750 of the 1,000. The test counts them.
  *
+ * A quarantined record is replayed alone in its message, and one a consumer batch at most
+ * (isHeavyReplay): reading it again accepts a whole request.
+ *
  * Replayed once: a replay marks a delivery dead letter `replaying` (a second replay of it is
  * refused) and removes an unrouted or quarantined one once enqueued, so a replay message that
  * Queues delivers twice finds nothing left to do for the ids it already handled.
@@ -44,23 +47,39 @@ export const BulkReplayAnswer = z.object({
   cursor: z.string().optional().describe("Set when more records remain than one call lists: call again with the same filter and this cursor"),
 });
 
-export const ReplayMessage = z.object({ v: z.literal(1), kind: z.literal("replay"), deadLetterIds: z.array(z.string()).min(1).max(REPLAY_CHUNK) });
+export const ReplayMessage = z.object({
+  v: z.literal(1),
+  kind: z.literal("replay"),
+  deadLetterIds: z.array(z.string()).min(1).max(REPLAY_CHUNK),
+  /** One quarantined request: read again and accepted whole, a batch of up to 10,000 notifications. */
+  heavy: z.literal(true).optional(),
+});
 export type ReplayMessage = z.infer<typeof ReplayMessage>;
 
 export function isReplayMessage(body: unknown): boolean {
   return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "replay";
 }
 
+/**
+ * A quarantined request replayed is a whole request again (up to 10,000 notifications, a few
+ * hundred binding operations): a consumer batch takes at most one, and hands the others back.
+ */
+export function isHeavyReplay(body: unknown): boolean {
+  return isReplayMessage(body) && (body as { heavy?: unknown }).heavy === true;
+}
+export const HEAVY_REPLAY_DELAY_SECONDS = 5;
+
 export async function startBulkReplay(env: Bindings, filter: DeadLetterFilter, cursor?: string): Promise<z.infer<typeof BulkReplayAnswer>> {
   const ids: string[] = [];
+  const quarantined: string[] = [];
   let next = cursor;
   for (let page = 0; page < MAX_LIST_PAGES; page++) {
     const listed = await listDeadLetters(env.STATE, { ...filter, cursor: next, limit: 1000 });
-    ids.push(...listed.deadLetters.map((d) => d.id));
+    for (const d of listed.deadLetters) (d.kind === "quarantine" ? quarantined : ids).push(d.id);
     next = listed.cursor;
     if (next === undefined) break;
   }
-  const messages: ReplayMessage[] = [];
+  const messages: ReplayMessage[] = quarantined.map((id) => ({ v: 1, kind: "replay", deadLetterIds: [id], heavy: true }));
   for (let i = 0; i < ids.length; i += REPLAY_CHUNK) messages.push({ v: 1, kind: "replay", deadLetterIds: ids.slice(i, i + REPLAY_CHUNK) });
   try {
     for (let i = 0; i < messages.length; i += SEND_BATCH_MESSAGES) {
@@ -70,7 +89,8 @@ export async function startBulkReplay(env: Bindings, filter: DeadLetterFilter, c
     // Some chunks may be queued: replaying again is safe, each record is replayed once.
     throw GatewayError.unavailable("the replay could not be queued in full; call again (what was queued is not replayed twice)");
   }
-  return next === undefined ? { replaying: ids.length } : { replaying: ids.length, cursor: next };
+  const replaying = ids.length + quarantined.length;
+  return next === undefined ? { replaying } : { replaying, cursor: next };
 }
 
 /** A replay message: each of its dead letters replayed, what is gone or under way skipped. */

@@ -1,7 +1,7 @@
 import { loadConfig } from "../config/load";
 import type { GatewayConfig, Route } from "../config/schema";
 import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
-import { handleReplayMessage, isReplayMessage } from "../deadletters/bulk";
+import { HEAVY_REPLAY_DELAY_SECONDS, handleReplayMessage, isHeavyReplay, isReplayMessage, type ReplayMessage } from "../deadletters/bulk";
 import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
@@ -43,9 +43,16 @@ export async function handleDeliveryBatch(
   }
   const config = loaded.config;
   const outcomes = new BatchOutcomes(EventLog.for(env, config), deps.now);
+  // One heavy replay (a quarantined request, read again whole) per batch; the others are sent
+  // again as new messages, so waiting never uses up their Queues retries.
+  const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));
   const results = await Promise.allSettled(
     batch.messages.map((m) =>
-      isReplayMessage(m.body) ? handleReplayMessage(m, env, config, deps.now, waitUntil) : handleMessage(m, env, deps, config, outcomes),
+      deferred.has(m)
+        ? sendAgainLater(m, env.DELIVERIES, HEAVY_REPLAY_DELAY_SECONDS)
+        : isReplayMessage(m.body)
+          ? handleReplayMessage(m, env, config, deps.now, waitUntil)
+          : handleMessage(m, env, deps, config, outcomes),
     ),
   );
   results.forEach((result, i) => {
@@ -141,4 +148,14 @@ function logAttempt(envelopeId: string, route: Route, attempt: number, result: A
     ...(failedToConnect && { error: result.attempt.error }),
     durationMs: result.attempt.durationMs,
   });
+}
+
+/** The same message as a new one, later; if that send fails, Queues retries this one. */
+async function sendAgainLater(message: Message<unknown>, queue: Bindings["DELIVERIES"], delaySeconds: number): Promise<void> {
+  try {
+    await queue.send(message.body as ReplayMessage, { delaySeconds, contentType: "json" });
+    message.ack();
+  } catch {
+    message.retry({ delaySeconds });
+  }
 }

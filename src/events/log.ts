@@ -75,9 +75,14 @@ export class EventLog {
     for (const id of answer.accepted) this.#events.get(id)?.requests.push({ requestId: answer.requestId, at, outcome: "accepted" });
     // A provider's retry of an envelope recorded earlier. (Should it race the first request's
     // own write, which is milliseconds ahead, the retry goes unrecorded; the outcome is counted.)
-    for (const id of answer.duplicates) {
+    // One statement however many envelopes the request repeated (a Pix batch retried whole).
+    if (answer.duplicates.length > 0) {
       const request = JSON.stringify({ requestId: answer.requestId, at, outcome: "duplicate" });
-      this.#writes.push(db.prepare("UPDATE events SET requests = json_insert(requests, '$[#]', json(?1)) WHERE id = ?2").bind(request, id));
+      this.#writes.push(
+        db
+          .prepare("UPDATE events SET requests = json_insert(requests, '$[#]', json(?1)) WHERE id IN (SELECT value FROM json_each(?2))")
+          .bind(request, JSON.stringify(answer.duplicates)),
+      );
     }
     if (answer.accepted.length === 0 && answer.duplicates.length === 0) {
       this.#writes.push(

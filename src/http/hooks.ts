@@ -5,7 +5,7 @@ import { checkRefusals } from "../events/alerts";
 import { EventLog } from "../events/log";
 import { count, UNKNOWN_SOURCE } from "../events/metrics";
 import { emitOperational } from "../events/operational";
-import { type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
+import { BEFORE_AUTHENTICATION, type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
 import type { App } from "./app";
 
 /** Answers that come only after the request authenticated: they are recorded, not just counted. */
@@ -27,7 +27,7 @@ export function registerHooks(app: App): void {
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : "internal_error";
       count("ingest", source, code, now.getTime());
-      if (AFTER_AUTHENTICATION.has(code)) {
+      if (AFTER_AUTHENTICATION.has(code) && !(error instanceof GatewayError && error.detail === BEFORE_AUTHENTICATION)) {
         events.requestAnswered({ requestId, source, at: now, outcome: code as "invalid_payload" | "unavailable", accepted: [], duplicates: [] });
       }
       if ((code === "unauthorized" || code === "forbidden") && source !== UNKNOWN_SOURCE) waitUntil(checkRefusals(c.env, config, source, now));

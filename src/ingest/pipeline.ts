@@ -14,6 +14,9 @@ import { readBody } from "./body";
 import { checkClientCertificate } from "./mtls";
 import { sourceRuntime } from "./source-runtime";
 
+/** The `detail` of an `unavailable` answered before the caller was authenticated: counted, never recorded. */
+export const BEFORE_AUTHENTICATION = "signing_keys_unavailable";
+
 export interface IngestRequest {
   request: Request;
   env: Bindings;
@@ -64,7 +67,7 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
   });
   if (!auth.ok) {
     // A signing key that cannot be had now: the provider should retry, not give up.
-    if (auth.unavailable) throw GatewayError.unavailable("the signing keys cannot be checked now; retry", KEYS_RETRY_AFTER_SECONDS);
+    if (auth.unavailable) throw GatewayError.unavailable("the signing keys cannot be checked now; retry", KEYS_RETRY_AFTER_SECONDS, BEFORE_AUTHENTICATION);
     const headers: Record<string, string> = runtime.challenge ? { "WWW-Authenticate": runtime.challenge } : {};
     throw new GatewayError("unauthorized", "authentication failed", headers, auth.reasons.join(","));
   }

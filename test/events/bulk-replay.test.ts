@@ -6,7 +6,7 @@ import { deliveryDeadLetterId } from "../../src/deadletters/record";
 import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import type { DeliveryMessage } from "../../src/delivery/message";
 import { deps, envelope, runBatch } from "../delivery/helpers";
-import { uniqueId } from "../helpers";
+import { callWorker, uniqueId } from "../helpers";
 import { admin, bindings, eventConfig, route } from "./helpers";
 
 /** The platform's per-invocation limit on KV operations and subrequests (paid plan). */
@@ -139,5 +139,36 @@ describe("the dead-letter listing", () => {
     ]);
     const bySubject = await admin<{ deadLetters: { id: string }[] }>(`/admin/dead-letters?q=order%2042&route=${route1}`, bound);
     expect(bySubject.body.deadLetters.map((d) => d.id)).toEqual([record.id]);
+  });
+});
+
+describe("a bulk replay of quarantined requests", () => {
+  it("sends each alone, and a consumer batch reads at most one again; the others come back as new messages", async () => {
+    const strictConfig = eventConfig([route("ledger", ["*"])]);
+    const bound = bindings(strictConfig);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await callWorker(
+        new Request("http://localhost/hooks/strict", { method: "POST", body: JSON.stringify({ type: "acme.paid", n: uniqueId("q") }) }),
+        bound,
+      );
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    const start = counted();
+    const answer = await admin<{ replaying: number }>("/admin/dead-letters/replay", bindings(strictConfig, { DELIVERIES: start.queue }), {
+      method: "POST",
+      body: JSON.stringify({ source: "strict", kind: "quarantine" }),
+    });
+    expect(answer.body.replaying).toBe(2);
+    const chunks = start.counts.sent as { deadLetterIds: string[]; heavy?: boolean }[];
+    expect(chunks.map((c) => c.deadLetterIds.length)).toEqual([1, 1]);
+    expect(chunks.every((c) => c.heavy === true)).toBe(true);
+
+    const batch = counted();
+    const run = await runBatch(chunks, bindings(strictConfig, { DELIVERIES: batch.queue }), deps(fetch));
+    expect(run.acked(0) && run.acked(1)).toBe(true);
+    // The second came back as a new message, untouched: its record is still there.
+    expect(batch.counts.sent).toContainEqual(chunks[1]);
+    expect(await getDeadLetter(env.STATE, chunks[1]!.deadLetterIds[0]!)).toBeDefined();
   });
 });

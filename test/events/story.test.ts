@@ -92,3 +92,24 @@ describe("a notification's story, read back from the event log", () => {
     expect(after?.n).toBe(before?.n);
   });
 });
+
+describe("an answer before authentication", () => {
+  it("a 503 because the signing keys cannot be had is counted, never recorded as a request", async () => {
+    const config = {
+      sources: { keyed: { provider: "generic", auth: [{ type: "jwt", alg: "RS256", jwksUrl: "https://jwks.invalid/keys" }] } },
+      routes: [route("ledger", ["*"])],
+    };
+    const { callWorker } = await import("../helpers");
+    const response = await callWorker(
+      new Request("http://localhost/hooks/keyed", {
+        method: "POST",
+        headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.e30.c2ln" },
+        body: "{}",
+      }),
+      bindings(config),
+    );
+    expect(response.status).toBe(503);
+    const row = await env.EVENTS!.prepare("SELECT 1 FROM requests WHERE request_id = ?1").bind(response.headers.get("x-request-id")).first();
+    expect(row).toBeNull();
+  });
+});
