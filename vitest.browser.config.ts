@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ["browser/**/*.test.ts"],
     environment: "node",
-    testTimeout: 60_000,
+    testTimeout: 240_000,
     hookTimeout: 180_000,
     fileParallelism: false,
   },

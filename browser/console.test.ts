@@ -170,7 +170,8 @@ describe("the console in Chromium", () => {
     const before = target.received.filter((r) => r.path === "/ledger").length;
     expect(before).toBe(2);
     await page.click("form[data-api*='/redeliver'] button[type=submit]");
-    await waitFor(() => target.received.filter((r) => r.path === "/ledger").length > before, 30_000, "the redelivery");
+    // Generous: on a loaded machine the local queue can take a while to hand the message over.
+    await waitFor(() => target.received.filter((r) => r.path === "/ledger").length > before, 90_000, "the redelivery");
     // The fragment is read again (the reveal/mask toggle) until the new attempt shows.
     await waitFor(
       async () => {
@@ -178,7 +179,7 @@ describe("the console in Chromium", () => {
         await page.waitForSelector("#timeline");
         return (await page.locator("#timeline li.attempt").count()) >= 2;
       },
-      30_000,
+      60_000,
       "the second attempt on the timeline",
     );
   });
@@ -197,8 +198,8 @@ describe("the console in Chromium", () => {
     target.erpAccepts = true;
     await rows.first().locator("form[data-api$='/replay'] button").click();
     await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("Replay started"));
-    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 1, 30_000, "the replayed delivery");
-    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 30_000, "one dead letter to go");
+    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 1, 60_000, "the replayed delivery");
+    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 1, 60_000, "one dead letter to go");
 
     await page.selectOption("#dl-route", "erp");
     await page.click("form[data-search] button[type=submit]");
@@ -206,8 +207,8 @@ describe("the console in Chromium", () => {
     await page.click("form.bulk button[type=submit]");
     await page.waitForFunction(() => document.getElementById("status")?.textContent?.includes("1 dead letter(s) replaying"));
     expect(dialogs.some((d) => d.type() === "confirm" && d.message() === "Replay every dead letter matching route = erp?")).toBe(true);
-    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 2, 30_000, "the bulk-replayed delivery");
-    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 0, 30_000, "the dead letters to go");
+    await waitFor(() => target.received.filter((r) => r.path === "/erp").length === 2, 60_000, "the bulk-replayed delivery");
+    await waitFor(async () => (await admin<{ deadLetters: unknown[] }>("/admin/dead-letters")).deadLetters.length === 0, 60_000, "the dead letters to go");
   });
 
   it("shows every payload value as text: nothing runs, the layout holds", async () => {
