@@ -165,8 +165,10 @@ const buffers = new Map<D1Database, D1PreparedStatement[]>();
 async function writeBuffer(db: D1Database, now: Date): Promise<void> {
   const statements = buffers.get(db) ?? [];
   buffers.delete(db);
-  statements.push(...metricStatements(db, now));
-  if (statements.length > 0) await runBatch(db, statements);
+  const metrics = metricStatements(db, now);
+  statements.push(...metrics.statements);
+  // Counters of a refused write go with the next one; of one that timed out, no: it may still land.
+  if (statements.length > 0 && (await runBatch(db, statements)) === "refused") metrics.restore();
 }
 
 /** Every pending event in as few statements as fit: rows travel as one JSON array each. */
@@ -226,16 +228,20 @@ function eventRow({ envelope, deliveries, requests }: PendingEvent): unknown[] {
 }
 
 /** One batch, bounded in time. A failure is counted and logged once, for all its rows. */
-async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
+/** Whether D1 took the batch, refused it, or did not answer in time. */
+async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<"written" | "refused" | "timed_out"> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Error(`no answer from D1 within ${WRITE_TIMEOUT_MS} ms`);
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from D1 within ${WRITE_TIMEOUT_MS} ms`)), WRITE_TIMEOUT_MS);
+      timer = setTimeout(() => reject(timedOut), WRITE_TIMEOUT_MS);
     });
     await Promise.race([db.batch(statements), timeout]);
+    return "written";
   } catch (error) {
     countUnrecorded(statements.length);
     log({ event: "event_log_write_failed", statements: statements.length, error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+    return error === timedOut ? "timed_out" : "refused";
   } finally {
     clearTimeout(timer);
   }

@@ -37,12 +37,19 @@ export function countUnrecorded(rows: number): void {
   count("eventlog", "gateway", "unrecorded", Date.now(), rows);
 }
 
-/** The counters as upserts when a flush is due (or `force`d), emptied; none otherwise. */
-export function metricStatements(db: D1Database, now: Date, force = false): D1PreparedStatement[] {
-  if (counters.size === 0 || (!force && now.getTime() - lastFlush < FLUSH_INTERVAL_MS)) return [];
+/**
+ * The counters as upserts when a flush is due (or `force`d), taken out of the isolate; none
+ * otherwise. `restore` puts them back, for a write that failed: they go with the next one.
+ */
+export function metricStatements(db: D1Database, now: Date, force = false): { statements: D1PreparedStatement[]; restore: () => void } {
+  if (counters.size === 0 || (!force && now.getTime() - lastFlush < FLUSH_INTERVAL_MS)) return { statements: [], restore: () => {} };
   lastFlush = now.getTime();
-  const rows = [...counters].map(([id, n]) => [...id.split("\u0000"), n] as const);
+  const taken = [...counters];
+  const rows = taken.map(([id, n]) => [...id.split("\u0000"), n] as const);
   counters.clear();
+  const restore = () => {
+    for (const [id, n] of taken) counters.set(id, (counters.get(id) ?? 0) + n);
+  };
   const statements: D1PreparedStatement[] = [];
   // D1 binds at most 100 parameters a statement: 20 rows of 5.
   for (let i = 0; i < rows.length; i += 20) {
@@ -55,13 +62,19 @@ export function metricStatements(db: D1Database, now: Date, force = false): D1Pr
         .bind(...params),
     );
   }
-  return statements;
+  return { statements, restore };
 }
 
 /** Writes this isolate's counters now; used before answering a metrics query so it includes them. */
 export async function flushMetrics(db: D1Database, now: Date): Promise<void> {
-  const statements = metricStatements(db, now, true);
-  if (statements.length > 0) await db.batch(statements);
+  const { statements, restore } = metricStatements(db, now, true);
+  if (statements.length === 0) return;
+  try {
+    await db.batch(statements);
+  } catch (error) {
+    restore();
+    throw error;
+  }
 }
 
 interface MetricRow {

@@ -190,3 +190,16 @@ describe("retention", () => {
     expect(await db.prepare("SELECT id FROM events WHERE id = ?1").bind(id).first()).not.toBeNull();
   });
 });
+
+describe("metrics a refused write could not take", () => {
+  it("are kept in the isolate and go with the next write", async () => {
+    const { count, flushMetrics } = await import("../../src/events/metrics");
+    const source = uniqueId("metrics");
+    const now = new Date();
+    count("ingest", source, "accepted", now.getTime(), 3);
+    await expect(flushMetrics(failingD1(), now)).rejects.toThrow();
+    await flushMetrics(env.EVENTS!, now);
+    const row = await env.EVENTS!.prepare("SELECT sum(count) AS n FROM metrics WHERE name = ?1").bind(source).first<{ n: number }>();
+    expect(row?.n).toBe(3);
+  });
+});

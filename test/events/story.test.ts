@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";
 
@@ -100,6 +100,8 @@ describe("an answer before authentication", () => {
       routes: [route("ledger", ["*"])],
     };
     const { callWorker } = await import("../helpers");
+    // The key set's host does not answer.
+    const spy = vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("fetch failed"));
     const response = await callWorker(
       new Request("http://localhost/hooks/keyed", {
         method: "POST",
@@ -108,6 +110,7 @@ describe("an answer before authentication", () => {
       }),
       bindings(config),
     );
+    spy.mockRestore();
     expect(response.status).toBe(503);
     const row = await env.EVENTS!.prepare("SELECT 1 FROM requests WHERE request_id = ?1").bind(response.headers.get("x-request-id")).first();
     expect(row).toBeNull();
