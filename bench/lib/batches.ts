@@ -10,7 +10,7 @@ import { loadavg } from "node:os";
 import { LIMITS } from "./config";
 import { type CellResult, measureCell } from "./load";
 import type { Target } from "./report";
-import { type Prepared, type RequestPool, uniquePool } from "./requests";
+import { cycle, type Prepared, type RequestPool, uniquePool } from "./requests";
 import { flags } from "./suite";
 
 export interface PairRow {
@@ -48,21 +48,7 @@ function pixPool(items: number, size: number, tag: string): RequestPool {
     }));
     prepared.push({ path: "/hooks/bench-pix/pix", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ pix }) });
   }
-  let taken = 0;
-  return {
-    size,
-    get taken() {
-      return taken;
-    },
-    get overflow() {
-      return Math.max(0, taken - size);
-    },
-    next() {
-      const request = prepared[taken % prepared.length]!;
-      taken += 1;
-      return request;
-    },
-  };
+  return cycle(prepared, size);
 }
 
 async function cell(url: string, pools: (seconds: number, tag: string) => RequestPool, connections: number): Promise<CellResult> {

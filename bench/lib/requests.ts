@@ -56,7 +56,8 @@ export function repeatedPool(request: Prepared): RequestPool {
   return cycle([request], Number.POSITIVE_INFINITY);
 }
 
-function cycle(prepared: Prepared[], size: number): RequestPool {
+/** The prepared requests in turn; `overflow` counts how far past `size` a cell went. */
+export function cycle(prepared: Prepared[], size: number): RequestPool {
   let taken = 0;
   return {
     size,
