@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     bindings: {
       GATEWAY_CONFIG: benchConfig("http://127.0.0.1:9/events"),
       DEAD_LETTER_QUEUE: "hookgate-dead-letters",
+      LOCAL_DEV: "1",
       ...(process.env.PROFILE_LOGS === "1" ? {} : { BENCH_QUIET: "1" }),
     },
     host: "127.0.0.1",

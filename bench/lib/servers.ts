@@ -64,7 +64,8 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
     modulesRoot: dirname(spec.scriptPath),
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat_v2"],
-    bindings: { GATEWAY_CONFIG: spec.config, DEAD_LETTER_QUEUE: "hookgate-dead-letters", ...spec.vars },
+    // LOCAL_DEV: the bench delivers to sinks on 127.0.0.1, which only local development may.
+    bindings: { GATEWAY_CONFIG: spec.config, DEAD_LETTER_QUEUE: "hookgate-dead-letters", LOCAL_DEV: "1", ...spec.vars },
     ...(spec.bindings && {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
