@@ -1,6 +1,6 @@
 import * as z from "zod";
 
-/** A notification in the one common shape: a CloudEvents 1.0 event in JSON (CONTRACT.md §5). */
+/** A notification in the one common shape: a CloudEvents 1.0 event in JSON (docs/contract.md §5). */
 export const Envelope = z.object({
   specversion: z.literal("1.0"),
   /** `{source}:{notification id}`: the dedup key and the idempotency key downstream. */
@@ -13,7 +13,7 @@ export const Envelope = z.object({
   data: z.unknown().optional(),
   data_base64: z.string().optional(),
   receivedat: z.string(),
-  /** Extension attribute: found by Pix reconciliation (CONTRACT.md §11), not delivered by the webhook. */
+  /** Extension attribute: found by Pix reconciliation (docs/contract.md §11), not delivered by the webhook. */
   recovered: z.boolean().optional(),
   /**
    * Extension attribute, only on an occurrence of a notification that recurs for real (a BMP

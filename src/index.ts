@@ -36,7 +36,7 @@ export default {
 
   /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly event-log retention; another cron (a manual run) both. */
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
-    if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // CONTRACT.md §11
+    if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // docs/contract.md §11
     if (controller.cron === RECONCILE_CRON) return;
     const loaded = loadConfig(env);
     if (!loaded.ok) {

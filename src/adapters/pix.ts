@@ -6,7 +6,7 @@ import type { Adapter } from "./types";
 
 /**
  * Banco Central's Pix webhook, as BS2 Pix, Efí, Itaú, Sicredi and other PSPs send it: the
- * three callbacks of the API Pix on the registered URL (CONTRACT.md §5.1).
+ * three callbacks of the API Pix on the registered URL (docs/contract.md §5.1).
  *
  * | `{rest}` | body | items read by |
  * |---|---|---|

@@ -10,7 +10,7 @@ import { acceptEnvelopes } from "../ingest/accept";
 import { routingRules } from "../routing/store";
 import { invalid, readJson } from "./read-json";
 
-/** The event log's admin calls (CONTRACT.md §8, §8.1). Without the log they answer 404. */
+/** The event log's admin calls (docs/contract.md §8, §8.1). Without the log they answer 404. */
 export function registerEventAdmin(app: App): void {
   app.get("/admin/events", async (c) => {
     const query = EventQuery.safeParse(c.req.query());

@@ -17,14 +17,14 @@ import { Shell } from "./views/shell";
 import { SourcesView } from "./views/sources";
 
 /**
- * The operator console (CONTRACT.md §9). The shell, its script and its stylesheet hold no data
+ * The operator console (docs/contract.md §9). The shell, its script and its stylesheet hold no data
  * and are served without the admin token; `/admin/*`'s guard lets exactly these three paths
  * through (and still answers 404 when ADMIN_TOKEN is unset). Every view under
  * `/admin/console/views/` is an admin call like any other, refused without the token.
  */
 export const CONSOLE_SHELL_PATHS: ReadonlySet<string> = new Set(["/admin/console", "/admin/console/app.js", "/admin/console/app.css"]);
 
-/** The source name the gateway's own operational events are logged under (CONTRACT.md §8.2). */
+/** The source name the gateway's own operational events are logged under (docs/contract.md §8.2). */
 const OPERATIONAL_SOURCE_NAME = "hookgate";
 
 const CSP = [

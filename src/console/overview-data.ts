@@ -10,7 +10,7 @@ export function hoursEnding(now: Date, count: number): string[] {
 }
 
 /**
- * The overview's data from `GET /admin/metrics?bucket=hour` (CONTRACT.md §8.1) and the recent
+ * The overview's data from `GET /admin/metrics?bucket=hour` (docs/contract.md §8.1) and the recent
  * operational events. Pure: the answers in, the view's data out. Buckets are laid on the given
  * hours (an hour without a bucket counts nothing); per route, counts are summed over the window
  * and the latency is the latest hour's that has one (percentiles of different hours do not add).

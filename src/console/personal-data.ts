@@ -1,5 +1,5 @@
 /**
- * LGPD masking for the console (CONTRACT.md §9): personal data in a payload is hidden in every
+ * LGPD masking for the console (docs/contract.md §9): personal data in a payload is hidden in every
  * view unless the operator reveals one event's payload. Two nets, both applied everywhere:
  *
  * - by key name: a field whose name speaks of a CPF, CNPJ, name, e-mail, phone or bank account

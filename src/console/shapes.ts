@@ -4,7 +4,7 @@ import { EventDetail as EventDetailAnswer, EventPage, type EventSummary as Event
 
 /**
  * What the console reads from the admin API: the very schemas that describe its answers
- * (CONTRACT.md §7, §8). The views are functions of these shapes; an answer that does not fit
+ * (docs/contract.md §7, §8). The views are functions of these shapes; an answer that does not fit
  * is shown as an error, not guessed at.
  */
 export const EventList = EventPage;

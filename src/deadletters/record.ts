@@ -3,7 +3,7 @@ import { sha256Hex } from "../bytes";
 import { Attempt } from "../delivery/message";
 import { Envelope } from "../envelope";
 
-/** A request kept whole because its adapter could not read it (CONTRACT.md §1, "quarantine"). */
+/** A request kept whole because its adapter could not read it (docs/contract.md §1, "quarantine"). */
 export const QuarantinedRequest = z.object({
   method: z.string(),
   rest: z.string(),

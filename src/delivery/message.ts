@@ -12,7 +12,7 @@ export const Attempt = z.object({
 export type Attempt = z.infer<typeof Attempt>;
 
 /**
- * One queue message: one envelope for one route (CONTRACT.md §6), so a failing route never
+ * One queue message: one envelope for one route (docs/contract.md §6), so a failing route never
  * re-delivers to one that took it. The route is named by id and looked up at delivery time,
  * from config or from the routes added through the admin API.
  *

@@ -1,7 +1,7 @@
 import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
 
 /**
- * Counts per minute (CONTRACT.md §8.1), kept in the isolate and written with the next event-log
+ * Counts per minute (docs/contract.md §8.1), kept in the isolate and written with the next event-log
  * batch at most every FLUSH_INTERVAL_MS: one upsert row per (minute, scope, name, key) instead of
  * one per request, so a flood of refusals costs the log almost nothing. The price: counts an
  * isolate held when it was evicted (at most the last interval's) are lost.

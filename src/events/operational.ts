@@ -8,7 +8,7 @@ import { routingRules } from "../routing/store";
 import { EventLog } from "./log";
 
 /**
- * The gateway's own CloudEvents (CONTRACT.md §8.2), delivered through ordinary routes
+ * The gateway's own CloudEvents (docs/contract.md §8.2), delivered through ordinary routes
  * (`events: ["hookgate.*"]`). Each fires at most once per subject (a source or a route) per
  * window, and never about an operational event's own delivery, so trouble cannot loop.
  */

@@ -3,7 +3,7 @@ import { Attempt } from "../delivery/message";
 import { Envelope } from "../envelope";
 
 /**
- * The event log's words (CONTRACT.md §8). The zod schemas here validate the admin queries and
+ * The event log's words (docs/contract.md §8). The zod schemas here validate the admin queries and
  * describe the answers, so the OpenAPI document is generated from what is enforced.
  */
 
@@ -15,7 +15,7 @@ export type RouteState = z.infer<typeof RouteState>;
 export const EventState = z.enum(["pending", "delivered", "dead", "unrouted"]);
 export type EventState = z.infer<typeof EventState>;
 
-/** What an authenticated request came to (CONTRACT.md §1). */
+/** What an authenticated request came to (docs/contract.md §1). */
 export const RequestOutcome = z.enum(["accepted", "duplicate", "quarantined", "invalid_payload", "unavailable"]);
 export type RequestOutcome = z.infer<typeof RequestOutcome>;
 

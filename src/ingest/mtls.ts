@@ -1,7 +1,7 @@
 import { parseCertificateTime } from "../certificates/time";
 
 /**
- * The client-certificate check of CONTRACT.md section 4, on what Cloudflare's edge reports in
+ * The client-certificate check of docs/contract.md section 4, on what Cloudflare's edge reports in
  * `request.cf.tlsClientAuth` after API Shield mTLS.
  *
  * Every field there is a string, and "0" is truthy: each test below compares with the exact

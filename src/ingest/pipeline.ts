@@ -33,7 +33,7 @@ export type IngestOutcome =
   | { status: "quarantined"; source: string; id: string; reason: string };
 
 /**
- * The ingest pipeline, in the order of CONTRACT.md §1. Each check fails closed by
+ * The ingest pipeline, in the order of docs/contract.md §1. Each check fails closed by
  * throwing a GatewayError; nothing is parsed before the raw bytes are authenticated.
  */
 export async function ingest({ request, env, config, now, waitUntil, events }: IngestRequest): Promise<IngestOutcome> {

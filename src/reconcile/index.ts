@@ -19,7 +19,7 @@ export interface ReconcileDeps {
 }
 
 /**
- * The Cron Trigger's job (CONTRACT.md §11): every `pix` source with `reconcile` whose turn has
+ * The Cron Trigger's job (docs/contract.md §11): every `pix` source with `reconcile` whose turn has
  * come. Never throws: a broken config, route table or PSP is logged and counted, and the next
  * tick tries again. Sources take turns going first, so one with a long backlog cannot starve
  * the others of the budget.

@@ -4,7 +4,7 @@ import { anchorsOf, checkLinks } from "../../scripts/lib/links";
 const files = new Set(["README.md", "docs/README.md", "docs/deploy.md", "demo/config.json", "examples/receiver/README.md"]);
 const exists = (path: string) => files.has(path) || [...files].some((f) => f.startsWith(`${path}/`));
 // Built, so this file does not itself refer outside the repository.
-const OUTSIDE = `${".."}/shared/CONTRACT.md`;
+const OUTSIDE = `${".."}/shared/docs/contract.md`;
 
 function check(documents: Record<string, string>, others: Record<string, string> = {}) {
   return checkLinks(new Map(Object.entries(documents)), new Map(Object.entries(others)), exists);
