@@ -3,11 +3,12 @@
  * directory (KV, Queues with their consumers, D1), a target server that the routes deliver
  * to, and a way to send real, authenticated notifications through the ingest URL.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { applyLocalMigrations } from "../scripts/lib/local-d1";
 
 export const GATEWAY_PORT = 8900;
 const TARGET_PORT = 8901;
@@ -65,10 +66,8 @@ export class Gateway {
   async start(): Promise<void> {
     const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
     const wrangler = join("node_modules", ".bin", "wrangler");
-    if (existsSync("migrations")) {
-      const applied = spawnSync(wrangler, ["d1", "migrations", "apply", "EVENTS", "--local", "--persist-to", this.state], { env, encoding: "utf8" });
-      if (applied.status !== 0) throw new Error(`D1 migrations failed: ${applied.stderr}`);
-    }
+    const applied = applyLocalMigrations(env, this.state);
+    if (!applied.ok) throw new Error(`D1 migrations failed: ${applied.output}`);
     const args = [
       "dev",
       "--ip",

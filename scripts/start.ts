@@ -14,6 +14,7 @@ import { parseConfig } from "../src/config/load";
 import { startDemoSink } from "./demo-sink";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
+import { applyLocalMigrations } from "./lib/local-d1";
 
 /** The bindings file for wrangler dev, in its git-ignored local state; removed when it stops. */
 const DEV_VARS_FILE = resolve(".wrangler", "hookgate-start.vars");
@@ -55,7 +56,12 @@ async function main(argv: string[]): Promise<number> {
   process.on("exit", () => rmSync(DEV_VARS_FILE, { force: true }));
 
   // The event log's schema, applied to local state (wrangler dev does not): nothing to do when current.
-  if (!(await applyLocalMigrations())) return 1;
+  const migrated = applyLocalMigrations(wranglerEnvironment());
+  if (!migrated.ok) {
+    console.error(`hookgate: applying the event log's migrations to local state failed:\n${migrated.output}`);
+    return 1;
+  }
+  console.log(`hookgate: event log (local D1) ${migrated.upToDate ? "is up to date" : "migrated"}`);
 
   const sinkRoute = loaded.config.routes.find((r) => r.url.startsWith(`http://127.0.0.1:${SINK_PORT}`));
   const sink = await startDemoSink({ port: SINK_PORT, signingSecret: sinkRoute?.signingSecret });
@@ -101,25 +107,6 @@ async function main(argv: string[]): Promise<number> {
 function wranglerEnvironment(): NodeJS.ProcessEnv {
   const { CLOUDFLARE_INCLUDE_PROCESS_ENV: _, ...environment } = process.env;
   return { ...environment, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
-}
-
-async function applyLocalMigrations(): Promise<boolean> {
-  // CI=true: wrangler asks nothing and applies; offline, no account needed for --local.
-  const apply = spawn(join("node_modules", ".bin", "wrangler"), ["d1", "migrations", "apply", "EVENTS", "--local"], {
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...wranglerEnvironment(), CI: "true" },
-  });
-  let output = "";
-  apply.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const code = await new Promise<number>((resolve) => apply.on("exit", (c) => resolve(c ?? 1)));
-  if (code !== 0) {
-    console.error(`hookgate: applying the event log's migrations to local state failed:\n${output}`);
-    return false;
-  }
-  console.log(`hookgate: event log (local D1) ${/No migrations to apply/.test(output) ? "is up to date" : "migrated"}`);
-  return true;
 }
 
 function portOption(argv: string[], name: string, fallback: number): number | undefined {
