@@ -28,6 +28,8 @@ export default defineConfig(async () => {
             GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
             TEST_MIGRATIONS: migrations,
             EVENT_LOG_FLUSH_MS: "0",
+            // The example receivers' first port (test/node/receivers.global-setup.ts).
+            TEST_RECEIVER_PORT: process.env.HOOKGATE_TEST_PORT ?? "8880",
           },
           cf: false,
         },

@@ -10,9 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyLocalMigrations } from "../scripts/lib/local-d1";
 
-export const GATEWAY_PORT = 8900;
-const TARGET_PORT = 8901;
-const INSPECTOR_PORT = 8902;
+/** 8900 to 8902, or HOOKGATE_BROWSER_PORT and the two after it (two checkouts testing side by side). */
+const PORT_BASE = Number(process.env.HOOKGATE_BROWSER_PORT ?? 8900);
+export const GATEWAY_PORT = PORT_BASE;
+const TARGET_PORT = PORT_BASE + 1;
+const INSPECTOR_PORT = PORT_BASE + 2;
 export const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`;
 export const ADMIN_TOKEN = "browser-test-admin-token-3f9a1c";
 export const BOLETO_AUTH = `Basic ${Buffer.from("bs2:boleto-test-password").toString("base64")}`;

@@ -2,7 +2,10 @@
 type HookgateEnv = import("../src/env").Env;
 
 declare namespace Cloudflare {
-  interface Env extends HookgateEnv {}
+  interface Env extends HookgateEnv {
+    /** The example receivers' first port (vitest.config.ts). */
+    TEST_RECEIVER_PORT: string;
+  }
   interface GlobalProps {
     mainModule: typeof import("../src/index");
   }

@@ -2,7 +2,8 @@
  * Starts examples/receiver as a real Node service, twice, for test/interop: the CloudEvents
  * SDK does not load inside workerd (a CommonJS package whose validator compiles code at run
  * time), so the receiver runs where a user's service would, and the gateway's delivery code
- * in workerd delivers to it over 127.0.0.1. Ports 8880 and 8881 (see test/interop/receivers.ts).
+ * in workerd delivers to it over 127.0.0.1. Ports 8880 and 8881, or HOOKGATE_TEST_PORT and the one after it
+ * (two checkouts testing side by side); vitest.config.ts hands the same number to the tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 
@@ -36,7 +37,8 @@ function start(port: number, extra: Record<string, string>): Promise<ChildProces
 }
 
 export default async function setup() {
-  const children = await Promise.all([start(8880, {}), start(8881, { MAX_IN_FLIGHT: "1", WORK_MS: "3000", RETRY_AFTER_SECONDS: "30" })]);
+  const base = Number(process.env.HOOKGATE_TEST_PORT ?? 8880);
+  const children = await Promise.all([start(base, {}), start(base + 1, { MAX_IN_FLIGHT: "1", WORK_MS: "3000", RETRY_AFTER_SECONDS: "30" })]);
   return () => {
     for (const child of children) child.kill();
   };
