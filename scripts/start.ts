@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
 import { startDemoSink } from "./demo-sink";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
@@ -41,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
 
   // Only what the config names, ADMIN_TOKEN and GATEWAY_CONFIG, in an owner-only file.
   const ownToken = read("ADMIN_TOKEN");
+  const weakToken = ownToken ? adminTokenProblem(ownToken) : undefined;
+  if (weakToken) console.warn(`hookgate: warning: ${weakToken}`);
   const adminToken = ownToken || randomBytes(24).toString("base64url");
   let devVars: string;
   try {

@@ -10,7 +10,7 @@ import { countingBindings } from "./operations";
 beforeEach(() => void captureLogs());
 afterEach(() => vi.restoreAllMocks());
 
-const ADMIN_TOKEN = "admin-token-batches-0042";
+const ADMIN_TOKEN = "admin-token-batches-0042-9e1d7c3b5a";
 
 const config = {
   sources: {
