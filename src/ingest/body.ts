@@ -30,7 +30,21 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     return body;
   }
 
-  const reader = request.body.getReader();
+  const body = await readAtMost(request.body, limit, drain);
+  if (body === undefined) throw tooLarge(limit);
+  return body;
+}
+
+/**
+ * A stream's bytes, counted as they come, or undefined the moment they pass `limit`: the
+ * reader is then handed to `over` (to drain or cancel the rest). Never holds more than `limit`.
+ */
+export async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  over: (reader: ReadableStreamDefaultReader<Uint8Array>) => Promise<void>,
+): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -38,8 +52,8 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await drain(reader);
-      throw tooLarge(limit);
+      await over(reader);
+      return undefined;
     }
     chunks.push(value);
   }
