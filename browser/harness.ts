@@ -16,7 +16,7 @@ export const GATEWAY_PORT = PORT_BASE;
 const TARGET_PORT = PORT_BASE + 1;
 const INSPECTOR_PORT = PORT_BASE + 2;
 export const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`;
-export const ADMIN_TOKEN = "browser-test-admin-token-3f9a1c";
+export const ADMIN_TOKEN = "browser-test-admin-token-3f9a1c-6d2e8b";
 export const BOLETO_AUTH = `Basic ${Buffer.from("bs2:boleto-test-password").toString("base64")}`;
 export const ACME_AUTH = `Basic ${Buffer.from("acme:acme-test-password").toString("base64")}`;
 

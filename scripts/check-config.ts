@@ -3,9 +3,11 @@
  * offline. Secrets named by `{"secret": "NAME"}` are read from the environment and from a
  * dotenv-style file (`.dev.vars` by default, when present); a missing one is reported by
  * path and name, exactly as the worker would. Loopback route targets pass only with LOCAL_DEV=1
- * (as `npm start` runs the Worker); an `mtls` block that pins nothing is warned about.
+ * (as `npm start` runs the Worker); an `mtls` block that pins nothing is warned about, and so
+ * is an ADMIN_TOKEN too weak to turn the admin API on.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
 import { configWarnings } from "../src/config/warnings";
 import { isLocalDev } from "../src/net/targets";
@@ -34,6 +36,9 @@ function main(argv: string[]): number {
   }
   const { sources, routes } = loaded.config;
   for (const warning of configWarnings(loaded.config)) console.warn(`warning: ${warning}`);
+  const adminToken = read("ADMIN_TOKEN");
+  const weakToken = adminToken ? adminTokenProblem(adminToken) : undefined;
+  if (weakToken) console.warn(`warning: ${weakToken}`);
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets)`);
   return 0;
 }

@@ -10,11 +10,13 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
 import { startDemoSink } from "./demo-sink";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
 import { applyLocalMigrations } from "./lib/local-d1";
+import { wranglerDevArgs } from "./lib/wrangler-dev";
 
 /** The bindings file for wrangler dev, in its git-ignored local state; removed when it stops. */
 const DEV_VARS_FILE = resolve(".wrangler", "hookgate-start.vars");
@@ -41,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
 
   // Only what the config names, ADMIN_TOKEN and GATEWAY_CONFIG, in an owner-only file.
   const ownToken = read("ADMIN_TOKEN");
+  const weakToken = ownToken ? adminTokenProblem(ownToken) : undefined;
+  if (weakToken) console.warn(`hookgate: warning: ${weakToken}`);
   const adminToken = ownToken || randomBytes(24).toString("base64url");
   let devVars: string;
   try {
@@ -78,18 +82,7 @@ async function main(argv: string[]): Promise<number> {
   const sendUrl = https ? ` --url https://localhost:${GATEWAY_PORT} --insecure` : GATEWAY_PORT === 8787 ? "" : ` --url ${base}`;
   console.log(`hookgate: try, in another terminal:  npm run send -- bs2-boleto${sendUrl}\n`);
 
-  const args = [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(GATEWAY_PORT),
-    "--local-protocol",
-    scheme,
-    "--show-interactive-dev-session=false",
-    "--env-file",
-    DEV_VARS_FILE,
-  ];
+  const args = wranglerDevArgs({ port: GATEWAY_PORT, scheme, envFile: DEV_VARS_FILE });
   // wrangler itself, not through npx, so a signal reaches it. The Worker's bindings come from
   // the file alone: with --env-file, wrangler reads neither .dev.vars nor the process env.
   const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {

@@ -98,6 +98,7 @@ export function base64urlDecode(text: string): Uint8Array | undefined {
 }
 
 export async function sha256Hex(input: Uint8Array | string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", typeof input === "string" ? utf8(input) : input);
+  // Node's DOM typings (the scripts' and Node tests' typecheck) want an ArrayBuffer-backed view; every caller's is.
+  const digest = await crypto.subtle.digest("SHA-256", (typeof input === "string" ? utf8(input) : input) as Uint8Array<ArrayBuffer>);
   return hexEncode(new Uint8Array(digest));
 }

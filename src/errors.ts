@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   bad_config: 500,
   internal_error: 500,
   unavailable: 503,
+  /** The admin API is off: ADMIN_TOKEN is too weak to guard it (admin/token.ts). */
+  admin_disabled: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

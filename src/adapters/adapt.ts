@@ -1,7 +1,8 @@
 import type { Source } from "../config/schema";
+import type { NotificationPayload } from "../envelope";
 import { unstorablePayload } from "./json-limits";
 import { mayEmit } from "./reserved";
-import type { Adapter, AdaptResult, ProviderRequest } from "./types";
+import { type Adapter, type AdaptResult, type ProviderRequest, tooMany } from "./types";
 
 /**
  * Reads a request with its provider's adapter. An adapter that throws (a payload nobody
@@ -11,18 +12,27 @@ import type { Adapter, AdaptResult, ProviderRequest } from "./types";
  *
  * A type in a namespace another adapter or the gateway owns (see ./reserved.ts) is kept the
  * same way, with reason `reserved_type`: it may be a sender posing as a provider; and so is
- * a payload that could not be stored (`unserializable`), which would otherwise fail every retry.
+ * a payload that could not be stored (`unserializable`), which would otherwise fail every retry;
+ * and a request carrying more than `maxNotifications` (`too_many_notifications`), before any
+ * payload is serialized.
  */
-export async function adapt(adapter: Adapter, request: ProviderRequest, source: Source): Promise<AdaptResult> {
+export async function adapt(adapter: Adapter, request: ProviderRequest, source: Source, maxNotifications: number): Promise<AdaptResult> {
   let result: AdaptResult;
   try {
-    result = await adapter.adapt(request, source);
+    result = await adapter.adapt(request, source, maxNotifications);
   } catch (error) {
     return { ok: false, reason: `the adapter failed on this request (${error instanceof Error ? error.name : "error"})` };
   }
   if (!result.ok) return result;
-  for (const notification of result.notifications) {
-    const unstorable = unstorablePayload(notification.payload);
+  if (result.notifications.length > maxNotifications) {
+    return { ok: false, code: "too_many_notifications", reason: tooMany(result.notifications.length, maxNotifications) };
+  }
+  // Once per distinct payload: notifications of one item may share theirs.
+  const checked = new Set<NotificationPayload>();
+  for (const { payload } of result.notifications) {
+    if (checked.has(payload)) continue;
+    checked.add(payload);
+    const unstorable = unstorablePayload(payload);
     if (unstorable) return { ok: false, code: "unserializable", reason: unstorable };
   }
   const foreign = result.notifications.find((n) => !mayEmit(source.provider, n.type));

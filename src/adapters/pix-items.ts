@@ -16,12 +16,14 @@ import { asEventTime, asList, field, isObject, type JsonObject, optionalName, ty
  * - A received item that carries a `status` of its own (no PSP documents one, but a status
  *   change must never be dropped) has it in its id: `{endToEndId}:{status}`.
  * - Each of `devolucoes` (a list or one object) is `pix.refund.<status>`, id =
- *   `{endToEndId}:refund:{id}:{status}`. Its data is the item with only that refund in
- *   `devolucoes`: a refund alone does not say which Pix, amount or payer it reverses, and a
- *   sibling refund is another notification's business.
+ *   `{endToEndId}:refund:{id}:{status}`. Its data is the Pix's identifying fields
+ *   (IDENTIFYING_FIELDS) with that refund alone in `devolucoes`: a refund alone does not say
+ *   which Pix it reverses, and a copy of the whole item per refund made a 134 KB request cost
+ *   seconds of CPU and hundreds of MB (the whole item is the `pix.received` envelope's).
  *
- * Subject: txid, else endToEndId. Time: `horario` (a refund's `liquidacao`, else its
- * `solicitacao`); a date that does not parse leaves the receipt time.
+ * Subject: txid, else endToEndId (a refund carries it only when short: see
+ * MAX_IDENTIFYING_LENGTH). Time: `horario` (a refund's `liquidacao`, else its `solicitacao`); a date that
+ * does not parse leaves the receipt time.
  */
 export async function readPixItem(item: unknown): Promise<Read<Notification[]>> {
   if (!isObject(item)) return { ok: false, reason: "The item is not an object." };
@@ -44,14 +46,44 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
   }
 
   const devolucoes = field(item, "devolucoes");
+  const identity = identifyingFields(item);
+  const refundSubject = isShort(subject) ? subject : undefined;
   for (const devolucao of asList(devolucoes)) {
     const refund = await readRefund(endToEndId, devolucao);
     if (!refund.ok) return refund;
-    // The item as it came, but with this refund alone, in the shape devolucoes had.
-    const value = withOnly(item, Array.isArray(devolucoes) ? [devolucao] : devolucao);
-    notifications.push({ ...refund.value, subject, payload: { kind: "json", value } });
+    // This refund alone, in the shape devolucoes had (a list of one, or the object).
+    const value = { ...identity, devolucoes: Array.isArray(devolucoes) ? [devolucao] : devolucao };
+    notifications.push({ ...refund.value, subject: refundSubject, payload: { kind: "json", value } });
   }
   return { ok: true, value: notifications };
+}
+
+/** How many notifications an item makes: the Pix, and one per refund. Counted before any is built. */
+export function pixItemCount(item: unknown): number {
+  return 1 + asList(field(item, "devolucoes")).length;
+}
+
+/** What a refund's data repeats of its Pix: what says which Pix, amount and key it reverses. */
+export const IDENTIFYING_FIELDS = ["endToEndId", "txid", "valor", "horario", "chave"] as const;
+
+/**
+ * Longer than any real one (an endToEndId has 32 characters, a txid at most 35, a key 77): a
+ * longer value, and a longer subject, is left out of the refunds, which would otherwise repeat
+ * it once each.
+ */
+export const MAX_IDENTIFYING_LENGTH = 140;
+
+function identifyingFields(item: JsonObject): JsonObject {
+  const identity: JsonObject = {};
+  for (const name of IDENTIFYING_FIELDS) {
+    const value = field(item, name);
+    if ((typeof value === "number" && Number.isFinite(value)) || (typeof value === "string" && isShort(value))) identity[name] = value;
+  }
+  return identity;
+}
+
+function isShort(value: string | undefined): value is string {
+  return value !== undefined && value.length <= MAX_IDENTIFYING_LENGTH;
 }
 
 async function readRefund(endToEndId: string, devolucao: unknown): Promise<Read<Omit<Notification, "payload" | "subject">>> {
@@ -72,10 +104,4 @@ async function readRefund(endToEndId: string, devolucao: unknown): Promise<Read<
       time: asEventTime(field(horario, "liquidacao")) ?? asEventTime(field(horario, "solicitacao")),
     },
   };
-}
-
-/** A copy of the item whose `devolucoes` (under the name it was sent with) is `devolucoes`. */
-function withOnly(item: JsonObject, devolucoes: unknown): JsonObject {
-  const key = Object.keys(item).find((k) => k.toLowerCase() === "devolucoes") ?? "devolucoes";
-  return { ...item, [key]: devolucoes };
 }

@@ -1,8 +1,8 @@
 import type { Notification } from "../envelope";
 import { readRecurrence, readRecurringCharge } from "./pix-automatico";
-import { readPixItem } from "./pix-items";
+import { pixItemCount, readPixItem } from "./pix-items";
 import { asList, DEFAULT_DEDUP_TTL_SECONDS, field, parseJsonObject, type Read, stringField } from "./read";
-import type { Adapter } from "./types";
+import { type Adapter, type AdaptResult, tooMany } from "./types";
 
 /**
  * Banco Central's Pix webhook, as BS2 Pix, Efí, Itaú, Sicredi and other PSPs send it: the
@@ -25,7 +25,7 @@ import type { Adapter } from "./types";
 export const pix: Adapter = {
   defaultMethods: ["POST"],
   defaultDedupTtlSeconds: DEFAULT_DEDUP_TTL_SECONDS,
-  async adapt(request) {
+  async adapt(request, _source, maxNotifications) {
     const parsed = parseJsonObject(request.body);
     if (!parsed.ok) return parsed;
     const body = parsed.value;
@@ -41,6 +41,10 @@ export const pix: Adapter = {
     const list = field(body, callback.key);
     const items = list !== undefined ? asList(list) : stringField(body, callback.itemId) !== undefined ? [body] : [];
     if (items.length === 0) return { ok: false, reason: `The body has no ${callback.key} items.` };
+    // Counted before anything is built: a request over the bound is kept whole, never read.
+    let count = 0;
+    for (const item of items) count += callback.count(item);
+    if (count > maxNotifications) return { ok: false, code: "too_many_notifications", reason: tooMany(count, maxNotifications) };
     return readItems(callback, items);
   },
 };
@@ -53,12 +57,14 @@ interface Callback {
   /** The field that makes a bare body one item. */
   itemId: string;
   read: (item: unknown) => Promise<Read<Notification[]>>;
+  /** How many notifications `read` makes of the item. */
+  count: (item: unknown) => number;
 }
 
 const CALLBACKS: readonly Callback[] = [
-  { path: "pix", key: "pix", itemId: "endToEndId", read: readPixItem },
-  { path: "rec", key: "recs", itemId: "idRec", read: readRecurrence },
-  { path: "cobr", key: "cobsr", itemId: "txid", read: readRecurringCharge },
+  { path: "pix", key: "pix", itemId: "endToEndId", read: readPixItem, count: pixItemCount },
+  { path: "rec", key: "recs", itemId: "idRec", read: readRecurrence, count: () => 1 },
+  { path: "cobr", key: "cobsr", itemId: "txid", read: readRecurringCharge, count: () => 1 },
 ];
 
 /** The last non-empty segment of `{rest}`, lower case: "pix/" → "pix", "/rec" → "rec". */
@@ -72,7 +78,7 @@ function callbackPath(rest: string): string {
  * quarantine instead of delivering part of a batch and losing the rest. A notification
  * repeated inside one batch is one notification, not two.
  */
-async function readItems(callback: Callback, items: unknown[]): Promise<{ ok: true; notifications: Notification[] } | { ok: false; reason: string }> {
+async function readItems(callback: Callback, items: unknown[]): Promise<AdaptResult> {
   const notifications: Notification[] = [];
   const ids = new Set<string>();
   for (const [index, item] of items.entries()) {

@@ -20,12 +20,21 @@ export type AdaptResult =
    * `reason` is a short sentence for the quarantine record and the 400 answer; `code` says why
    * it is kept when it is not plain unreadability (`invalid_payload`, the default).
    */
-  | { ok: false; reason: string; code?: "reserved_type" | "unserializable" };
+  | { ok: false; reason: string; code?: "reserved_type" | "unserializable" | "too_many_notifications" };
+
+/** The reason a request carrying more notifications than its source's bound is kept whole. */
+export function tooMany(count: number, max: number): string {
+  return `${count} notifications, more than maxNotificationsPerRequest (${max})`;
+}
 
 export interface Adapter {
   /** Methods a source of this provider accepts when its config does not say. */
   readonly defaultMethods: readonly HttpMethod[];
   /** How long a notification id is remembered, when the source does not say. */
   readonly defaultDedupTtlSeconds: number;
-  adapt(request: ProviderRequest, source: Source): Promise<AdaptResult>;
+  /**
+   * `maxNotifications`: the source's bound. An adapter that can make many notifications of one
+   * request counts them before building any, and answers `too_many_notifications` past it.
+   */
+  adapt(request: ProviderRequest, source: Source, maxNotifications: number): Promise<AdaptResult>;
 }

@@ -9,15 +9,19 @@ import { registerEventAdmin } from "./events";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
+import { adminTokenProblem } from "./token";
 
 /**
- * `/admin/*`: off (404, the same answer as any unknown path) without `ADMIN_TOKEN`;
- * otherwise `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
+ * `/admin/*`: off (404, the same answer as any unknown path) without `ADMIN_TOKEN`; off with
+ * 503 `admin_disabled` when the token is too weak (./token.ts); otherwise
+ * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
  */
 export function registerAdmin(app: App): void {
   app.use("/admin/*", async (c, next) => {
     const token = c.env.ADMIN_TOKEN;
     if (typeof token !== "string" || token === "") throw new GatewayError("not_found", "no such resource");
+    const weak = adminTokenProblem(token);
+    if (weak) throw new GatewayError("admin_disabled", weak);
     if (!isSecureOrLocal(new URL(c.req.url))) {
       throw new GatewayError("https_required", "the admin API must be called over https");
     }

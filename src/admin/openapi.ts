@@ -68,6 +68,7 @@ export function adminOpenApi(): Record<string, unknown> {
         parameters: [idParam("id", "Route id")],
         put: {
           summary: "Change an added route: fields not named are kept, the merged route is validated whole",
+          description: "A url on another origin must come with auth (and signingSecret, when the route has one) in the same request: 400 otherwise.",
           requestBody: { required: true, content: json(UpdateRouteBody, "input") },
           responses: {
             "200": answer("The route", RouteView),

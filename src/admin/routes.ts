@@ -44,6 +44,7 @@ export function registerRouteAdmin(app: App): void {
     const index = stored.findIndex((r) => r.id === id);
     if (index === -1) throw new GatewayError("not_found", `no route ${id}`);
     const current = stored[index]!;
+    refuseSecretsToNewOrigin(current.route, body);
     // A partial update: what the body names replaces the stored field (auth as a whole); the
     // rest is kept, and the merged route is validated by the same schema as a new one.
     const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: { ...current.route, ...toStored(body) } };
@@ -81,6 +82,30 @@ function validated(item: StoredRoute, config: GatewayConfig, env: Record<string,
   const local = targetUrlProblem(resolved.route.url, { localDev: isLocalDev(env.LOCAL_DEV) });
   if (local) throw new GatewayError("bad_request", `url: ${local}`);
   return routeView(resolved.route, "admin", item.route, timesOf(item));
+}
+
+/**
+ * A route's credentials and signing secret were given for its origin: a url on another origin
+ * (scheme, host or port) must come with new ones, or whoever can edit the route (or a page that
+ * makes an operator's browser do it) sends the stored token to a host of their choice.
+ */
+function refuseSecretsToNewOrigin(stored: Record<string, unknown>, body: UpdateRouteBody): void {
+  if (body.url === undefined || originOf(body.url) === originOf(stored.url)) return;
+  const auth = stored.auth as { type?: unknown } | undefined;
+  const needed = [
+    ...(auth !== undefined && auth.type !== "none" && body.auth === undefined ? ["auth"] : []),
+    ...(stored.signingSecret !== undefined && body.signingSecret === undefined ? ["signingSecret"] : []),
+  ];
+  if (needed.length === 0) return;
+  throw new GatewayError("bad_request", `url: a new origin needs ${needed.join(" and ")} in the same request; the stored ones are not sent to another host`);
+}
+
+function originOf(url: unknown): string | undefined {
+  try {
+    return typeof url === "string" ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function timesOf(item: StoredRoute) {

@@ -57,8 +57,10 @@ export function createJwksKeySource(url: string, algorithm: JwsAlgorithm, fetche
   async function load(now: number): Promise<void> {
     lastFetchOk = false;
     try {
+      // No redirect is followed: the keys come from the configured URL (checked as a target), or none do.
       const response = await fetcher(url, {
         headers: { accept: "application/json" },
+        redirect: "manual",
         signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
       });
       if (!response.ok) {

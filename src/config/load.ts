@@ -49,10 +49,16 @@ export function parseConfig(raw: unknown, read: SecretReader, options: { localDe
   return { ok: true, config: parsed.data, usedSecrets: resolved.used };
 }
 
+/** Every URL the gateway calls that a config names: routes, and each reconciling source's PSP. */
 function localOnlyTargets(config: GatewayConfig): string[] {
-  return config.routes.flatMap((route, index) => {
-    const problem = targetUrlProblem(route.url, { localDev: false });
-    return problem ? [`routes[${index}].url: ${problem}`] : [];
+  const targets: [string, string][] = config.routes.map((route, index) => [`routes[${index}].url`, route.url]);
+  for (const [name, source] of Object.entries(config.sources)) {
+    if (source.reconcile === undefined) continue;
+    targets.push([`sources.${name}.reconcile.baseUrl`, source.reconcile.baseUrl], [`sources.${name}.reconcile.tokenUrl`, source.reconcile.tokenUrl]);
+  }
+  return targets.flatMap(([path, url]) => {
+    const problem = targetUrlProblem(url, { localDev: false });
+    return problem ? [`${path}: ${problem}`] : [];
   });
 }
 

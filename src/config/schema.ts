@@ -219,7 +219,11 @@ const MaxNotifications = z.number().int().min(1).max(MAX_NOTIFICATIONS_PER_REQUE
 /** Durable Objects a strict source's ids are spread over (docs/dedup-and-batches.md says when to raise it). */
 export const MAX_STRICT_DEDUP_SHARDS = 32;
 
-const PspUrl = z.string().refine(isAllowedTargetUrl, "must be an https URL (http only for localhost, 127.0.0.1 or [::1])");
+/** The same rules as a route's url (TargetUrl): loopback passes here and then only in local development. */
+const PspUrl = z.string().check((ctx) => {
+  const problem = targetUrlProblem(ctx.value, { localDev: true });
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: undefined });
+});
 
 /**
  * Pix reconciliation (docs/contract.md §11): where the PSP's Banco Central Pix API is and how to
@@ -308,6 +312,15 @@ export const Source = closed({
         ctx.issues.push({ code: "custom", message: "only the generic provider takes this", path: [key], input: undefined });
       }
     }
+  }
+  const none = source.auth.findIndex((rule) => rule.type === "none");
+  if (none !== -1 && source.auth.length > 1) {
+    ctx.issues.push({
+      code: "custom",
+      message: '"none" lets every request through, so it cannot sit beside other rules; a public source lists it alone',
+      path: ["auth", none],
+      input: undefined,
+    });
   }
   if (source.dedupShards !== undefined && source.dedup !== "strict") {
     ctx.issues.push({ code: "custom", message: 'only a source with "dedup": "strict" takes this', path: ["dedupShards"], input: undefined });

@@ -1,6 +1,6 @@
 import { adapt } from "../adapters/adapt";
 import { base64Decode } from "../bytes";
-import type { GatewayConfig } from "../config/schema";
+import { type GatewayConfig, MAX_NOTIFICATIONS_PER_REQUEST_LIMIT } from "../config/schema";
 import { envelopeIdOf } from "../delivery/message";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
@@ -176,7 +176,8 @@ async function replayQuarantined(
     headers: new Headers(kept.headers),
     body: base64Decode(kept.bodyBase64) ?? new Uint8Array(0),
   };
-  const adapted = await adapt(runtime.adapter, request, runtime.source);
+  // A request quarantined for its size is replayed whole, up to the bound any source may have.
+  const adapted = await adapt(runtime.adapter, request, runtime.source, MAX_NOTIFICATIONS_PER_REQUEST_LIMIT);
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt), runtime.dedupTtlSeconds));

@@ -1,6 +1,7 @@
 import { base64Encode } from "../bytes";
 import type { Route, RouteAuth } from "../config/schema";
 import { type Envelope, OPERATIONAL_SOURCE } from "../envelope";
+import { chatText } from "./chat-text";
 
 export const CONTENT_TYPE = "application/cloudevents+json";
 const USER_AGENT = "hookgate";
@@ -31,7 +32,9 @@ export function buildDeliveryRequest(route: Route, envelope: Envelope, body: str
 /**
  * `{"text": "..."}`, which Slack, Teams and Discord incoming webhooks accept: the type, what it
  * is about and where it came from, in one line. A provider's payload never goes into it (chat
- * apps render markup and mentions); an operational event's own `summary`, written by the gateway, does.
+ * apps render markup and mentions); an operational event's own `summary`, written by the gateway,
+ * does. What may still come from a payload (the type, the subject, an error in a summary) is made
+ * plain text by ./chat-text.ts.
  */
 export function slackMessage(envelope: Envelope): string {
   const about = envelope.subject ? ` ${envelope.subject}` : "";
@@ -40,8 +43,7 @@ export function slackMessage(envelope: Envelope): string {
     envelope.source === OPERATIONAL_SOURCE
       ? `${envelope.type}${about}${typeof data?.summary === "string" ? `: ${data.summary}` : ""}`
       : `${envelope.type}${about} (${envelope.source})`;
-  // Slack's escaping: `<`, `>` and `&` would otherwise make links and @channel mentions.
-  return JSON.stringify({ text: text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;") });
+  return JSON.stringify({ text: chatText(text) });
 }
 
 /** The envelope id as a header value (and so as the id the signature covers). */

@@ -10,7 +10,7 @@ import type { EventLog } from "../events/log";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
-import { batches, type DeliveryPlan, type PlannedMessage, planDelivery } from "./plan";
+import { batches, type DeliveryPlan, operationsOverBudget, type PlannedMessage, planDelivery } from "./plan";
 
 /** A stored-aside envelope must outlive every retry and a dead letter's whole life. */
 const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
@@ -41,7 +41,7 @@ export interface AcceptContext {
 
 export type Accepted =
   | { accepted: string[]; duplicates: string[]; overBudget?: undefined }
-  /** Nothing was accepted: the envelopes need more KV writes than one request may make. */
+  /** Nothing was accepted: the envelopes need more writes or sends than one request may make. */
   | { accepted: []; duplicates: []; overBudget: string };
 
 /**
@@ -74,8 +74,13 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     await claim.abandoned(freshMarks);
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
   }
+  const sending = prepare(ctx, plan, claim.followUps(freshMarks));
+  if (sending.overBudget !== undefined) {
+    await claim.abandoned(freshMarks);
+    return { accepted: [], duplicates: [], overBudget: sending.overBudget };
+  }
   try {
-    await enqueue(ctx, plan, claim.followUps(freshMarks));
+    await enqueue(ctx, plan, sending);
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
     await claim.abandoned(freshMarks);
@@ -88,22 +93,37 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   return { accepted: freshIds, duplicates };
 }
 
+/** What enqueueing takes, before any I/O: the dead letters kept here and the sendBatch calls. */
+interface Sending {
+  keptHere: DeliveryPlan["unrouted"];
+  batches: PlannedMessage<DeliveryMessage | FollowUp>[][];
+  overBudget?: string;
+}
+
 /**
- * Stores aside and unrouted first, then sends: a message never points at an envelope not yet
- * stored. A few unrouted envelopes are kept from here; more (and marks) follow the deliveries
- * as follow-up messages, sent last.
+ * A few unrouted envelopes are kept from here; more (and marks) follow the deliveries as
+ * follow-up messages, sent last. Every write and send is counted against the invocation's
+ * operations before the first is made.
  */
-async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Promise<void> {
-  const ttlDays = config.delivery.deadLetterTtlDays;
+function prepare({ source }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Sending {
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
   const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
+  const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps, ...marks]);
+  // A dead letter is a read and two writes (its record and its listing key).
+  const writes = plan.aside.length + keptHere.length * 3;
+  return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length }) };
+}
+
+/** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
+async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan, sending: Sending): Promise<void> {
+  const ttlDays = config.delivery.deadLetterTtlDays;
   await Promise.all([
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
-    ...keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
+    ...sending.keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
-  const messages: PlannedMessage<DeliveryMessage | FollowUp>[] = [...plan.messages, ...followUps, ...marks];
-  for (const batch of batches(messages)) {
+  // One after another: marks travel last, so they are sent only once every delivery is queued.
+  for (const batch of sending.batches) {
     await env.DELIVERIES.sendBatch(
       batch.map((m) => ({ body: replayOf === undefined || "task" in m.body ? m.body : { ...m.body, replayOf }, contentType: "json" as const })),
     );

@@ -1,9 +1,19 @@
 import { GatewayError } from "../errors";
 
 /**
+ * How much of a refused body is read and dropped before its stream is cancelled. A body left
+ * unread breaks the kept-alive connection it came on when the Worker is reached through
+ * workerd's own fetch(): wrangler dev's proxy (`npm start`) and the test pool do that, and
+ * the next request on the connection failed ("Network connection lost", answered 503 "Your
+ * worker restarted mid-request"; workerd issue #1741). Reading the rest, to a bound, keeps the
+ * connection in step; nothing of it is kept, and a larger body is cancelled as before.
+ */
+export const DRAIN_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
  * Reads the raw body once, never buffering more than `limit` bytes: a declared
  * Content-Length over the limit is refused before reading, and a streamed body is cut
- * off (and its stream cancelled) the moment it passes the limit.
+ * off the moment it passes the limit (its rest dropped, see DRAIN_LIMIT_BYTES).
  */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = request.headers.get("content-length");
@@ -20,7 +30,21 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     return body;
   }
 
-  const reader = request.body.getReader();
+  const body = await readAtMost(request.body, limit, drain);
+  if (body === undefined) throw tooLarge(limit);
+  return body;
+}
+
+/**
+ * A stream's bytes, counted as they come, or undefined the moment they pass `limit`: the
+ * reader is then handed to `over` (to drain or cancel the rest). Never holds more than `limit`.
+ */
+export async function readAtMost(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  over: (reader: ReadableStreamDefaultReader<Uint8Array>) => Promise<void>,
+): Promise<Uint8Array | undefined> {
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -28,8 +52,8 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      await over(reader);
+      return undefined;
     }
     chunks.push(value);
   }
@@ -44,11 +68,26 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
 }
 
 /**
- * An early answer (401, 403, 404, 405) leaves the body unread; workerd then drops the
- * keep-alive connection. Cancelling the stream lets the connection be reused.
+ * An early answer (401, 403, 404, 405, 413) leaves the body unread; its rest is read and
+ * dropped, up to DRAIN_LIMIT_BYTES, so the connection it came on can be reused.
  */
 export async function discardBody(request: Request): Promise<void> {
-  if (request.body !== null && !request.bodyUsed) await request.body.cancel().catch(() => {});
+  if (request.body !== null && !request.bodyUsed) await drain(request.body.getReader());
+}
+
+/** Reads and drops what is left, then cancels past the bound; never throws. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  try {
+    let left = DRAIN_LIMIT_BYTES;
+    while (left > 0) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      left -= value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // A client that went away: nothing to keep in step.
+  }
 }
 
 function tooLarge(limit: number): GatewayError {

@@ -75,19 +75,13 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
   // A credential in the query (a `query` rule) never reaches the adapter, so never the envelope.
   const query = runtime.credentialQuery.size === 0 ? url.searchParams : withoutNames(url.searchParams, runtime.credentialQuery);
   const providerRequest = { source: name, method: request.method, rest, query, headers: request.headers, body };
-  const adapted = await adapt(runtime.adapter, providerRequest, runtime.source);
+  const adapted = await adapt(runtime.adapter, providerRequest, runtime.source, runtime.maxNotifications);
   if (!adapted.ok) {
-    if (runtime.source.onInvalid === "reject") throw new GatewayError("invalid_payload", adapted.reason);
+    // Larger than a request may be: kept whole, never refused and never half-delivered; a replay accepts it.
+    const tooLarge = adapted.code === "too_many_notifications";
+    if (runtime.source.onInvalid === "reject" && !tooLarge) throw new GatewayError("invalid_payload", adapted.reason);
     const id = await quarantine(env, config, runtime, providerRequest, adapted.reason, now, adapted.code);
     return { status: "quarantined", source: name, id, reason: adapted.reason };
-  }
-
-  // Larger than a request may be: kept whole, never refused and never half-delivered; a replay accepts it.
-  const count = adapted.notifications.length;
-  if (count > runtime.maxNotifications) {
-    const problem = `${count} notifications, more than maxNotificationsPerRequest (${runtime.maxNotifications})`;
-    const id = await quarantine(env, config, runtime, providerRequest, problem, now, "too_many_notifications");
-    return { status: "quarantined", source: name, id, reason: problem };
   }
   const envelopes = adapted.notifications.map((n) => toEnvelope(name, n, now, runtime.dedupTtlSeconds));
   const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);

@@ -33,6 +33,27 @@ export interface DeliveryPlan {
 export const MAX_LARGE_ENVELOPES = 100;
 export const MAX_LARGE_ENVELOPE_BYTES = 32 * 1024 * 1024;
 
+/** Workers' paid plan: 1,000 subrequests an invocation; KV, Queues, Durable Object and D1 calls all count. */
+export const MAX_OPERATIONS_PER_REQUEST = 1000;
+/**
+ * What a request spends besides the writes and sends counted before its enqueue: the dedup
+ * check (at most one bulk read per 100 ids: 100 at the largest bound), the route and pin
+ * reads, the marks of a small request, the event log, a quarantine and its announcement.
+ */
+export const RESERVED_OPERATIONS = 150;
+
+/**
+ * Why a request cannot make its writes and `sendBatch` calls within one invocation, or
+ * undefined when it can. Counted before the first is made: a request that fails part-way
+ * leaves its early batches queued (docs/limits.md).
+ */
+export function operationsOverBudget({ writes, sends }: { writes: number; sends: number }): string | undefined {
+  const budget = MAX_OPERATIONS_PER_REQUEST - RESERVED_OPERATIONS;
+  const total = writes + sends;
+  if (total <= budget) return undefined;
+  return `the request would make ${total} binding operations, more than the ${budget} one invocation may make besides its reads (${sends} sendBatch calls)`;
+}
+
 /** Queues takes at most 100 messages and 256 KB in one sendBatch. */
 const BATCH_MAX_MESSAGES = 100;
 const BATCH_MAX_BYTES = 250 * 1024;

@@ -1,4 +1,6 @@
-import type { Reconcile } from "../config/schema";
+import { parseJson } from "../adapters/read";
+import { MAX_BODY_BYTES_LIMIT, type Reconcile } from "../config/schema";
+import { readAtMost } from "../ingest/body";
 
 /**
  * How the reconciler talks to a PSP: through the source's mTLS certificate binding when it
@@ -20,8 +22,10 @@ export const PspErrorCode = {
   server_error: "server_error",
   /** Any other status (400 for a query the PSP will not take, 404 for a wrong baseUrl). */
   bad_status: "bad_status",
-  /** A 2xx whose body is not what the API Pix answers. */
+  /** A 2xx whose body is not what the API Pix answers (not JSON, or nested deeper than a webhook body may be). */
   garbage: "garbage",
+  /** A 2xx whose body is larger than MAX_PSP_ANSWER_BYTES: ask for fewer itemsPerPage. */
+  too_large: "too_large",
   /** No answer: DNS, TLS, connection, or no answer within the timeout. */
   unreachable: "unreachable",
 } as const;
@@ -39,6 +43,13 @@ export class PspError extends Error {
 }
 
 const TIMEOUT_MS = 10_000;
+
+/**
+ * The most of one answer that is read: the largest body a source may take. A page of 1,000 Pix
+ * is well under it; past it the rest is not read (a PSP, or whoever answers for its URL, could
+ * otherwise fill the invocation's 128 MB).
+ */
+export const MAX_PSP_ANSWER_BYTES = MAX_BODY_BYTES_LIMIT;
 
 /** The fetch to use for this source's PSP, or why there is none. */
 export function pspFetch(reconcile: Reconcile, env: Record<string, unknown>, plain: PspFetch): PspFetch {
@@ -62,11 +73,12 @@ export async function call(fetch: PspFetch, url: string, init: RequestInit, onAu
     await response.body?.cancel();
     throw new PspError(classify(response.status, onAuthFailure), response.status, retryAfter(response.headers.get("retry-after")));
   }
-  try {
-    return JSON.parse(await response.text()) as unknown;
-  } catch {
-    throw new PspError("garbage", response.status);
-  }
+  // Within the bounds a webhook's body is read with: a size cap while streaming, the nesting check before parsing.
+  const body = response.body === null ? new Uint8Array(0) : await readAtMost(response.body, MAX_PSP_ANSWER_BYTES, (reader) => reader.cancel());
+  if (body === undefined) throw new PspError("too_large", response.status);
+  const parsed = parseJson(body);
+  if (!parsed.ok) throw new PspError("garbage", response.status);
+  return parsed.value;
 }
 
 function classify(status: number, onAuthFailure: PspErrorCode): PspErrorCode {

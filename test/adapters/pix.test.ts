@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pix } from "../../src/adapters/pix";
+import { MAX_IDENTIFYING_LENGTH } from "../../src/adapters/pix-items";
 import { accepted, HEX_SHA256, providerRequest, refused, sourceFor } from "./provider-request";
 
 // The shape of Banco Central's Pix webhook (API Pix, "callback" of POST {url}/pix); the seeds
@@ -86,7 +87,27 @@ describe("the pix adapter", () => {
       type: "pix.refund.em_processamento",
       subject: "cd1fe328c875481285a6f233ae41b662",
       time: "2020-09-10T13:03:33.902Z",
-      payload: { kind: "json", value: WITH_REFUND },
+      // The Pix's identifying fields and this refund: not infoPagador or the rest of the item.
+      payload: { kind: "json", value: { endToEndId: E2E, txid: RECEIVED.txid, valor: RECEIVED.valor, horario: RECEIVED.horario, devolucoes: [REFUND] } },
+    });
+  });
+
+  it("leaves out of a refund an identifying field or subject longer than any real one, which each refund would repeat", async () => {
+    const long = "t".repeat(MAX_IDENTIFYING_LENGTH + 1);
+    const [received, refund] = await read({ pix: [{ ...RECEIVED, txid: long, chave: { nested: true }, devolucoes: [REFUND] }] });
+    expect(received?.subject).toBe(long);
+    expect(refund?.subject).toBeUndefined();
+    expect(refund?.payload).toEqual({ kind: "json", value: { endToEndId: E2E, valor: RECEIVED.valor, horario: RECEIVED.horario, devolucoes: [REFUND] } });
+  });
+
+  it("counts a Pix and each of its refunds before reading any, and refuses past the source's bound", async () => {
+    const devolucoes = [REFUND, { ...REFUND, id: "B" }, { ...REFUND, id: "C" }];
+    const request = providerRequest({ rest: "pix", body: JSON.stringify({ pix: [{ ...RECEIVED, devolucoes }] }) });
+    expect(await pix.adapt(request, source, 4)).toMatchObject({ ok: true });
+    expect(await pix.adapt(request, source, 3)).toEqual({
+      ok: false,
+      code: "too_many_notifications",
+      reason: "4 notifications, more than maxNotificationsPerRequest (3)",
     });
   });
 

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Adapter, ProviderRequest } from "../../src/adapters/types";
-import { type ProviderName, Source } from "../../src/config/schema";
+import { DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST, type ProviderName, Source } from "../../src/config/schema";
 import type { Notification } from "../../src/envelope";
 
 export interface RequestInit {
@@ -31,7 +31,7 @@ export function sourceFor(provider: ProviderName, extra: Record<string, unknown>
 
 /** The notifications an adapter reads from a request it must accept. */
 export async function accepted(adapter: Adapter, request: ProviderRequest, source: Source): Promise<Notification[]> {
-  const result = await adapter.adapt(request, source);
+  const result = await adapter.adapt(request, source, source.maxNotificationsPerRequest ?? DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST);
   if (!result.ok) expect.fail(`expected the request to be read, got: ${result.reason}`);
   return result.notifications;
 }
@@ -45,7 +45,7 @@ export async function acceptedOne(adapter: Adapter, request: ProviderRequest, so
 
 /** The reason an adapter gives for a request it cannot read. */
 export async function refused(adapter: Adapter, request: ProviderRequest, source: Source): Promise<string> {
-  const result = await adapter.adapt(request, source);
+  const result = await adapter.adapt(request, source, source.maxNotificationsPerRequest ?? DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST);
   if (result.ok) expect.fail(`expected the request to be refused, got ${result.notifications.length} notification(s)`);
   return result.reason;
 }

@@ -4,7 +4,7 @@ import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import { EC_CERT_PEM, EC_FINGERPRINT, pemBody } from "../certificates/fixtures";
 import { callWorker, errorOf, recordingQueue, uniqueId, verifiedClientCertificate } from "../helpers";
 
-const ADMIN_TOKEN = "admin-token-for-tests";
+const ADMIN_TOKEN = "admin-token-for-tests-5b1e9f0c2d7a";
 
 const config = {
   sources: {
@@ -45,11 +45,35 @@ describe("the admin API's door", () => {
 
   it("answers 401 with a Bearer challenge for a wrong or missing token", async () => {
     const { admin } = setup();
-    for (const token of ["admin-token-for-test", "", "admin-token-for-tests-and-more"]) {
+    for (const token of [ADMIN_TOKEN.slice(0, -1), "", `${ADMIN_TOKEN}-and-more`]) {
       const response = await admin("GET", "/admin/routes", undefined, token);
       expect(response.status).toBe(401);
       expect(response.headers.get("WWW-Authenticate")).toContain("Bearer");
     }
+  });
+});
+
+describe("an ADMIN_TOKEN too weak to guard the admin API", () => {
+  it.each([
+    ["shorter than 32 characters", "a-31-character-admin-token-0001", "ADMIN_TOKEN is shorter than 32 characters"],
+    ["the example file's", "change-me-to-a-long-random-string", "ADMIN_TOKEN is the example file's placeholder"],
+  ])("turns the admin API and console off (503 admin_disabled) when it is %s, saying why", async (_, token, why) => {
+    const { admin } = setup({ ADMIN_TOKEN: token });
+    for (const path of ["/admin/routes", "/admin/console", "/admin/console/views/sources"]) {
+      const response = await admin("GET", path, undefined, token);
+      expect(response.status).toBe(503);
+      const error = await errorOf(response);
+      expect(error.code).toBe("admin_disabled");
+      expect(error.message).toMatch(new RegExp(`^${why}`));
+      expect(error.message).not.toContain(token);
+    }
+  });
+
+  it("is taken at 32 characters", async () => {
+    const token = "a-32-character-admin-token-00001";
+    expect(token).toHaveLength(32);
+    const { admin } = setup({ ADMIN_TOKEN: token });
+    expect((await admin("GET", "/admin/routes", undefined, token)).status).toBe(200);
   });
 });
 

@@ -1,6 +1,6 @@
 import { callWorker, recordingQueue } from "../helpers";
 
-export const ADMIN_TOKEN = "admin-token-for-tests";
+export const ADMIN_TOKEN = "admin-token-for-tests-5b1e9f0c2d7a";
 
 export const ADMIN_CONFIG = {
   sources: {

@@ -28,16 +28,16 @@ describe("PUT /admin/routes/{id}, a partial update", () => {
     timeoutMs: 4000,
   };
 
-  it("changes the url alone and keeps every field it does not name", async () => {
+  it("changes the url alone, on the same origin, and keeps every field it does not name", async () => {
     const { admin, bound, recorder } = adminClient();
     const created = await (await admin("POST", "/admin/routes", full)).json<Route>();
 
-    const response = await admin("PUT", `/admin/routes/${created.id}`, { url: "https://erp2.internal.example/pix" });
+    const response = await admin("PUT", `/admin/routes/${created.id}`, { url: "https://erp.internal.example/pix/v2" });
     expect(response.status).toBe(200);
     const updated = await response.json<Route>();
     expect(updated).toMatchObject({
       id: created.id,
-      url: "https://erp2.internal.example/pix",
+      url: "https://erp.internal.example/pix/v2",
       events: ["acme.*"],
       method: "PUT",
       auth: { type: "basic", username: "erp", password: "********" },
@@ -53,12 +53,45 @@ describe("PUT /admin/routes/{id}, a partial update", () => {
     expect(stored.find((r) => r.id === created.id)?.route).toMatchObject({
       auth: full.auth,
       signingSecret: full.signingSecret,
-      url: "https://erp2.internal.example/pix",
+      url: "https://erp.internal.example/pix/v2",
     });
 
     const notification = await callWorker(new Request("https://gw.example/hooks/acme", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }), bound);
     expect(notification.status).toBe(202);
     expect(recorder.sent.map((m) => m.routeId)).toContain(created.id);
+  });
+
+  it("refuses to move a route's credentials and signing secret to another origin unless the request names new ones", async () => {
+    const { admin } = adminClient();
+    const created = await (await admin("POST", "/admin/routes", full)).json<Route>();
+    for (const url of ["https://attacker.example/pix", "https://erp.internal.example:8443/pix", "https://ERP.internal.example.evil/pix"]) {
+      const moved = await admin("PUT", `/admin/routes/${created.id}`, { url });
+      expect(moved.status).toBe(400);
+      expect((await errorOf(moved)).message).toBe(
+        "url: a new origin needs auth and signingSecret in the same request; the stored ones are not sent to another host",
+      );
+    }
+    const onlyAuth = await admin("PUT", `/admin/routes/${created.id}`, { url: "https://ledger.example/pix", auth: { type: "none" } });
+    expect((await errorOf(onlyAuth)).message).toMatch(/^url: a new origin needs signingSecret in the same request/);
+    const stored = JSON.parse((await env.STATE.get("routes")) ?? "[]") as { id: string; route: Record<string, unknown> }[];
+    expect(stored.find((r) => r.id === created.id)?.route.url).toBe(full.url);
+
+    const both = {
+      url: "https://ledger.example/pix",
+      auth: { type: "bearer", token: "ledger-token-789" },
+      signingSecret: "whsec_bGVkZ2VyLXNpZ25pbmctc2VjcmV0LWtleQ==",
+    };
+    const response = await admin("PUT", `/admin/routes/${created.id}`, both);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ url: both.url, auth: { type: "bearer", token: "********" } });
+  });
+
+  it("needs nothing more to move a route that holds no credentials", async () => {
+    const { admin } = adminClient();
+    const created = await (
+      await admin("POST", "/admin/routes", { url: "https://erp.internal.example/h", event: "acme.*", auth: { type: "none" } })
+    ).json<Route>();
+    expect((await admin("PUT", `/admin/routes/${created.id}`, { url: "https://erp2.internal.example/h" })).status).toBe(200);
   });
 
   it("replaces auth as a whole when it is named", async () => {

@@ -77,6 +77,19 @@ describe("jwt with a JWKS URL", () => {
     expect(await authenticate(await tokenRequest(current, "k1", T0 + 63 * SECOND))).toEqual(PASSED);
   });
 
+  it("does not follow a redirect from the JWKS URL: the keys are unavailable, never another host's", async () => {
+    const elsewhere = [await jwk(next, "k1")];
+    // As fetch does: follows unless told redirect "manual", which hands back the 302 itself.
+    const fetch = vi.fn<typeof globalThis.fetch>(async (_input, init) =>
+      init?.redirect === "manual"
+        ? new Response(null, { status: 302, headers: { location: "https://attacker.example/jwks.json" } })
+        : Response.json({ keys: elsewhere }),
+    );
+    const authenticate = createJwtAuthenticator(JwtRule.parse({ type: "jwt", alg: "ES256", jwksUrl: JWKS_URL }), { fetch });
+    expect(await authenticate(await tokenRequest(next, "k1", T0))).toEqual(failure("key_unavailable"));
+    expect(fetch.mock.calls[0]?.[1]?.redirect).toBe("manual");
+  });
+
   it("answers key_unavailable when the key set cannot be fetched", async () => {
     const down = vi.fn<typeof globalThis.fetch>(async () => {
       throw new TypeError("network down");

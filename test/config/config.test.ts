@@ -5,6 +5,17 @@ import { configWarnings } from "../../src/config/warnings";
 const source = { provider: "generic", auth: [{ type: "none" }] };
 const read = (secrets: Record<string, string>) => (name: string) => secrets[name];
 
+describe("a source's auth rules", () => {
+  it("refuses none beside other rules, naming the path: it would let every request through", () => {
+    const loaded = parseConfig({ sources: { acme: { ...source, auth: [{ type: "bearer", token: "t0k3n-t0k3n" }, { type: "none" }] } } }, read({}));
+    expect(loaded).toMatchObject({
+      ok: false,
+      problems: ['sources.acme.auth[1]: "none" lets every request through, so it cannot sit beside other rules; a public source lists it alone'],
+    });
+    expect(parseConfig({ sources: { acme: source } }, read({})).ok).toBe(true);
+  });
+});
+
 describe("parseConfig", () => {
   it("takes the document as an object or as a JSON string, with the same result", () => {
     const document = { sources: { acme: source } };

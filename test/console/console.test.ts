@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { basic, callWorker, errorOf, uniqueId } from "../helpers";
 
-const ADMIN_TOKEN = "console-token-for-tests";
+const ADMIN_TOKEN = "console-token-for-tests-2f8a6d4c1e";
 
 const config = {
   sources: {

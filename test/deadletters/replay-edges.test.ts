@@ -6,7 +6,7 @@ import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
 import { deliveryMessage, envelope } from "../delivery/helpers";
 import { callWorker, errorOf, recordingQueue } from "../helpers";
 
-const ADMIN_TOKEN = "replay-edges-admin-token";
+const ADMIN_TOKEN = "replay-edges-admin-token-8c3f1a7d";
 const config = {
   sources: { acme: { provider: "generic", auth: [{ type: "none" }] } },
   routes: [

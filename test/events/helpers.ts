@@ -4,7 +4,7 @@ import type { Bindings } from "../../src/env";
 import { deps, runBatch, type Step } from "../delivery/helpers";
 import { basic, callWorker } from "../helpers";
 
-export const ADMIN_TOKEN = "admin-token-events-7d1e";
+export const ADMIN_TOKEN = "admin-token-events-7d1e-4a9c2f0b6e";
 export const ACME_PASSWORD = "acme-s3cret-pa55";
 
 /** A generic source with basic auth, its id and type in the body; routes as the test needs. */

@@ -10,13 +10,14 @@ import { countingBindings } from "./operations";
 beforeEach(() => void captureLogs());
 afterEach(() => vi.restoreAllMocks());
 
-const ADMIN_TOKEN = "admin-token-batches-0042";
+const ADMIN_TOKEN = "admin-token-batches-0042-9e1d7c3b5a";
 
 const config = {
   sources: {
     pix: { provider: "pix", auth: [{ type: "none" }] },
     nowhere: { provider: "pix", auth: [{ type: "none" }] },
     capped: { provider: "pix", maxNotificationsPerRequest: 3, auth: [{ type: "none" }] },
+    big: { provider: "pix", maxBodyBytes: 10 * 1024 * 1024, auth: [{ type: "none" }] },
   },
   routes: [{ id: "ledger", events: ["pix.*"], sources: ["pix", "capped"], url: "http://127.0.0.1:8787/ledger" }],
 };
@@ -144,7 +145,7 @@ describe("a batch larger than maxNotificationsPerRequest", () => {
 });
 
 describe("a refund envelope", () => {
-  it("carries the item with only its own refund", async () => {
+  it("carries the Pix's identifying fields with only its own refund", async () => {
     const [item] = items(1);
     const devolucoes = ["D1", "D2"].map((rid) => ({ id: rid, rtrId: rid, valor: "1.00", status: "DEVOLVIDO" }));
     const counter = countingBindings();
@@ -155,17 +156,31 @@ describe("a refund envelope", () => {
       ["pix.refund.devolvido", { ...item, devolucoes: [devolucoes[0]] }],
       ["pix.refund.devolvido", { ...item, devolucoes: [devolucoes[1]] }],
     ]);
+    // pixItem() holds exactly the identifying fields: a field beyond them stays with the Pix alone.
+    const withExtra = { ...items(1)[0]!, infoPagador: "Reforma", devolucoes: [devolucoes[0]] };
+    const again = countingBindings();
+    expect((await post("pix", { pix: [withExtra] }, again.bindings)).status).toBe(202);
+    expect(deliveries(again.sent).map((m) => m.envelope!.data)).toEqual([
+      withExtra,
+      { endToEndId: withExtra.endToEndId, txid: withExtra.txid, valor: withExtra.valor, horario: withExtra.horario, devolucoes: [devolucoes[0]] },
+    ]);
   });
 });
 
 describe("envelopes too large for a queue message", () => {
   it("are stored aside up to a bound; past it the request is quarantined whole instead of exceeding the request's KV writes", async () => {
-    // One item of ~100 KB with 120 refunds: 121 envelopes too large for a message each.
+    // 101 refunds of ~100 KB each (a refund no longer copies its Pix): 101 envelopes too large for a message.
     const [item] = items(1);
-    const devolucoes = Array.from({ length: 120 }, (_, i) => ({ id: `D${i}`, rtrId: `D${i}`, valor: "1.00", status: "DEVOLVIDO" }));
-    const large = { ...item, infoPagador: "x".repeat(100_000), devolucoes };
+    const devolucoes = Array.from({ length: 101 }, (_, i) => ({
+      id: `D${i}`,
+      rtrId: `D${i}`,
+      valor: "1.00",
+      status: "DEVOLVIDO",
+      motivo: "x".repeat(100_000),
+    }));
+    const large = { ...item, devolucoes };
     const counter = countingBindings();
-    const response = await post("pix", { pix: [large] }, counter.bindings);
+    const response = await post("big", { pix: [large] }, counter.bindings);
     expect(await response.json()).toMatchObject({ status: "quarantined" });
     expect(counter.count("STATE.put")).toBe(2); // the quarantined request (its record and its listing key), nothing else
     expect(counter.sent).toHaveLength(0);

@@ -64,6 +64,17 @@ describe("npm run check-config", () => {
     expect(failure?.stderr).toContain('sources.bs2-boleto: unknown key "dedupTtlSecond" (did you mean "dedupTtlSeconds"?)');
   });
 
+  it("says when the ADMIN_TOKEN it can see would leave the admin API off", async () => {
+    const secrets = join(dir, "weak.vars");
+    writeFileSync(secrets, "ADMIN_TOKEN=change-me-to-a-long-random-string\n");
+    const weak = await run("npx", ["tsx", "scripts/check-config.ts", "demo/config.json", "--secrets", secrets], { env: { ...process.env, LOCAL_DEV: "1" } });
+    expect(weak.stderr).toContain("warning: ADMIN_TOKEN is the example file's placeholder");
+    expect(weak.stderr).toContain("the admin API and console answer 503 admin_disabled");
+    writeFileSync(secrets, `ADMIN_TOKEN=${"k".repeat(40)}\n`);
+    const strong = await run("npx", ["tsx", "scripts/check-config.ts", "demo/config.json", "--secrets", secrets], { env: { ...process.env, LOCAL_DEV: "1" } });
+    expect(strong.stderr).not.toContain("ADMIN_TOKEN");
+  });
+
   it("accepts the demo config, a local-development one (its sink is on 127.0.0.1)", async () => {
     const { stdout } = await run("npx", ["tsx", "scripts/check-config.ts", "demo/config.json"], { env: { ...process.env, LOCAL_DEV: "1" } });
     expect(stdout).toContain(`demo/config.json: ok (${Object.keys(demo.sources).length} sources, ${demo.routes.length} routes`);

@@ -30,6 +30,22 @@ describe("a pix source's reconcile config", () => {
     });
   });
 
+  it("applies the route targets' rules to the PSP's URLs: loopback only in local development, no private address", () => {
+    const problems = (extra: Record<string, unknown>, localDev = false) => {
+      const loaded = parseConfig(withReconcile(extra), read({ PSP_SECRET: "s3cret" }), { localDev });
+      return loaded.ok ? [] : loaded.problems;
+    };
+    expect(problems({ baseUrl: "http://127.0.0.1:9000/api" })).toEqual([
+      "sources.psp.reconcile.baseUrl: loopback targets (localhost, 127.0.0.1, [::1]) are allowed only in local development (LOCAL_DEV)",
+    ]);
+    expect(problems({ tokenUrl: "https://localhost/oauth/token" })).toEqual([
+      "sources.psp.reconcile.tokenUrl: loopback targets (localhost, 127.0.0.1, [::1]) are allowed only in local development (LOCAL_DEV)",
+    ]);
+    expect(problems({ baseUrl: "http://127.0.0.1:9000/api", tokenUrl: "http://localhost:9000/token" }, true)).toEqual([]);
+    expect(problems({ baseUrl: "https://10.0.0.7/api" }, true)[0]).toMatch(/^sources\.psp\.reconcile\.baseUrl: must not be an address in a private/);
+    expect(problems({ tokenUrl: "https://169.254.169.254/token" }, true)[0]).toMatch(/^sources\.psp\.reconcile\.tokenUrl: must not be an address in a private/);
+  });
+
   it("names the JSON path of what is wrong, and a missing secret without its value", () => {
     const problems = (extra: Record<string, unknown>, provider?: string) => {
       const loaded = parseConfig(withReconcile(extra, provider), read({ PSP_SECRET: "s3cret" }));
@@ -44,10 +60,11 @@ describe("a pix source's reconcile config", () => {
     expect(missing).toMatchObject({ ok: false, problems: ["sources.psp.reconcile.clientSecret: secret PSP_SECRET is not set"] });
   });
 
-  it("allows http for a PSP on this machine (the demo's fake PSP)", () => {
+  it("allows http for a PSP on this machine (the demo's fake PSP) in local development", () => {
     const loaded = parseConfig(
       withReconcile({ baseUrl: "http://127.0.0.1:8790/api/v2", tokenUrl: "http://localhost:8790/oauth/token" }),
       read({ PSP_SECRET: "s" }),
+      { localDev: true },
     );
     expect(loaded.ok).toBe(true);
   });
