@@ -37,7 +37,8 @@ if (!existsSync(CONFIG)) {
   console.error(`no config file at ${CONFIG}`);
   process.exit(2);
 }
-const loaded = parseConfig(readFileSync(CONFIG, "utf8"), secretReader(), { file: CONFIG });
+// Local by nature: its config is the one `npm start` runs, loopback targets (the demo sink) and all.
+const loaded = parseConfig(readFileSync(CONFIG, "utf8"), secretReader(), { localDev: true, file: CONFIG });
 if (!loaded.ok) {
   console.error(`${CONFIG}: the gateway config is invalid\n  - ${loaded.problems.join("\n  - ")}`);
   process.exit(2);
