@@ -1,0 +1,265 @@
+/**
+ * `npm run soak`: the end-to-end paths at the defaults a user gets. The gateway runs under
+ * `wrangler dev` with the project's own wrangler.toml (its queue consumer settings, no
+ * EVENT_LOG_FLUSH_MS or any other override), on fresh local state in a temporary directory,
+ * with one generic source and one route to a target server on 127.0.0.1.
+ *
+ * - `flaky` (default): 1,000 notifications sent at 20 connections to a route whose target
+ *   answers 503 to the first two attempts of every envelope and 200 to the third. Passes when
+ *   every notification was delivered exactly once, after exactly three attempts, within the
+ *   time limit; the first retries wait 15-30 s and the second 30-60 s (the default backoff).
+ * - `burst`: ingest at full speed for 10 s at 10 connections to a target that takes everything;
+ *   reports how long after the last 202 the last notification was delivered (goal: 10 s).
+ *
+ * Writes bench/results/soak-{mode}.md and .json. `SOAK_PORT` moves its three ports (default 8960).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { applyLocalMigrations } from "../scripts/lib/local-d1";
+
+const USAGE = `usage: npm run soak -- [--mode flaky|burst] [--count N] [--connections N] [--seconds N]
+
+  --mode flaky   N notifications (default 1000) at 20 connections to a target that fails twice each
+  --mode burst   ingest for --seconds (default 10) at --connections (default 10), target takes all
+  Writes bench/results/soak-<mode>.md and .json. SOAK_PORT moves its ports (default 8960-8962).`;
+
+const PORT = Number(process.env.SOAK_PORT ?? 8960);
+const GATEWAY = `http://127.0.0.1:${PORT}`;
+const TARGET_PORT = PORT + 1;
+const PASSWORD = "soak-test-password-5d1f";
+const AUTH = `Basic ${Buffer.from(`soak:${PASSWORD}`).toString("base64")}`;
+
+interface Options {
+  mode: "flaky" | "burst";
+  count: number;
+  connections: number;
+  seconds: number;
+}
+
+/** Counts each envelope's attempts by `webhook-id`; answers 503 to the first `failFirst`. */
+class Target {
+  readonly attempts = new Map<string, number>();
+  readonly deliveredAt = new Map<string, number>();
+  duplicates = 0;
+  private server: Server | undefined;
+
+  constructor(private readonly failFirst: number) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        const id = String(req.headers["webhook-id"] ?? "");
+        const seen = (this.attempts.get(id) ?? 0) + 1;
+        this.attempts.set(id, seen);
+        if (seen <= this.failFirst) {
+          res.writeHead(503).end("not yet");
+          return;
+        }
+        if (this.deliveredAt.has(id)) this.duplicates++;
+        else this.deliveredAt.set(id, Date.now());
+        res.writeHead(200).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(TARGET_PORT, "127.0.0.1", resolve));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+async function startGateway(state: string): Promise<{ child: ChildProcess; output: () => string }> {
+  const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const applied = applyLocalMigrations(env, state);
+  if (!applied.ok) throw new Error(`D1 migrations failed: ${applied.output}`);
+  const config = {
+    sources: { soak: { provider: "generic", idPath: "body.id", eventType: "soak.notified", auth: [{ type: "basic", username: "soak", password: PASSWORD }] } },
+    routes: [{ id: "target", events: ["*"], sources: ["soak"], url: `http://127.0.0.1:${TARGET_PORT}/events` }],
+  };
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--inspector-port", String(PORT + 2), "--persist-to", state];
+  args.push("--show-interactive-dev-session=false", "--var", `GATEWAY_CONFIG:${JSON.stringify(config)}`, "--var", "LOCAL_DEV:1");
+  const child = spawn(join("node_modules", ".bin", "wrangler"), args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const until = Date.now() + 90_000;
+  while (Date.now() < until) {
+    if ((await fetch(`${GATEWAY}/healthz`).catch(() => undefined))?.ok) return { child, output: () => output };
+    if (child.exitCode !== null) break;
+    await sleep(250);
+  }
+  child.kill("SIGKILL");
+  throw new Error(`wrangler dev did not answer /healthz:\n${output.slice(-2000)}`);
+}
+
+async function stopGateway(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  child.kill("SIGINT");
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+interface Sent {
+  accepted: Map<string, number>;
+  refused: number;
+  firstAt: number;
+  lastAcceptedAt: number;
+}
+
+/** Sends from `connections` loops until `more()` says stop; each notification has a fresh id. */
+async function send(connections: number, more: (sent: number) => boolean): Promise<Sent> {
+  const accepted = new Map<string, number>();
+  let refused = 0;
+  let next = 0;
+  let lastAcceptedAt = 0;
+  const firstAt = Date.now();
+  const run = process.pid.toString(36);
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (more(next)) {
+        const n = next++;
+        const id = `soak-${run}-${n}`;
+        const response = await fetch(`${GATEWAY}/hooks/soak`, {
+          method: "POST",
+          headers: { authorization: AUTH, "content-type": "application/json" },
+          body: JSON.stringify({ id, amount: n, note: "end to end at the defaults" }),
+        }).catch(() => undefined);
+        if (response?.status === 202) {
+          const answer = (await response.json()) as { ids?: string[] };
+          lastAcceptedAt = Date.now();
+          for (const envelopeId of answer.ids ?? []) accepted.set(envelopeId, lastAcceptedAt);
+        } else {
+          refused++;
+          await response?.arrayBuffer();
+        }
+      }
+    }),
+  );
+  return { accepted, refused, firstAt, lastAcceptedAt };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: Options;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { mode: { type: "string" }, count: { type: "string" }, connections: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const mode = values.mode ?? "flaky";
+    if (mode !== "flaky" && mode !== "burst") throw new Error(`--mode must be flaky or burst, not ${mode}`);
+    options = {
+      mode,
+      count: Number(values.count ?? 1000),
+      connections: Number(values.connections ?? (mode === "flaky" ? 20 : 10)),
+      seconds: Number(values.seconds ?? 10),
+    };
+    if (![options.count, options.connections, options.seconds].every((n) => Number.isInteger(n) && n > 0)) throw new Error("numbers must be positive integers");
+  } catch (error) {
+    console.error(`soak: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  const target = new Target(options.mode === "flaky" ? 2 : 0);
+  await target.start();
+  const state = mkdtempSync(join(tmpdir(), "hookgate-soak-"));
+  const gateway = await startGateway(state);
+  const loadAtStart = loadavg()[0]!;
+  try {
+    log(`${options.mode}: sending (load average ${loadAtStart.toFixed(2)})`);
+    const startedAt = Date.now();
+    const sent =
+      options.mode === "flaky"
+        ? await send(options.connections, (n) => n < options.count)
+        : await send(options.connections, () => Date.now() - startedAt < options.seconds * 1000);
+    const ingestSeconds = (sent.lastAcceptedAt - sent.firstAt) / 1000;
+    log(`${sent.accepted.size} accepted (${Math.round(sent.accepted.size / ingestSeconds)}/s), ${sent.refused} refused; waiting for delivery`);
+    const limitMs = options.mode === "flaky" ? 10 * 60_000 : 5 * 60_000;
+    const until = Date.now() + limitMs;
+    let reported = 0;
+    while (Date.now() < until && [...sent.accepted.keys()].some((id) => !target.deliveredAt.has(id))) {
+      await sleep(500);
+      if (Date.now() - reported > 10_000) {
+        reported = Date.now();
+        log(`  ${target.deliveredAt.size}/${sent.accepted.size} delivered, ${[...target.attempts.values()].reduce((a, b) => a + b, 0)} attempts`);
+      }
+    }
+    const delivered = [...sent.accepted.keys()].filter((id) => target.deliveredAt.has(id));
+    const lastDeliveredAt = Math.max(0, ...delivered.map((id) => target.deliveredAt.get(id)!));
+    const attemptCounts = [...sent.accepted.keys()].map((id) => target.attempts.get(id) ?? 0);
+    const expectedAttempts = options.mode === "flaky" ? 3 : 1;
+    const result = {
+      mode: options.mode,
+      date: new Date().toISOString(),
+      loadAverageAtStart: Number(loadAtStart.toFixed(2)),
+      settings: "wrangler.toml as committed; no variable overridden but GATEWAY_CONFIG and LOCAL_DEV",
+      connections: options.connections,
+      accepted: sent.accepted.size,
+      refused: sent.refused,
+      ingestPerSecond: Math.round(sent.accepted.size / ingestSeconds),
+      delivered: delivered.length,
+      duplicateDeliveries: target.duplicates,
+      attemptsOtherThanExpected: attemptCounts.filter((n) => n !== expectedAttempts).length,
+      expectedAttemptsEach: expectedAttempts,
+      secondsFromFirstSendToLastDelivery: Number(((lastDeliveredAt - sent.firstAt) / 1000).toFixed(1)),
+      secondsFromLast202ToLastDelivery: Number(((lastDeliveredAt - sent.lastAcceptedAt) / 1000).toFixed(1)),
+      deliveredPerSecondAfterLast202: 0,
+    };
+    const drainedAfter = delivered.filter((id) => target.deliveredAt.get(id)! > sent.lastAcceptedAt).length;
+    result.deliveredPerSecondAfterLast202 = Math.round(drainedAfter / Math.max(result.secondsFromLast202ToLastDelivery, 0.001));
+    const pass =
+      result.refused === 0 &&
+      result.delivered === result.accepted &&
+      result.duplicateDeliveries === 0 &&
+      (options.mode === "burst" || result.attemptsOtherThanExpected === 0);
+    // The ledger issue's bar for a burst: everything delivered within 10 s of the last 202.
+    const goal = options.mode === "burst" ? { goalSecondsFromLast202: 10, meetsGoal: result.secondsFromLast202ToLastDelivery <= 10 } : {};
+    writeResult(options.mode, { ...result, ...goal, pass });
+    log(JSON.stringify(result, null, 2));
+    log(pass ? "PASS" : "FAIL");
+    return pass ? 0 : 1;
+  } finally {
+    await stopGateway(gateway.child);
+    await target.stop();
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+function writeResult(mode: string, result: Record<string, unknown>): void {
+  const dir = join(import.meta.dirname, "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `soak-${mode}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  const rows = Object.entries(result).map(([k, v]) => `| ${k} | ${String(v)} |`);
+  const title = mode === "flaky" ? "Soak: notifications to a route that fails twice each" : "Soak: a burst of ingest, then the drain";
+  writeFileSync(
+    join(dir, `soak-${mode}.md`),
+    `# ${title}\n\n\`npm run soak -- --mode ${mode}\`, at the defaults a user gets.\n\n| what | value |\n|---|---|\n${rows.join("\n")}\n`,
+  );
+}
+
+function log(line: string): void {
+  console.log(`[soak] ${line}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
