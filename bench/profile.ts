@@ -16,6 +16,7 @@ import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import WebSocket from "ws";
+import { readCommandLine } from "../scripts/lib/args";
 import { ROOT } from "./lib/build";
 import { benchConfig } from "./lib/config";
 import { measureCell } from "./lib/load";
@@ -234,4 +235,14 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
+readCommandLine(process.argv.slice(2), {
+  help: `npm run bench:profile
+
+A CPU profile of the accepted path under load, taken inside workerd, printed as self and inclusive
+time; the raw profile goes to bench/results/profile.cpuprofile. It takes no arguments.
+
+Environment: PROFILE_SECONDS (default 8) the window, PROFILE_PORT (default 8841) the inspector's
+port, PROFILE_LOGS=1 keeps console.log on.`,
+  options: {},
+});
 await main();

@@ -8,11 +8,12 @@
  */
 import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
+import { readCommandLine } from "../scripts/lib/args";
 import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
-import { reportDestination } from "./lib/destination";
+import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
@@ -23,7 +24,7 @@ import { toolVersions } from "./lib/versions";
 /** Ingest runs never deliver (no consumer); the route only has to be a valid URL. */
 const NO_SINK = "http://127.0.0.1:9/events";
 
-async function main(): Promise<number> {
+async function main(writeLatest: boolean): Promise<number> {
   const loadAvgAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
   log(`building with wrangler (load average ${loadAvgAtStart[0]})`);
   const builds = await buildAll();
@@ -58,7 +59,7 @@ async function main(): Promise<number> {
     targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), ...batchTargets(batches)],
     batches,
   };
-  const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
+  const destination = reportDestination(LIMITS.cellSeconds, writeLatest ? [WRITE_LATEST_FLAG] : []);
   writeReport(join(ROOT, destination.dir), report);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
   log(destination.note);
@@ -188,9 +189,24 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+const { values } = readCommandLine(process.argv.slice(2), {
+  help: `npm run bench [-- ${WRITE_LATEST_FLAG}]
+
+Builds the gateway and the comparison workers with wrangler, runs each under Miniflare on
+127.0.0.1, measures the benchmark issue's (a)-(e) and writes bench/results/latest.{md,json}.
+Exit 1 when a measurement is not valid; a missed target is reported as MISS.
+
+  ${WRITE_LATEST_FLAG}    write the committed bench/results/latest.* even from a quick look
+  -h, --help        this text
+
+Environment: BENCH_SECONDS (1-10, default ${DEFAULT_CELL_SECONDS}) is each cell's length; below ${DEFAULT_CELL_SECONDS} it is a quick
+look, written to bench/results/quick/. BENCH_PORTS (e.g. 9100-9199) is the port range used.`,
+  options: { "write-latest": { type: "boolean", default: false } },
+});
+
 let code = 1;
 try {
-  code = await main();
+  code = await main(values["write-latest"]);
 } catch (error) {
   console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {

@@ -18,10 +18,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { commandLine, usageOf } from "../scripts/lib/args";
 import { applyLocalMigrations } from "../scripts/lib/local-d1";
 
-const USAGE = `usage: npm run soak -- [--mode flaky|burst] [--count N] [--connections N] [--seconds N]
+const USAGE = `npm run soak -- [--mode flaky|burst] [--count N] [--connections N] [--seconds N]
 
   --mode flaky   N notifications (default 1000) at 20 connections to a target that fails twice each
   --mode burst   ingest for --seconds (default 10) at --connections (default 10), target takes all
@@ -145,19 +145,17 @@ async function send(connections: number, more: (sent: number) => boolean): Promi
 }
 
 async function main(argv: string[]): Promise<number> {
+  const line = commandLine(argv, {
+    help: USAGE,
+    options: { mode: { type: "string", default: "flaky" }, count: { type: "string" }, connections: { type: "string" }, seconds: { type: "string" } },
+  });
+  if (line.kind === "help") console.log(line.text);
+  if (line.kind === "mistake") console.error(line.text);
+  if (line.kind !== "run") return line.kind === "help" ? 0 : 2;
+  const { values } = line;
   let options: Options;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: { mode: { type: "string" }, count: { type: "string" }, connections: { type: "string" }, seconds: { type: "string" }, help: { type: "boolean" } },
-      strict: true,
-      allowPositionals: false,
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const mode = values.mode ?? "flaky";
+    const mode = values.mode;
     if (mode !== "flaky" && mode !== "burst") throw new Error(`--mode must be flaky or burst, not ${mode}`);
     options = {
       mode,
@@ -167,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     };
     if (![options.count, options.connections, options.seconds].every((n) => Number.isInteger(n) && n > 0)) throw new Error("numbers must be positive integers");
   } catch (error) {
-    console.error(`soak: ${(error as Error).message}\n${USAGE}`);
+    console.error(`soak: ${(error as Error).message}\n\nusage: ${usageOf(USAGE)}`);
     return 2;
   }
 

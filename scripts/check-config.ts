@@ -1,25 +1,47 @@
 /**
- * `npm run check-config -- FILE [--secrets FILE]`: the answer the gateway gives a config,
- * offline. Secrets named by `{"secret": "NAME"}` are read from the environment and from a
- * dotenv-style file (`.dev.vars` by default, when present); a missing one is reported by
- * path and name, exactly as the worker would. Loopback route targets pass only with LOCAL_DEV=1
- * (as `npm start` runs the Worker); an `mtls` block that pins nothing is warned about, and so
- * is an ADMIN_TOKEN too weak to turn the admin API on.
+ * `npm run check-config -- FILE [--local] [--secrets FILE]`: the answer the gateway gives a
+ * config, offline. Secrets named by `{"secret": "NAME"}` are read from the environment and from
+ * a dotenv-style file (`.dev.vars` by default, when present); a missing one is reported by path
+ * and name, exactly as the worker would. Loopback route targets pass only as `npm start` runs
+ * the Worker: with `--local`, or LOCAL_DEV=1 in the environment or that file; refused, the
+ * answer says so. An `mtls` block that pins nothing is warned about.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
 import { configWarnings } from "../src/config/warnings";
 import { isLocalDev } from "../src/net/targets";
+import { readCommandLine, usageOf } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
 
+const COMMAND = {
+  help: `npm run check-config -- FILE [--local] [--secrets FILE]
+
+The verdict the gateway gives the config FILE, offline: every problem by JSON path, and each
+secret it names that has no value (by name, never a value).
+
+  --local           check it as \`npm start\` runs it: loopback route targets (the demo sink,
+                    http://127.0.0.1:...) are allowed, as LOCAL_DEV=1 allows them. Without it,
+                    and without LOCAL_DEV=1 in the environment or the secrets file, the verdict
+                    is a deployed gateway's, which refuses them
+  --secrets FILE    where {"secret": "NAME"} values are read, after the environment
+                    (default .dev.vars, when present)
+  -h, --help        this text
+
+Exit code: 0 when the config is valid, 1 when it is not, 2 for a mistake in the command.
+
+Examples
+  npm run check-config -- demo/config.json --local
+  npm run check-config -- prod.json --secrets prod.vars`,
+  options: { local: { type: "boolean", default: false }, secrets: { type: "string", default: ".dev.vars" } },
+  maxPositionals: 1,
+} as const;
+
 function main(argv: string[]): number {
-  const args = [...argv];
-  const secretsAt = args.indexOf("--secrets");
-  const secretsFile = secretsAt >= 0 ? args.splice(secretsAt, 2)[1] : ".dev.vars";
-  const file = args[0];
+  const { values, positionals } = readCommandLine(argv, COMMAND);
+  const file = positionals[0];
   if (!file) {
-    console.error("usage: npm run check-config -- FILE [--secrets FILE]");
+    console.error(`a config FILE is needed\n\nusage: ${usageOf(COMMAND.help)}`);
     return 2;
   }
   if (!existsSync(file)) {
@@ -27,11 +49,18 @@ function main(argv: string[]): number {
     return 2;
   }
   // LOCAL_DEV (environment or secrets file) as the Worker reads it: loopback targets need it.
-  const read = secretReader(secretsFile);
-  const loaded = parseConfig(readFileSync(file, "utf8"), read, { localDev: isLocalDev(read("LOCAL_DEV")) });
+  const read = secretReader(values.secrets);
+  const local = values.local || isLocalDev(read("LOCAL_DEV"));
+  const text = readFileSync(file, "utf8");
+  const loaded = parseConfig(text, read, { localDev: local, file });
   if (!loaded.ok) {
     console.error(`${file}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
+    if (!local && onlyLocally(text, read, file, loaded.problems)) {
+      console.error(
+        `hint: loopback targets are for local development. \`npm run check-config -- ${file} --local\` checks the config as \`npm start\` runs it; a deployed gateway needs public https targets`,
+      );
+    }
     return 1;
   }
   const { sources, routes } = loaded.config;
@@ -39,8 +68,16 @@ function main(argv: string[]): number {
   const adminToken = read("ADMIN_TOKEN");
   const weakToken = adminToken ? adminTokenProblem(adminToken) : undefined;
   if (weakToken) console.warn(`warning: ${weakToken}`);
-  console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets)`);
+  const how = local ? ", as `npm start` runs it: loopback targets allowed" : "";
+  console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets${how})`);
   return 0;
+}
+
+/** Some of the problems are loopback targets, which `npm start` allows. */
+function onlyLocally(text: string, read: (name: string) => string | undefined, file: string, problems: string[]): boolean {
+  const asLocal = parseConfig(text, read, { localDev: true, file });
+  const remaining = new Set(asLocal.ok ? [] : asLocal.problems);
+  return problems.some((problem) => !remaining.has(problem));
 }
 
 process.exitCode = main(process.argv.slice(2));

@@ -5,7 +5,17 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { readCommandLine } from "./lib/args";
 import { checkLinks } from "./lib/links";
+
+readCommandLine(process.argv.slice(2), {
+  help: `npm run check-links
+
+Checks that README.md, docs/ and examples/ link only to files of the repository (and to headings
+that exist), and that nothing tracked refers to a path outside it. Exit 1 with each broken link,
+by file and line. It takes no arguments.`,
+  options: {},
+});
 
 const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { encoding: "utf8" })
   .split("\n")

@@ -10,18 +10,35 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import { parseConfig } from "../src/config/load";
+import { readCommandLine } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => (argv.includes(name) ? (argv[argv.indexOf(name) + 1] ?? fallback) : fallback);
-const PORT = Number(option("--port", "8790"));
-const CONFIG = option("--config", "demo/config.json");
+const { values } = readCommandLine(process.argv.slice(2), {
+  help: `npm run fake-psp -- [--port N] [--config FILE]
+
+A PSP's Banco Central Pix API on 127.0.0.1, for the reconciliation demo (docs/pix.md): OAuth2
+tokens for the client credentials of FILE's pix sources whose reconcile points at this port, and
+GET /api/v2/pix over the Pix it holds. POST /fake/pix adds one. Nothing here is for production.
+
+  --port N          the port (default 8790)
+  --config FILE     the gateway config whose pix sources reconcile here (default demo/config.json);
+                    its secrets are read from the environment or .dev.vars
+  -h, --help        this text`,
+  options: { port: { type: "string", default: "8790" }, config: { type: "string", default: "demo/config.json" } },
+});
+const PORT = Number(values.port);
+const CONFIG = values.config;
+if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) {
+  console.error(`--port takes a port number, not ${values.port}`);
+  process.exit(2);
+}
 
 if (!existsSync(CONFIG)) {
   console.error(`no config file at ${CONFIG}`);
   process.exit(2);
 }
-const loaded = parseConfig(readFileSync(CONFIG, "utf8"), secretReader());
+// Local by nature: its config is the one `npm start` runs, loopback targets (the demo sink) and all.
+const loaded = parseConfig(readFileSync(CONFIG, "utf8"), secretReader(), { localDev: true, file: CONFIG });
 if (!loaded.ok) {
   console.error(`${CONFIG}: the gateway config is invalid\n  - ${loaded.problems.join("\n  - ")}`);
   process.exit(2);

@@ -6,10 +6,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { parseConfig } from "../src/config/load";
 import { secretReader } from "./lib/dotvars";
 import { HELP, parseSendArgs, type SendArgs } from "./send/args";
 import { buildRequest, type OutgoingRequest, SendError } from "./send/build";
+import { sendConfig } from "./send/config";
+import { refusedHere } from "./send/obstacles";
 import { type Answer, formatAnswer, formatRequest, printableUrl } from "./send/print";
 
 const TIMEOUT_MS = 30_000;
@@ -31,18 +32,14 @@ async function main(argv: string[]): Promise<number> {
 
 async function run(args: SendArgs): Promise<number> {
   const raw = readInput(args.config, "--config");
-  const loaded = parseConfig(raw.toString("utf8"), secretReader(args.secrets), { localDev: true });
-  if (!loaded.ok) {
-    console.error(`${args.config}: the gateway config is invalid`);
-    for (const problem of loaded.problems) console.error(`  - ${problem}`);
-    return 2;
-  }
-  const names = Object.keys(loaded.config.sources);
+  const { names, source, note } = sendConfig(raw.toString("utf8"), args.config, secretReader(args.secrets), args.secrets, args.source);
   if (args.source === undefined) {
     throw new SendError(`usage: npm run send -- SOURCE [FILE] [--url URL] (--help for more)\nthe config has: ${names.join(", ")}`);
   }
-  const source = loaded.config.sources[args.source];
-  if (!source) throw new SendError(`unknown source "${args.source}"; the config has: ${names.join(", ")}`);
+  if (!source) throw new SendError(`unknown source "${args.source}"; ${args.config} has: ${names.join(", ")}`);
+  if (note) console.error(note);
+  const refusal = refusedHere(source);
+  if (refusal) console.error(`note: source "${args.source}": ${refusal}`);
   if (args.event !== undefined && source.provider !== "bs2-spi" && source.provider !== "pix") {
     console.error(`note: --event is for bs2-spi and pix sources; "${args.source}" is ${source.provider}, so it is ignored`);
   }

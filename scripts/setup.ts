@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { readCommandLine } from "./lib/args";
 import {
   createCommand,
   describeStep,
@@ -55,20 +56,37 @@ function listExisting(queueNames: string[]): Existing {
   };
 }
 
-function parseArgs(argv: string[]) {
-  const at = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const env = at("--env") ?? "staging";
+const COMMAND = {
+  help: `npm run setup -- [--env staging|production] [--domain HOST] [--dry-run] [--config wrangler.toml]
+
+With your wrangler login (\`npx wrangler login\`), creates what the environment needs (KV
+namespaces, queues, D1 database), writes their ids into [env.NAME] of wrangler.toml, and prints
+what is left to do. A second run finds everything and changes nothing.
+
+  --env NAME        staging (default) or production
+  --domain HOST     the gateway's hostname, such as hooks.example.com (a custom domain route)
+  --dry-run         print what it would do and touch nothing; without a login it plans from
+                    wrangler.toml alone
+  --config FILE     the wrangler config to write (default wrangler.toml)
+  -h, --help        this text`,
+  options: {
+    env: { type: "string", default: "staging" },
+    domain: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+    config: { type: "string", default: "wrangler.toml" },
+  },
+} as const;
+
+function setupArgs(argv: string[]) {
+  const { values } = readCommandLine(argv, COMMAND);
+  const { env, domain } = values;
   if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new Error(`--env must be one of ${ENVIRONMENTS.join(", ")}`);
-  const domain = at("--domain");
   if (domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain)) throw new Error("--domain takes a hostname, such as hooks.example.com");
-  return { env: env as Environment, dryRun: argv.includes("--dry-run"), file: at("--config") ?? "wrangler.toml", domain };
+  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain };
 }
 
 function main(argv: string[]): number {
-  const { env, dryRun, file, domain: given } = parseArgs(argv);
+  const { env, dryRun, file, domain: given } = setupArgs(argv);
   const toml = readFileSync(file, "utf8");
   const needed = neededResources(toml, env);
   const domain = given ?? domainInEnvironment(toml, env);

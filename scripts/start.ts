@@ -1,10 +1,10 @@
 /**
- * `npm start [-- --config FILE] [--https] [--port N] [--sink-port N]`: the gateway on localhost
- * with local KV and Queues (wrangler dev), on the demo config unless told otherwise, and the
- * demo sink that prints what is delivered. The config is checked first, so a bad one is named
- * now, not at the first request. The Worker gets only GATEWAY_CONFIG, the secrets the config
- * names and ADMIN_TOKEN (yours, or one generated per start and printed), through an owner-only
- * file in .wrangler/ passed with --env-file: never the shell's environment, never argv.
+ * `npm start [-- --config FILE] [--fresh] [--https] [--port N] [--sink-port N]`: the gateway on
+ * localhost with local KV and Queues (wrangler dev), on the demo config unless told otherwise,
+ * and the demo sink that prints what is delivered. The config is checked first, so a bad one is
+ * named now, not at the first request. The Worker gets only GATEWAY_CONFIG, the secrets the
+ * config names and ADMIN_TOKEN (yours, or one generated per start and printed), through an
+ * owner-only file in .wrangler/ passed with --env-file: never the shell's environment, never argv.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -13,28 +13,54 @@ import { join, resolve } from "node:path";
 import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
 import { startDemoSink } from "./demo-sink";
+import { readCommandLine } from "./lib/args";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
 import { applyLocalMigrations } from "./lib/local-d1";
 import { wranglerDevArgs } from "./lib/wrangler-dev";
+import { configChangeNote, configRun, rememberConfigRun, wipeLocalState } from "./lib/local-state";
+import { DEFAULT_CONFIG, DEFAULT_PORT, routesToSink, startBanner } from "./lib/start-banner";
 
 /** The bindings file for wrangler dev, in its git-ignored local state; removed when it stops. */
 const DEV_VARS_FILE = resolve(".wrangler", "hookgate-start.vars");
+const LOCAL = { root: "." };
+
+const COMMAND = {
+  help: `npm start [-- --config FILE] [--fresh] [--https] [--port N] [--sink-port N]
+
+The gateway on your machine (wrangler dev, local KV, D1, Durable Objects and Queues) with the
+demo sink, which prints every envelope delivered to it. The config is checked first.
+
+  --config FILE     the gateway config to run (default ${DEFAULT_CONFIG}); the secrets it names
+                    are read from the environment or .dev.vars
+  --fresh           wipe the local state first (.wrangler/state: events, dead letters, dedup
+                    markers, routes added through the admin API), as after a change of config
+  --https           serve https with wrangler's self-signed certificate
+  --port N          the gateway's port (default ${DEFAULT_PORT})
+  --sink-port N     the demo sink's port (default 8789)
+  -h, --help        this text`,
+  options: {
+    config: { type: "string", default: DEFAULT_CONFIG },
+    fresh: { type: "boolean", default: false },
+    https: { type: "boolean", default: false },
+    port: { type: "string", default: String(DEFAULT_PORT) },
+    "sink-port": { type: "string", default: "8789" },
+  },
+} as const;
 
 async function main(argv: string[]): Promise<number> {
-  const configAt = argv.indexOf("--config");
-  const configFile = configAt >= 0 ? argv[configAt + 1] : "demo/config.json";
-  const https = argv.includes("--https");
-  const GATEWAY_PORT = portOption(argv, "--port", 8787);
-  const SINK_PORT = portOption(argv, "--sink-port", 8789);
+  const { values } = readCommandLine(argv, COMMAND);
+  const { config: configFile, https, fresh } = values;
+  const GATEWAY_PORT = portOption("--port", values.port);
+  const SINK_PORT = portOption("--sink-port", values["sink-port"]);
   if (GATEWAY_PORT === undefined || SINK_PORT === undefined) return 2;
-  if (!configFile || !existsSync(configFile)) {
-    console.error(`no config file at ${configFile ?? "(missing after --config)"}`);
+  if (!existsSync(configFile)) {
+    console.error(`no config file at ${configFile}`);
     return 2;
   }
   const raw = readFileSync(configFile, "utf8");
   const read = secretReader();
-  const loaded = parseConfig(raw, read, { localDev: true });
+  const loaded = parseConfig(raw, read, { localDev: true, file: configFile });
   if (!loaded.ok) {
     console.error(`${configFile}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
@@ -54,35 +80,52 @@ async function main(argv: string[]): Promise<number> {
     console.error(`cannot pass the config to wrangler dev: ${(error as Error).message}`);
     return 1;
   }
+  if (!prepareLocalState({ fresh, configFile, raw, devVars })) return 1;
+
+  const sinkRoute = routesToSink(loaded.config, SINK_PORT)[0];
+  const sink = await startDemoSink({ port: SINK_PORT, signingSecret: sinkRoute?.signingSecret });
+  const banner = startBanner({
+    configFile,
+    config: loaded.config,
+    https,
+    gatewayPort: GATEWAY_PORT,
+    sinkPort: SINK_PORT,
+    ownToken: Boolean(ownToken),
+    adminToken,
+  });
+  console.log(`${banner.join("\n")}\n`);
+  const code = await runWrangler(GATEWAY_PORT, https ? "https" : "http");
+  sink.close();
+  return code;
+}
+
+/**
+ * Before wrangler dev starts: --fresh wipes the local state (else a note says when the config
+ * changed since the last run), the bindings file is written, and the event log's schema is
+ * applied to local D1 (wrangler dev does not; nothing to do when current).
+ */
+function prepareLocalState({ fresh, configFile, raw, devVars }: { fresh: boolean; configFile: string; raw: string; devVars: string }): boolean {
+  if (fresh) console.log(`hookgate: local state ${wipeLocalState(LOCAL) ? "wiped" : "was already empty"} (--fresh)`);
+  const run = configRun(configFile, raw);
+  const changed = configChangeNote(LOCAL, run);
+  if (changed) console.log(`hookgate: ${changed}`);
   mkdirSync(".wrangler", { recursive: true });
+  rememberConfigRun(LOCAL, run);
   rmSync(DEV_VARS_FILE, { force: true });
   writeFileSync(DEV_VARS_FILE, devVars, { mode: 0o600, flag: "wx" });
   process.on("exit", () => rmSync(DEV_VARS_FILE, { force: true }));
 
-  // The event log's schema, applied to local state (wrangler dev does not): nothing to do when current.
   const migrated = applyLocalMigrations(wranglerEnvironment());
   if (!migrated.ok) {
     console.error(`hookgate: applying the event log's migrations to local state failed:\n${migrated.output}`);
-    return 1;
+    return false;
   }
   console.log(`hookgate: event log (local D1) ${migrated.upToDate ? "is up to date" : "migrated"}`);
+  return true;
+}
 
-  const sinkRoute = loaded.config.routes.find((r) => r.url.startsWith(`http://127.0.0.1:${SINK_PORT}`));
-  const sink = await startDemoSink({ port: SINK_PORT, signingSecret: sinkRoute?.signingSecret });
-  const scheme = https ? "https" : "http";
-  console.log(`hookgate: config ${configFile} (${Object.keys(loaded.config.sources).join(", ")})`);
-  const base = `${scheme}://127.0.0.1:${GATEWAY_PORT}`;
-  console.log(`hookgate: admin API ${base}/admin/routes, console ${base}/admin/console`);
-  console.log(
-    ownToken
-      ? "hookgate: admin token: your ADMIN_TOKEN (from the environment or .dev.vars)"
-      : `hookgate: admin token for this run: ${adminToken}  (set ADMIN_TOKEN in .dev.vars to choose your own)`,
-  );
-  console.log(`hookgate: demo sink on http://127.0.0.1:${SINK_PORT} prints every delivered envelope`);
-  const sendUrl = https ? ` --url https://localhost:${GATEWAY_PORT} --insecure` : GATEWAY_PORT === 8787 ? "" : ` --url ${base}`;
-  console.log(`hookgate: try, in another terminal:  npm run send -- bs2-boleto${sendUrl}\n`);
-
-  const args = wranglerDevArgs({ port: GATEWAY_PORT, scheme, envFile: DEV_VARS_FILE });
+async function runWrangler(port: number, scheme: "http" | "https"): Promise<number> {
+  const args = wranglerDevArgs({ port, scheme, envFile: DEV_VARS_FILE });
   // wrangler itself, not through npx, so a signal reaches it. The Worker's bindings come from
   // the file alone: with --env-file, wrangler reads neither .dev.vars nor the process env.
   const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {
@@ -92,9 +135,7 @@ async function main(argv: string[]): Promise<number> {
   const stop = () => wrangler.kill("SIGINT");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  const code = await new Promise<number>((resolve) => wrangler.on("exit", (c) => resolve(c ?? 0)));
-  sink.close();
-  return code;
+  return await new Promise<number>((resolve) => wrangler.on("exit", (c) => resolve(c ?? 0)));
 }
 
 function wranglerEnvironment(): NodeJS.ProcessEnv {
@@ -102,11 +143,10 @@ function wranglerEnvironment(): NodeJS.ProcessEnv {
   return { ...environment, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 }
 
-function portOption(argv: string[], name: string, fallback: number): number | undefined {
-  const at = argv.indexOf(name);
-  const port = at >= 0 ? Number(argv[at + 1]) : fallback;
-  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
-  console.error(`${name} takes a port number, not ${argv[at + 1] ?? "nothing"}`);
+function portOption(name: string, value: string): number | undefined {
+  const port = Number(value);
+  if (/^\d+$/.test(value) && port >= 1 && port <= 65535) return port;
+  console.error(`${name} takes a port number, not ${value}`);
   return undefined;
 }
 

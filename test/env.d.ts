@@ -10,3 +10,9 @@ declare namespace Cloudflare {
     mainModule: typeof import("../src/index");
   }
 }
+
+// A document read as text by a test (Vite's `?raw`), so what it shows can be checked.
+declare module "*.md?raw" {
+  const text: string;
+  export default text;
+}

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
 import { HttpMethod } from "../../src/config/schema";
+import { commandLine } from "../lib/args";
 import { DEFAULT_SPI_EVENT } from "./build";
 import { SendError } from "./errors";
 
@@ -17,9 +17,11 @@ Options
                       the request goes to URL/hooks/SOURCE, plus /pix for pix sources (Banco
                       Central appends it) and /EVENT for bs2-spi sources
   --config FILE       the gateway config that names SOURCE and its credentials
-                      (default demo/config.json); it must be the one the gateway runs with
+                      (default demo/config.json); it must be the one the gateway runs with:
+                      \`npm start -- --config FILE\` prints the send line to use
   --secrets FILE      where {"secret": "NAME"} values are read, after the environment
-                      (default .dev.vars, when present)
+                      (default .dev.vars, when present), as \`npm start\` reads them; only
+                      SOURCE's own secrets are needed
   --event NAME        bs2-spi: the event, the last segment of the URL (default ${DEFAULT_SPI_EVENT});
                       pix: the callback, received (default), refund, sent, rec or cobr
                       (pix-sent, pix-rec, pix-cobr also work)
@@ -72,6 +74,7 @@ Examples
   npm run send -- pix --event pix-sent
   npm run send -- pix --event rec
   npm run send -- bmp my-installments.json --method PUT
+  npm run send -- bs2-boleto-prod --config my/fintech.json
   npm run send -- pix --url https://hooks.example.com --config prod.json --dry-run`;
 
 export interface SendArgs {
@@ -101,20 +104,13 @@ const OPTIONS = {
   "jwt-key": { type: "string" },
   insecure: { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
 } as const;
 
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (error) {
-    throw new SendError(`${error instanceof Error ? error.message : String(error)}\n(npm run send -- --help lists the options)`);
-  }
-}
-
 export function parseSendArgs(argv: string[]): SendArgs {
-  const { values, positionals } = parseOptions(argv);
-  if (positionals.length > 2) throw new SendError(`too many arguments: ${positionals.slice(2).join(" ")} (expected SOURCE [FILE])`);
+  const line = commandLine(argv, { help: HELP, options: OPTIONS, maxPositionals: 2 });
+  if (line.kind === "mistake") throw new SendError(line.text);
+  if (line.kind === "help") return { ...parseSendArgs([]), help: true };
+  const { values, positionals } = line;
   if (values.unique && values.same) throw new SendError("--unique and --same contradict each other: choose one");
   let method: HttpMethod | undefined;
   if (values.method !== undefined) {
@@ -134,6 +130,6 @@ export function parseSendArgs(argv: string[]): SendArgs {
     jwtKey: values["jwt-key"],
     insecure: values.insecure,
     dryRun: values["dry-run"],
-    help: values.help,
+    help: false,
   };
 }

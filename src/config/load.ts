@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { isLocalDev, targetUrlProblem } from "../net/targets";
+import { describeJsonSyntaxError, jsonSyntaxError } from "./json-syntax";
 import { GatewayConfig } from "./schema";
 import { resolveSecrets, type SecretReader } from "./secrets";
 
@@ -10,7 +11,14 @@ export type LoadedConfig = { ok: true; config: GatewayConfig } | { ok: false; pr
  * with `{"secret": "NAME"}` references read through `read`. Pure: the same answer is
  * given offline by `npm run check-config` and online on every request.
  */
-export function parseConfig(raw: unknown, read: SecretReader, options: { localDev?: boolean } = {}): LoadedConfig & { usedSecrets: Map<string, unknown> } {
+export interface ParseOptions {
+  /** Loopback route targets are allowed (LOCAL_DEV). */
+  localDev?: boolean;
+  /** The file the text was read from (the scripts), named in a JSON syntax error; else GATEWAY_CONFIG. */
+  file?: string;
+}
+
+export function parseConfig(raw: unknown, read: SecretReader, options: ParseOptions = {}): LoadedConfig & { usedSecrets: Map<string, unknown> } {
   const none = new Map<string, unknown>();
   if (raw === undefined || raw === null || raw === "") {
     return { ok: false, problems: ["GATEWAY_CONFIG is not set"], usedSecrets: none };
@@ -20,11 +28,7 @@ export function parseConfig(raw: unknown, read: SecretReader, options: { localDe
     try {
       document = JSON.parse(raw);
     } catch (error) {
-      // V8's message quotes the text around the error, which may be a secret written
-      // inline: only the position is kept.
-      const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-      const where = position ? ` near character ${position}` : "";
-      return { ok: false, problems: [`GATEWAY_CONFIG is not valid JSON${where}`], usedSecrets: none };
+      return { ok: false, problems: [notJson(raw, error, options.file)], usedSecrets: none };
     }
   }
 
@@ -36,7 +40,7 @@ export function parseConfig(raw: unknown, read: SecretReader, options: { localDe
   const invalid = parsed.success
     ? []
     : parsed.error.issues
-        .map((issue) => [formatPath(issue.path), issue.message] as const)
+        .map((issue) => [formatPath(issue.path), issueMessage(issue, resolved.nearMisses.get(formatPath(issue.path)))] as const)
         .filter(([path]) => !missingPaths.has(path))
         .map(([path, message]) => `${path || "(root)"}: ${message}`);
 
@@ -47,6 +51,19 @@ export function parseConfig(raw: unknown, read: SecretReader, options: { localDe
     return { ok: false, problems, usedSecrets: resolved.used };
   }
   return { ok: true, config: parsed.data, usedSecrets: resolved.used };
+}
+
+/** A string field given `{"secrte": "NAME"}` is told what was meant, not only "received object". */
+function issueMessage(issue: z.core.$ZodIssue, misspeltKey: string | undefined): string {
+  if (misspeltKey === undefined || issue.code !== "invalid_type" || issue.expected !== "string") return issue.message;
+  return `{${JSON.stringify(misspeltKey)}: …} is not a secret reference: did you mean {"secret": …}? (expected a string or a reference, received an object)`;
+}
+
+/** `FILE:7:3: not valid JSON: ...` as editors and terminals link it, or GATEWAY_CONFIG's line and column. */
+function notJson(text: string, error: unknown, file: string | undefined): string {
+  const where = jsonSyntaxError(text, error);
+  if (file === undefined) return `GATEWAY_CONFIG is not valid JSON: ${describeJsonSyntaxError(where)}`;
+  return where.line === undefined ? `${file}: not valid JSON: ${where.reason}` : `${file}:${where.line}:${where.column}: not valid JSON: ${where.reason}`;
 }
 
 /** Every URL the gateway calls that a config names: routes, and each reconciling source's PSP. */

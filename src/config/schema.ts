@@ -2,6 +2,7 @@ import * as z from "zod";
 import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
+import { nearest } from "./spelling";
 
 /**
  * The gateway's configuration, as docs/contract.md section 2 describes it.
@@ -26,23 +27,10 @@ export function closed<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
 function unknownKeysMessage(unknown: readonly string[], known: readonly string[]): string {
   return unknown
     .map((key) => {
-      const near = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      const near = nearest(key, known);
       return near ? `unknown key "${key}" (did you mean "${near}"?)` : `unknown key "${key}"`;
     })
     .join("; ");
-}
-
-/** Levenshtein distance; config keys are short, so the quadratic table is a few hundred cells. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 const slug = z.string().regex(/^[a-z0-9-]{1,64}$/, "must be 1-64 characters of a-z, 0-9 and -");

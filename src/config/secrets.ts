@@ -4,6 +4,8 @@
  * what is missing is reported by JSON path and secret name, never by value.
  */
 
+import { nearest } from "./spelling";
+
 export type SecretReader = (name: string) => unknown;
 
 export interface MissingSecret {
@@ -14,6 +16,8 @@ export interface MissingSecret {
 export interface Resolved {
   value: unknown;
   missing: MissingSecret[];
+  /** Objects that look like a misspelt reference (`{"secrte": "NAME"}`): path → the key as written. */
+  nearMisses: Map<string, string>;
   /** Every secret name read, with the value found, so a cache can tell when they change. */
   used: Map<string, unknown>;
 }
@@ -29,6 +33,7 @@ export function isSecretRef(value: unknown): value is { secret: string } {
 export function resolveSecrets(document: unknown, read: SecretReader): Resolved {
   const missing: MissingSecret[] = [];
   const used = new Map<string, unknown>();
+  const nearMisses = new Map<string, string>();
 
   const walk = (node: unknown, path: string): unknown => {
     if (isSecretRef(node)) {
@@ -43,6 +48,8 @@ export function resolveSecrets(document: unknown, read: SecretReader): Resolved 
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, `${path}[${i}]`));
     if (typeof node === "object" && node !== null) {
+      const key = misspeltReference(node);
+      if (key !== undefined) nearMisses.set(path, key);
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(node)) out[key] = walk(child, path ? `${path}.${key}` : key);
       return out;
@@ -50,5 +57,13 @@ export function resolveSecrets(document: unknown, read: SecretReader): Resolved 
     return node;
   };
 
-  return { value: walk(document, ""), missing, used };
+  return { value: walk(document, ""), missing, used, nearMisses };
+}
+
+/** The one key of `{"secrte": "NAME"}`: a string under a key within two edits of "secret". */
+function misspeltReference(node: object): string | undefined {
+  const entries = Object.entries(node);
+  if (entries.length !== 1) return undefined;
+  const [key, value] = entries[0]!;
+  return typeof value === "string" && key !== "secret" && nearest(key, ["secret"]) ? key : undefined;
 }
