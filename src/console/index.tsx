@@ -12,6 +12,7 @@ import { DeadLettersView } from "./views/dead-letters";
 import { EventView } from "./views/event";
 import { EventsView } from "./views/events";
 import { OverviewView } from "./views/overview";
+import { RenderNonce } from "./views/parts";
 import { RoutesView } from "./views/routes";
 import { Shell } from "./views/shell";
 import { SourcesView } from "./views/sources";
@@ -23,6 +24,8 @@ import { SourcesView } from "./views/sources";
  * `/admin/console/views/` is an admin call like any other, refused without the token.
  */
 export const CONSOLE_SHELL_PATHS: ReadonlySet<string> = new Set(["/admin/console", "/admin/console/app.js", "/admin/console/app.css"]);
+
+export const NONCE_HEADER = "X-Console-Nonce";
 
 /** The source name the gateway's own operational events are logged under (docs/contract.md §8.2). */
 const OPERATIONAL_SOURCE_NAME = "hookgate";
@@ -48,10 +51,17 @@ function secured(c: Context<AppEnv>): void {
   c.header("Cache-Control", "no-store");
 }
 
-/** A rendered view; JSX has escaped every value in it. The page itself starts with its doctype. */
+/**
+ * A rendered view; JSX has escaped every value in it. The page itself starts with its doctype.
+ * A view carries a fresh nonce on its own forms and buttons, and in `X-Console-Nonce`: the page's
+ * script acts on nothing else (see RenderNonce).
+ */
 async function html(c: Context<AppEnv>, node: JSX.Element, options: { page?: boolean } = {}): Promise<Response> {
   secured(c);
-  return c.html(`${options.page ? "<!doctype html>" : ""}${await node.toString()}`);
+  if (options.page) return c.html(`<!doctype html>${await node.toString()}`);
+  const nonce = crypto.randomUUID();
+  c.header(NONCE_HEADER, nonce);
+  return c.html(await (<RenderNonce.Provider value={nonce}>{node}</RenderNonce.Provider>).toString());
 }
 
 export function registerConsole(app: App): void {

@@ -65,6 +65,25 @@ describe("the event view", () => {
     expect(html).toContain('data-load="events/acme%3A%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D2%22%3E?reveal=1"');
   });
 
+  it("masks a CPF in the envelope id, the type and a target's error body (issue 19, finding 11)", async () => {
+    const cpfEvent: EventDetail = {
+      ...hostileEvent,
+      event: { ...hostileEvent.event!, id: "acme:52998224725", type: "acme.paid.52998224725", occurrenceof: "acme:52998224725" },
+      deliveries: [
+        { routeId: "ledger", state: "dead", attempts: [{ at: "2026-12-01T10:00:02Z", status: 422, error: "cpf 529.982.247-25 unknown", durationMs: 3 }] },
+      ],
+    };
+    const html = await render(EventView({ id: "acme:52998224725", detail: cpfEvent, reveal: false }));
+    // What is shown: the text. (Links and actions still name the event by its id.)
+    const text = html.replace(/<[^>]*>/g, "");
+    expect(text).not.toMatch(/52998224725|529\.982\.247-25/);
+    expect(html).toContain(`acme:${maskOf("cpf")}`);
+    expect(html).toContain(`acme.paid.${maskOf("cpf")}`);
+    expect(html).toContain(`HTTP 422 (cpf ${maskOf("cpf")} unknown)`);
+    const revealed = await render(EventView({ id: "acme:52998224725", detail: cpfEvent, reveal: true }));
+    expect(revealed).toContain("acme:52998224725");
+  });
+
   it("shows the payload in full only when revealed, still escaped", async () => {
     const html = await render(EventView({ id: hostileEvent.event!.id, detail: hostileEvent, reveal: true }));
     expectInert(html);

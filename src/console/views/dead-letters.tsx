@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { DeadLetterPage } from "../shapes";
-import { ApiForm, consoleHref, Empty, Field, Heading, localInput, Select, Time } from "./parts";
+import { ApiForm, consoleHref, Empty, Field, Heading, localInput, SearchForm, Select, Time } from "./parts";
 
 export const DEAD_LETTER_KINDS = ["delivery", "unrouted", "quarantine"];
 
@@ -22,7 +22,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
   return (
     <section aria-labelledby="dl-title">
       <Heading title="Dead letters" />
-      <form data-search="dead-letters" class="filters" aria-label="Filter dead letters">
+      <SearchForm view="dead-letters" label="Filter dead letters">
         <Field id="dl-q" label="Envelope id or subject" name="q" value={filter.q} />
         <Select id="dl-source" label="Source" name="source" options={props.sources} value={filter.source} blank="any source" />
         <Select id="dl-route" label="Route" name="route" options={props.routes} value={filter.route} blank="any route" />
@@ -33,7 +33,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
         <div class="actions">
           <button type="submit">Filter</button>
         </div>
-      </form>
+      </SearchForm>
 
       <ApiForm
         call="POST /admin/dead-letters/replay"
@@ -82,7 +82,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
                 <td>{item.reason}</td>
                 <td>{item.lastStatus ?? ""}</td>
                 <td>{item.attempts}</td>
-                <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{item.envelopeId}</a> : ""}</td>
+                <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{maskId(item.envelopeId)}</a> : ""}</td>
                 <td class="subject">{item.subject ? maskText(item.subject) : ""}</td>
                 <td>
                   <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import { maskPersonalData, maskText } from "../personal-data";
+import { maskId, maskPersonalData, maskText } from "../personal-data";
 import type { EventDetail } from "../shapes";
-import { ApiForm, Heading, Json, State, Time } from "./parts";
+import { ApiForm, Heading, Json, LoadButton, State, Time } from "./parts";
 
 /** One moment of an event's life: a provider's request, or a delivery attempt to a route. */
 export type TimelineEntry =
@@ -22,6 +22,10 @@ export function shownEnvelope(event: NonNullable<EventDetail["event"]>, reveal: 
   if (reveal) return event;
   const { data_base64, ...rest } = event;
   const masked = maskPersonalData(rest) as Record<string, unknown>;
+  // Ids are masked as ids: a generic source's idPath may point at a bare CPF.
+  masked.id = maskId(rest.id);
+  masked.type = maskId(rest.type);
+  if (typeof rest.occurrenceof === "string") masked.occurrenceof = maskId(rest.occurrenceof);
   if (data_base64 !== undefined) masked.data_base64 = `[hidden: ${data_base64.length} characters of base64]`;
   return masked;
 }
@@ -40,9 +44,9 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       </Heading>
       <dl class="facts">
         <dt>Id</dt>
-        <dd class="mono">{id}</dd>
+        <dd class="mono">{reveal ? id : maskId(id)}</dd>
         <dt>Type</dt>
-        <dd>{"type" in event ? event.type : ""}</dd>
+        <dd>{"type" in event ? (reveal ? event.type : maskId(event.type)) : ""}</dd>
         <dt>Subject</dt>
         <dd class="subject">{"subject" in event && event.subject ? (reveal ? event.subject : maskText(event.subject)) : ""}</dd>
         <dt>Source</dt>
@@ -128,17 +132,14 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
       <div class="reveal">
         {reveal ? (
           <p>
-            <strong>Personal data shown in full.</strong>{" "}
-            <button type="button" data-load={`events/${path}`}>
-              Mask personal data
-            </button>
+            <strong>Personal data shown in full.</strong> <LoadButton view={`events/${path}`}>Mask personal data</LoadButton>
           </p>
         ) : (
           <p>
             Personal data is masked.{" "}
-            <button type="button" data-load={`events/${path}?reveal=1`} id="reveal">
+            <LoadButton view={`events/${path}?reveal=1`} id="reveal">
               Reveal this payload
-            </button>
+            </LoadButton>
           </p>
         )}
       </div>
@@ -147,7 +148,9 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
   );
 }
 
+/** A target's error body can quote the payload back: it is masked like the payload. */
 function attemptResult(entry: Extract<TimelineEntry, { kind: "attempt" }>): string {
-  if (entry.status !== undefined) return `HTTP ${entry.status}${entry.error ? ` (${entry.error})` : ""}`;
-  return entry.error ?? "no answer";
+  const error = entry.error === undefined ? undefined : maskText(entry.error);
+  if (entry.status !== undefined) return `HTTP ${entry.status}${error ? ` (${error})` : ""}`;
+  return error ?? "no answer";
 }

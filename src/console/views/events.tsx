@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { EventList } from "../shapes";
-import { consoleHref, Empty, Field, Heading, localInput, Select, State, Time } from "./parts";
+import { consoleHref, Empty, Field, Heading, localInput, SearchForm, Select, State, Time } from "./parts";
 
 export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted"];
 
@@ -21,7 +21,7 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
   return (
     <section aria-labelledby="events-title">
       <Heading title="Events" />
-      <form data-search="events" class="filters" aria-label="Search events">
+      <SearchForm view="events" label="Search events">
         <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} />
         <Field id="ev-subject" label="Subject" name="subject" value={search.subject} />
         <Select id="ev-source" label="Source" name="source" options={props.sources} value={search.source} blank="any source" />
@@ -32,7 +32,7 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
         <div class="actions">
           <button type="submit">Search</button>
         </div>
-      </form>
+      </SearchForm>
       {list.events.length === 0 ? (
         <Empty>No event matches.</Empty>
       ) : (
@@ -52,12 +52,12 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
             {list.events.map((event) => (
               <tr>
                 <td>
-                  <a href={consoleHref("events", event.id)} aria-label={`Open ${event.id}`}>
+                  <a href={consoleHref("events", event.id)} aria-label={`Open ${maskId(event.id)}`}>
                     <Time at={event.receivedat} />
                   </a>
                 </td>
                 <td>{event.source}</td>
-                <td>{event.type}</td>
+                <td>{maskId(event.type)}</td>
                 <td class="subject">{event.subject ? maskText(event.subject) : ""}</td>
                 <td>
                   <State state={event.state} />

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { EventSummary } from "../shapes";
 import { consoleHref, Empty, formatTime, Heading, State, Time } from "./parts";
 
@@ -80,7 +80,7 @@ export function OverviewView(props: { data: OverviewData }) {
         <ul class="operational">
           {data.operational.map((event) => (
             <li>
-              <Time at={event.receivedat} /> <a href={consoleHref("events", event.id)}>{event.type}</a>{" "}
+              <Time at={event.receivedat} /> <a href={consoleHref("events", event.id)}>{maskId(event.type)}</a>{" "}
               {event.subject ? <span class="subject">{maskText(event.subject)}</span> : null}
             </li>
           ))}

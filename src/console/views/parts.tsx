@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { Child } from "hono/jsx";
+import { type Child, createContext, useContext } from "hono/jsx";
 
 /**
  * Small pieces every view uses. Everything goes through Hono's JSX, which escapes text and
@@ -73,13 +73,46 @@ export function Heading(props: { title: string; children?: Child }) {
   );
 }
 
+/**
+ * The nonce of this render (a random value per view answer, sent beside it as `X-Console-Nonce`).
+ * The page's script acts on a form or button only when it carries this render's nonce, so markup
+ * that did not come from the views' own components is inert even if it ever reached the page.
+ */
+export const RenderNonce = createContext("");
+
 /** A form the page's script sends as an admin API call; its answer or error appears in the form. */
-export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; children: Child }) {
+export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; follow?: boolean; children: Child }) {
   return (
-    <form data-api={props.call} data-done={props.done} data-confirm={props.confirm} aria-label={props.label} class={props.class}>
+    <form
+      data-api={props.call}
+      data-done={props.done}
+      data-confirm={props.confirm}
+      data-follow={props.follow ? "" : undefined}
+      data-nonce={useContext(RenderNonce)}
+      aria-label={props.label}
+      class={props.class}
+    >
       {props.children}
       <p class="form-error" data-error role="alert" />
     </form>
+  );
+}
+
+/** A search form: the page's script turns its fields into the view's query (`#events?source=acme`). */
+export function SearchForm(props: { view: string; label: string; children: Child }) {
+  return (
+    <form data-search={props.view} data-nonce={useContext(RenderNonce)} class="filters" aria-label={props.label}>
+      {props.children}
+    </form>
+  );
+}
+
+/** A button that reads a console view again in place (the hash stays as it is). */
+export function LoadButton(props: { view: string; id?: string; children: Child }) {
+  return (
+    <button type="button" data-load={props.view} data-nonce={useContext(RenderNonce)} id={props.id}>
+      {props.children}
+    </button>
   );
 }
 
