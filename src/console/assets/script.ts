@@ -233,7 +233,8 @@ export const CONSOLE_SCRIPT = `"use strict";
       return res.text().then(function (text) {
         var answer = {};
         try { answer = JSON.parse(text); } catch (e) { answer = {}; }
-        say(typeof answer.replaying === "number" ? done + " " + answer.replaying + " dead letter(s) replaying." : done);
+        var count = answer.replaying;
+        say(typeof count === "number" ? done + " " + count + (count === 1 ? " dead letter" : " dead letters") + " replaying." : done);
         if (form.hasAttribute("data-follow")) poll.followUntil = Date.now() + FOLLOW_MS;
         return load(current, { keepFocus: true });
       });

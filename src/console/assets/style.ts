@@ -46,7 +46,17 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .form-error:empty { display: none; }
 table.list { border-collapse: collapse; width: 100%; margin: 10px 0; }
 table.list caption { text-align: left; color: var(--muted); padding: 4px 0; }
-table.list th, table.list td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+/* Words stay whole ("Replay", "attempts_exhausted"): break-word only breaks a word that cannot fit on
+   a line of its own, and a table too wide for the screen scrolls inside .table-scroll instead. Ids
+   (mono) may break anywhere. */
+.table-scroll { overflow-x: auto; }
+table.list th, table.list td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+table.list td.mono { overflow-wrap: anywhere; min-width: 14ch; }
+table.list button { white-space: nowrap; }
+.progress { color: var(--muted); font-size: .85rem; }
+ol.timeline li.dead strong { color: var(--bad); }
+ol.timeline li.action strong { color: var(--wait); }
+.reason-detail { overflow-wrap: anywhere; }
 table.list th { background: var(--panel); font-size: .88rem; }
 table.list form { margin: 0; }
 .mono, .json, .pins { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }

@@ -1,20 +1,43 @@
 /** @jsxImportSource hono/jsx */
 import { maskId, maskPersonalData, maskText } from "../personal-data";
 import type { EventDetail } from "../shapes";
-import { ApiForm, Heading, Json, LoadButton, State, Time } from "./parts";
+import { ApiForm, consoleHref, Heading, Json, LoadButton, plural, progressText, RefreshNote, type RouteProgress, State, Time } from "./parts";
 
-/** One moment of an event's life: a provider's request, or a delivery attempt to a route. */
+/** One moment of an event's life: a provider's request, a delivery attempt, an operator's action, a route given up. */
 export type TimelineEntry =
   | { kind: "request"; at: string; requestId: string; outcome: string }
-  | { kind: "attempt"; at: string; routeId: string; status?: number; error?: string; durationMs?: number };
+  | { kind: "attempt"; at: string; routeId: string; status?: number; error?: string; durationMs?: number }
+  | { kind: "action"; at: string; routeId: string; action: "redelivered" | "replayed" }
+  | { kind: "dead"; at: string; routeId: string };
 
-/** Requests and attempts in one list, oldest first (a stable sort keeps the API's order on ties). */
+/**
+ * Requests, attempts and operators' actions in one list, oldest first (a stable sort keeps the
+ * API's order on ties). A route given up on (state `dead`) became a dead letter at its last attempt.
+ */
 export function timelineOf(detail: EventDetail): TimelineEntry[] {
   const entries: TimelineEntry[] = [
     ...detail.requests.map((r) => ({ kind: "request" as const, ...r })),
-    ...detail.deliveries.flatMap((d) => d.attempts.map((a) => ({ kind: "attempt" as const, routeId: d.routeId, ...a }))),
+    ...detail.deliveries.flatMap((d) => [
+      ...(d.actions ?? []).map((a) => ({ kind: "action" as const, routeId: d.routeId, ...a })),
+      ...d.attempts.map((a) => ({ kind: "attempt" as const, routeId: d.routeId, ...a })),
+    ]),
+    ...detail.deliveries.flatMap((d) => {
+      const last = d.attempts.at(-1);
+      return d.state === "dead" && last ? [{ kind: "dead" as const, routeId: d.routeId, at: last.at }] : [];
+    }),
   ];
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** A route's progress as the lists show it, from its attempts. */
+export function progressOf(delivery: EventDetail["deliveries"][number]): RouteProgress {
+  const last = delivery.attempts.at(-1);
+  return {
+    state: delivery.state,
+    attempts: delivery.attempts.length,
+    ...(last?.status !== undefined && { lastStatus: last.status }),
+    ...(delivery.state === "pending" && last?.retryAt !== undefined && { nextAttemptAt: last.retryAt }),
+  };
 }
 
 /** The envelope as shown: personal data masked unless revealed; a binary payload hidden unless revealed. */
@@ -30,8 +53,11 @@ export function shownEnvelope(event: NonNullable<EventDetail["event"]>, reveal: 
   return masked;
 }
 
-export function EventView(props: { id: string; detail: EventDetail; reveal: boolean }) {
+export function EventView(props: { id: string; detail: EventDetail; reveal: boolean; maxAttempts?: number; now?: number }) {
   const { id, detail, reveal } = props;
+  const maxAttempts = props.maxAttempts ?? 8;
+  const now = props.now ?? Date.now();
+  const pending = detail.state === "pending" || detail.deliveries.some((d) => d.state === "pending");
   const event = detail.event ?? { id };
   const path = encodeURIComponent(id);
   const timeline = timelineOf(detail);
@@ -65,14 +91,14 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       {detail.deliveries.length === 0 ? (
         <p class="empty">No route took this event.</p>
       ) : (
-        <ApiForm call={`POST /admin/events/${path}/redeliver`} done="Redelivery queued; new attempts join this timeline." label="Redeliver">
+        <ApiForm call={`POST /admin/events/${path}/redeliver`} done="Redelivery queued; this view follows it." label="Redeliver" follow>
           <table class="list">
             <thead>
               <tr>
                 <th scope="col">Redeliver</th>
                 <th scope="col">Route</th>
                 <th scope="col">State</th>
-                <th scope="col">Attempts</th>
+                <th scope="col">Progress</th>
               </tr>
             </thead>
             <tbody>
@@ -87,7 +113,7 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
                   <td>
                     <State state={d.state} />
                   </td>
-                  <td>{d.attempts.length}</td>
+                  <td>{progressText(progressOf(d), maxAttempts, now) || plural(d.attempts.length, "attempt")}</td>
                 </tr>
               ))}
             </tbody>
@@ -100,19 +126,11 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       )}
 
       <h2>Timeline</h2>
+      {pending ? <RefreshNote>A delivery is under way: this view reads itself again every 5 seconds.</RefreshNote> : null}
       <ol class="timeline" id="timeline">
-        {timeline.map((entry) =>
-          entry.kind === "request" ? (
-            <li class="request">
-              <Time at={entry.at} /> <strong>request</strong> <State state={entry.outcome} /> <span class="mono">{entry.requestId}</span>
-            </li>
-          ) : (
-            <li class="attempt">
-              <Time at={entry.at} /> <strong>attempt</strong> to {entry.routeId}: {attemptResult(entry)}
-              {entry.durationMs !== undefined ? <span class="muted"> in {entry.durationMs} ms</span> : null}
-            </li>
-          ),
-        )}
+        {timeline.map((entry) => (
+          <TimelineLine entry={entry} />
+        ))}
       </ol>
 
       <h2>Envelope</h2>
@@ -145,6 +163,38 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
       </div>
       <Json value={shownEnvelope(envelope, reveal)} label="The envelope" />
     </>
+  );
+}
+
+function TimelineLine(props: { entry: TimelineEntry }) {
+  const { entry } = props;
+  if (entry.kind === "request") {
+    return (
+      <li class="request">
+        <Time at={entry.at} /> <strong>request</strong> <State state={entry.outcome} /> <span class="mono">{entry.requestId}</span>
+      </li>
+    );
+  }
+  if (entry.kind === "action") {
+    return (
+      <li class="action">
+        <Time at={entry.at} /> <strong>{entry.action} by an operator</strong> to {entry.routeId}
+      </li>
+    );
+  }
+  if (entry.kind === "dead") {
+    return (
+      <li class="dead">
+        <Time at={entry.at} /> <State state="dead" /> <strong>became a dead letter</strong> for {entry.routeId}:{" "}
+        <a href={consoleHref("dead-letters", undefined, { route: entry.routeId })}>see the dead letters</a>
+      </li>
+    );
+  }
+  return (
+    <li class="attempt">
+      <Time at={entry.at} /> <strong>attempt</strong> to {entry.routeId}: {attemptResult(entry)}
+      {entry.durationMs !== undefined ? <span class="muted"> in {entry.durationMs} ms</span> : null}
+    </li>
   );
 }
 

@@ -166,6 +166,44 @@ export function Json(props: { value: unknown; label: string }) {
   );
 }
 
+/** "1 request", "2 requests". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+export interface RouteProgress {
+  state: string;
+  attempts: number;
+  lastStatus?: number;
+  nextAttemptAt?: string;
+}
+
+/** "retrying 2 of 8, last 500, next in ~4 min": a route's delivery in words, at `now`. */
+export function progressText(progress: RouteProgress, maxAttempts: number, now: number): string {
+  const last = `last ${progress.lastStatus ?? "no answer"}`;
+  if (progress.state === "delivered") return progress.attempts > 1 ? `after ${plural(progress.attempts, "attempt")}` : "";
+  if (progress.state === "dead") return progress.attempts > 0 ? `after ${plural(progress.attempts, "attempt")}, ${last}` : "";
+  if (progress.attempts === 0) return "queued";
+  const next = progress.nextAttemptAt ? `, next ${inAbout(Date.parse(progress.nextAttemptAt) - now)}` : "";
+  return `retrying ${progress.attempts} of ${maxAttempts}, ${last}${next}`;
+}
+
+function inAbout(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "due now";
+  if (ms < 60_000) return "in <1 min";
+  if (ms < 3_600_000) return `in ~${Math.round(ms / 60_000)} min`;
+  return `in ~${Math.round(ms / 3_600_000)} h`;
+}
+
+/** Tells the page's script to read this view again while something in it is under way. */
+export function RefreshNote(props: { children: Child }) {
+  return (
+    <p class="hint" data-refresh="" data-nonce={useContext(RenderNonce)}>
+      {props.children}
+    </p>
+  );
+}
+
 export function Empty(props: { children: Child }) {
   return <p class="empty">{props.children}</p>;
 }
