@@ -57,6 +57,10 @@ table.list button { white-space: nowrap; }
 ol.timeline li.dead strong { color: var(--bad); }
 ol.timeline li.action strong { color: var(--wait); }
 .reason-detail { overflow-wrap: anywhere; }
+table.list time { white-space: nowrap; }
+table.list.compact { width: auto; }
+/* On a phone a table keeps its columns and scrolls sideways on its own; the page does not. */
+@media (max-width: 700px) { table.list { display: block; overflow-x: auto; } }
 table.list th { background: var(--panel); font-size: .88rem; }
 table.list form { margin: 0; }
 .mono, .json, .pins { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }

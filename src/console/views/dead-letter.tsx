@@ -115,12 +115,12 @@ export function DeadLetterView(props: { record: DeadLetterRecord; reveal: boolea
         </p>
       </ApiForm>
 
-      {record.request ? <KeptRequest request={record.request} reveal={reveal} path={path} /> : null}
+      {record.request ? <KeptRequest request={record.request} source={record.source} reveal={reveal} path={path} /> : null}
     </section>
   );
 }
 
-function KeptRequest(props: { request: NonNullable<DeadLetterRecord["request"]>; reveal: boolean; path: string }) {
+function KeptRequest(props: { request: NonNullable<DeadLetterRecord["request"]>; source: string; reveal: boolean; path: string }) {
   const { request, reveal, path } = props;
   const headers = safeHeaders(request.headers);
   const body = shownBody(request.bodyBase64, reveal);
@@ -128,10 +128,11 @@ function KeptRequest(props: { request: NonNullable<DeadLetterRecord["request"]>;
     <>
       <h2>The request as it came</h2>
       <p class="mono">
-        {request.method} {maskText(request.rest || "/")}
+        {request.method} /hooks/{props.source}
+        {maskText(request.rest)}
         {request.query ? `?${maskText(request.query)}` : ""}
       </p>
-      <table class="list" id="kept-headers">
+      <table class="list compact" id="kept-headers">
         <caption>
           Headers that are safe to show{headers.hidden > 0 ? ` (${plural(headers.hidden, "other header")} not shown)` : ""}; credentials were never kept
         </caption>

@@ -26,7 +26,7 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
     <section aria-labelledby="events-title">
       <Heading title="Events" />
       <SearchForm view="events" label="Search events">
-        <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} hint="e.g. a boleto number or bs2-boleto:00012345:3" />
+        <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} hint="e.g. a boleto number or an envelope id" />
         <Select id="ev-source" label="Source" name="source" options={props.sources} value={search.source} blank="any source" />
         <Field id="ev-type" label="Type" name="type" value={search.type} hint="e.g. bs2.boleto.settled" />
         <Select id="ev-state" label="State" name="state" options={EVENT_STATES} value={search.state} blank="any state" />
