@@ -60,7 +60,7 @@ ol.timeline li.action strong { color: var(--wait); }
 table.list time { white-space: nowrap; }
 table.list.compact { width: auto; }
 /* On a phone a table keeps its columns and scrolls sideways on its own; the page does not. */
-@media (max-width: 700px) { table.list { display: block; overflow-x: auto; } }
+@media (max-width: 700px) { table.list { display: block; overflow-x: auto; } table.list th { white-space: nowrap; } }
 table.list th { background: var(--panel); font-size: .88rem; }
 table.list form { margin: 0; }
 .mono, .json, .pins { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }
