@@ -13,7 +13,7 @@ import { DeadLettersView } from "./views/dead-letters";
 import { EventView } from "./views/event";
 import { EventsView } from "./views/events";
 import { OverviewView } from "./views/overview";
-import { RenderNonce } from "./views/parts";
+import { renderWithNonce } from "./views/parts";
 import { RoutesView } from "./views/routes";
 import { Shell } from "./views/shell";
 import { SourcesView } from "./views/sources";
@@ -55,14 +55,14 @@ function secured(c: Context<AppEnv>): void {
 /**
  * A rendered view; JSX has escaped every value in it. The page itself starts with its doctype.
  * A view carries a fresh nonce on its own forms and buttons, and in `X-Console-Nonce`: the page's
- * script acts on nothing else (see RenderNonce).
+ * script acts on nothing else (see renderWithNonce).
  */
 async function html(c: Context<AppEnv>, node: JSX.Element, options: { page?: boolean } = {}): Promise<Response> {
   secured(c);
   if (options.page) return c.html(`<!doctype html>${await node.toString()}`);
   const nonce = crypto.randomUUID();
   c.header(NONCE_HEADER, nonce);
-  return c.html(await (<RenderNonce.Provider value={nonce}>{node}</RenderNonce.Provider>).toString());
+  return c.html(renderWithNonce(node, nonce));
 }
 
 export function registerConsole(app: App): void {

@@ -41,17 +41,20 @@ describe("the admin API's JSON", () => {
     expect(data).toMatchObject({ form: FORM, meta: META, both: "a & b" });
   });
 
-  it("escapes error answers too", async () => {
+  it("escapes error answers too, where a message quotes what was sent", async () => {
+    const id = await send({ id: uniqueId("err") });
     const response = await callWorker(
-      new Request("https://gw.example/admin/routes", {
+      new Request(`https://gw.example/admin/events/${encodeURIComponent(id)}/redeliver`, {
         method: "POST",
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-        body: JSON.stringify({ id: "<b>x</b>", url: "https://a.example/<i>", events: ["*"] }),
+        body: JSON.stringify({ routes: ["<b>x</b>"] }),
       }),
       bindings,
     );
     expect(response.status).toBe(400);
-    expect(await response.text()).not.toMatch(/[<>]/);
+    const text = await response.text();
+    expect(text).not.toMatch(/[<>]/);
+    expect((JSON.parse(text) as { error: { message: string } }).error.message).toContain('no route "<b>x</b>"');
   });
 });
 

@@ -3,12 +3,26 @@
  * It holds the admin token in a closure variable: never in a URL, a cookie or Web Storage, so no
  * other page's script can read it later; a reload or "Sign out" forgets it. Views come from
  * /admin/console/views/* as HTML rendered (and escaped) by the Worker; actions are ordinary
- * admin API calls. Plain ES2020, no build step; it never calls innerHTML or eval.
+ * admin API calls. Plain ES2020, no build step; it never calls innerHTML or eval. Its comments
+ * live here, outside the string, so the Worker's bundle does not carry them twice:
  *
- * What reaches the page is narrowed three times (docs/security.md, issue 19 finding 1): the hash
- * must fit a strict grammar and resolve, unchanged, under the views' path; only a `text/html`
- * answer from there is placed; and only forms and buttons carrying that answer's nonce
- * (`X-Console-Nonce`) are acted on.
+ * - What reaches the page is narrowed three times (docs/security.md, issue 19 finding 1).
+ *   `viewUrl`: the hash must fit VIEW (a view, one percent-encoded segment, a query; URI
+ *   characters only, no backslash), hold no CLIMB (`%2e`, `%5c`, a "." or ".." segment), and
+ *   resolve with `new URL()` to exactly itself under the views' path. `load` places only a
+ *   `text/html` answer from that URL, after dropping INERT elements. `ours`: forms and buttons
+ *   act only when they carry the nonce of the answer shown (`X-Console-Nonce`), and `send`
+ *   makes only API_CALL requests (POST, PUT or DELETE under /admin/).
+ * - `place` parses a view inert with DOMParser and moves its nodes in.
+ * - `load` (re)starts the refresh when the operator asks for a view: a view holding a
+ *   `data-refresh` mark of its own (an event with a delivery pending) is read again every
+ *   POLL_MS, for POLL_FOR_MS at most; so is a view just acted on by a `data-follow` form, for
+ *   FOLLOW_MS. `schedule` skips a turn while the tab is hidden or the operator is ticking or
+ *   typing in the view, which a reload would lose.
+ * - `signIn` shows the console and loads the view; a 401 from any call signs out.
+ * - `bodyOf`: a form's fields as the API's JSON body ("a.b" nests, data-list splits on commas,
+ *   empty fields are left out). Choosing the view already shown in the navigation reads it
+ *   again (the hash does not change, so no hashchange).
  */
 export const CONSOLE_SCRIPT = `"use strict";
 (function () {
@@ -17,19 +31,15 @@ export const CONSOLE_SCRIPT = `"use strict";
   var nonce = "";
   var byId = function (id) { return document.getElementById(id); };
   var VIEWS = "/admin/console/views/";
-  /** A view, one path segment (an id, percent-encoded) and a query: URI characters only, no "\\". */
   var VIEW = /^(overview|events|dead-letters|routes|sources)(\\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)?(\\?[A-Za-z0-9._~!$&'()*+,;=:@%\\/?-]*)?$/;
-  /** Encoded dots and backslashes, and "." or ".." segments: ways to climb out of the views. */
   var CLIMB = /%2e|%5c|(^|\\/)\\.{1,2}(\\/|\\?|$)/i;
   var API_CALL = /^(POST|PUT|DELETE) (\\/admin\\/[A-Za-z0-9._~!$&'()*+,;=:@%\\/-]+)$/;
-  /** Never part of a view; dropped should one ever reach one. */
   var INERT = "script, meta, base, link, style, iframe, frame, object, embed, template";
   var POLL_MS = 5000;
   var POLL_FOR_MS = 10 * 60 * 1000;
   var FOLLOW_MS = 30 * 1000;
   var poll = { timer: 0, stopAt: 0, followUntil: 0 };
 
-  /** The view's URL, or null: the hash must resolve under the views' path with nothing changed. */
   function viewUrl(path) {
     if (!VIEW.test(path) || CLIMB.test(path)) return null;
     var base = new URL(VIEWS, location.origin);
@@ -38,7 +48,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     return url;
   }
 
-  /** Forms and buttons the Worker rendered in the view shown now: they carry its nonce. */
   function ours(element) {
     return element !== null && nonce !== "" && element.getAttribute("data-nonce") === nonce && byId("view").contains(element);
   }
@@ -69,7 +78,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     }, function () { return "HTTP " + res.status; });
   }
 
-  /** Server-rendered, escaped HTML, parsed inert and moved in node by node. */
   function place(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var inert = doc.body.querySelectorAll(INERT);
@@ -83,11 +91,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     }
   }
 
-  /**
-   * Shows a view. A load the operator asked for (re)starts the refresh: a view marked
-   * data-refresh (an event with a delivery pending) is read again every POLL_MS, for
-   * POLL_FOR_MS at most; so is a view just acted on with a data-follow form, for FOLLOW_MS.
-   */
   function load(path, options) {
     options = options || {};
     var url = viewUrl(path);
@@ -122,7 +125,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     if (!wanted || token === null) return;
     if (Date.now() > poll.stopAt) return say("Stopped refreshing after 10 minutes; open the view again to go on.");
     poll.timer = window.setTimeout(function () {
-      // Not while the operator is choosing something in the view: that would be lost.
       var view = byId("view");
       var busy = view.querySelector("input:checked") !== null || (view.contains(document.activeElement) && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName));
       if (document.hidden || busy) return schedule();
@@ -132,7 +134,6 @@ export const CONSOLE_SCRIPT = `"use strict";
 
   function fromHash() { return location.hash.slice(1) || "overview"; }
 
-  /** Shows the console and loads the view; an answer of 401 (see call) brings the sign-in back. */
   function signIn(event) {
     event.preventDefault();
     var input = byId("token");
@@ -162,7 +163,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     byId("token").focus();
   }
 
-  /** A form's fields as the API's JSON body: "a.b" nests, data-list splits on commas, empty fields are left out. */
   function bodyOf(form) {
     var body = {};
     var lists = {};
@@ -250,7 +250,6 @@ export const CONSOLE_SCRIPT = `"use strict";
       say("");
       load(fromHash());
     });
-    // Choosing the view already shown reads it again (the hash does not change, so no hashchange).
     byId("nav").addEventListener("click", function (event) {
       var link = event.target.closest("a[data-nav]");
       if (link && token && fromHash() === link.getAttribute("data-nav")) load(fromHash());

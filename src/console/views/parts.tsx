@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
-import { type Child, createContext, useContext } from "hono/jsx";
+import type { Child } from "hono/jsx";
+import type { JSX } from "hono/jsx/jsx-runtime";
 
 /**
  * Small pieces every view uses. Everything goes through Hono's JSX, which escapes text and
@@ -74,11 +75,27 @@ export function Heading(props: { title: string; children?: Child }) {
 }
 
 /**
- * The nonce of this render (a random value per view answer, sent beside it as `X-Console-Nonce`).
- * The page's script acts on a form or button only when it carries this render's nonce, so markup
- * that did not come from the views' own components is inert even if it ever reached the page.
+ * The nonce of the render under way (a random value per view answer, sent beside it as
+ * `X-Console-Nonce`). The page's script acts on a form or button only when it carries this
+ * render's nonce, so markup that did not come from the views' own components is inert even if it
+ * ever reached the page.
  */
-export const RenderNonce = createContext("");
+let renderNonce = "";
+
+/**
+ * A view rendered with its nonce. Views render synchronously, so no other render runs while the
+ * nonce is set; one that did not would be refused rather than given another render's nonce.
+ */
+export function renderWithNonce(node: JSX.Element, nonce: string): string {
+  renderNonce = nonce;
+  try {
+    const html = node.toString();
+    if (typeof html !== "string") throw new Error("a console view must render synchronously");
+    return html;
+  } finally {
+    renderNonce = "";
+  }
+}
 
 /** A form the page's script sends as an admin API call; its answer or error appears in the form. */
 export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; follow?: boolean; children: Child }) {
@@ -88,7 +105,7 @@ export function ApiForm(props: { call: string; done: string; confirm?: string; l
       data-done={props.done}
       data-confirm={props.confirm}
       data-follow={props.follow ? "" : undefined}
-      data-nonce={useContext(RenderNonce)}
+      data-nonce={renderNonce}
       aria-label={props.label}
       class={props.class}
     >
@@ -101,7 +118,7 @@ export function ApiForm(props: { call: string; done: string; confirm?: string; l
 /** A search form: the page's script turns its fields into the view's query (`#events?source=acme`). */
 export function SearchForm(props: { view: string; label: string; children: Child }) {
   return (
-    <form data-search={props.view} data-nonce={useContext(RenderNonce)} class="filters" aria-label={props.label}>
+    <form data-search={props.view} data-nonce={renderNonce} class="filters" aria-label={props.label}>
       {props.children}
     </form>
   );
@@ -110,7 +127,7 @@ export function SearchForm(props: { view: string; label: string; children: Child
 /** A button that reads a console view again in place (the hash stays as it is). */
 export function LoadButton(props: { view: string; id?: string; children: Child }) {
   return (
-    <button type="button" data-load={props.view} data-nonce={useContext(RenderNonce)} id={props.id}>
+    <button type="button" data-load={props.view} data-nonce={renderNonce} id={props.id}>
       {props.children}
     </button>
   );
@@ -198,7 +215,7 @@ function inAbout(ms: number): string {
 /** Tells the page's script to read this view again while something in it is under way. */
 export function RefreshNote(props: { children: Child }) {
   return (
-    <p class="hint" data-refresh="" data-nonce={useContext(RenderNonce)}>
+    <p class="hint" data-refresh="" data-nonce={renderNonce}>
       {props.children}
     </p>
   );
