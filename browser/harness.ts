@@ -19,12 +19,15 @@ export const GATEWAY = `http://127.0.0.1:${GATEWAY_PORT}`;
 export const ADMIN_TOKEN = "browser-test-admin-token-3f9a1c-6d2e8b";
 export const BOLETO_AUTH = `Basic ${Buffer.from("bs2:boleto-test-password").toString("base64")}`;
 export const ACME_AUTH = `Basic ${Buffer.from("acme:acme-test-password").toString("base64")}`;
+export const OPEN_AUTH = `Basic ${Buffer.from("open:open-test-password").toString("base64")}`;
 
 export const CONFIG = {
   sources: {
     "bs2-boleto": { provider: "bs2-boleto", auth: [{ type: "basic", username: "bs2", password: "boleto-test-password" }] },
     acme: { provider: "generic", idPath: "body.id", typePath: "body.type", auth: [{ type: "basic", username: "acme", password: "acme-test-password" }] },
     pix: { provider: "pix", mtls: { fingerprintsSha256: [] }, auth: [{ type: "bearer", token: "pix-test-token" }] },
+    // Anyone who can send one notification: its envelope ids are "open:{id}" (issue 19, finding 1).
+    open: { provider: "generic", idPath: "body.id", typePath: "body.type", auth: [{ type: "basic", username: "open", password: "open-test-password" }] },
   },
   routes: [
     { id: "ledger", events: ["bs2.boleto.*"], url: `http://127.0.0.1:${TARGET_PORT}/ledger` },
@@ -107,12 +110,17 @@ export class Gateway {
   }
 }
 
-/** Sends a notification through the real ingest URL; answers the gateway's JSON. */
-export async function sendNotification(source: string, auth: string, body: unknown): Promise<{ status: number; ids: string[] }> {
+/** Sends a notification through the real ingest URL (a string body goes as it is); answers the gateway's JSON. */
+export async function sendNotification(
+  source: string,
+  auth: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; ids: string[] }> {
   const response = await fetch(`${GATEWAY}/hooks/${source}`, {
     method: "POST",
-    headers: { authorization: auth, "content-type": "application/json" },
-    body: JSON.stringify(body),
+    headers: { authorization: auth, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const answer = (await response.json()) as { ids?: string[] };
   return { status: response.status, ids: answer.ids ?? [] };

@@ -6,6 +6,7 @@ import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerEventAdmin } from "./events";
+import { htmlSafeJsonAnswers } from "./html-safe-json";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
@@ -17,6 +18,7 @@ import { adminTokenProblem } from "./token";
  * `Authorization: Bearer <ADMIN_TOKEN>`, compared in constant time.
  */
 export function registerAdmin(app: App): void {
+  app.use("/admin/*", htmlSafeJsonAnswers);
   app.use("/admin/*", async (c, next) => {
     const token = c.env.ADMIN_TOKEN;
     if (typeof token !== "string" || token === "") throw new GatewayError("not_found", "no such resource");

@@ -7,11 +7,13 @@ import { adminGet, passQuery } from "./admin-api";
 import { CONSOLE_SCRIPT } from "./assets/script";
 import { CONSOLE_STYLE } from "./assets/style";
 import { hoursEnding, overviewOf } from "./overview-data";
-import { DeadLetterPage, EventDetail, EventList, Metrics, RoutePage, SourcePage } from "./shapes";
+import { DeadLetterPage, DeadLetterRecord, EventDetail, EventList, Metrics, RoutePage, SourcePage } from "./shapes";
+import { DeadLetterView } from "./views/dead-letter";
 import { DeadLettersView } from "./views/dead-letters";
 import { EventView } from "./views/event";
 import { EventsView } from "./views/events";
 import { OverviewView } from "./views/overview";
+import { renderWithNonce } from "./views/parts";
 import { RoutesView } from "./views/routes";
 import { Shell } from "./views/shell";
 import { SourcesView } from "./views/sources";
@@ -23,6 +25,8 @@ import { SourcesView } from "./views/sources";
  * `/admin/console/views/` is an admin call like any other, refused without the token.
  */
 export const CONSOLE_SHELL_PATHS: ReadonlySet<string> = new Set(["/admin/console", "/admin/console/app.js", "/admin/console/app.css"]);
+
+export const NONCE_HEADER = "X-Console-Nonce";
 
 /** The source name the gateway's own operational events are logged under (docs/contract.md §8.2). */
 const OPERATIONAL_SOURCE_NAME = "hookgate";
@@ -48,13 +52,22 @@ function secured(c: Context<AppEnv>): void {
   c.header("Cache-Control", "no-store");
 }
 
-/** A rendered view; JSX has escaped every value in it. The page itself starts with its doctype. */
+/**
+ * A rendered view; JSX has escaped every value in it. The page itself starts with its doctype.
+ * A view carries a fresh nonce on its own forms and buttons, and in `X-Console-Nonce`: the page's
+ * script acts on nothing else (see renderWithNonce).
+ */
 async function html(c: Context<AppEnv>, node: JSX.Element, options: { page?: boolean } = {}): Promise<Response> {
   secured(c);
-  return c.html(`${options.page ? "<!doctype html>" : ""}${await node.toString()}`);
+  if (options.page) return c.html(`<!doctype html>${await node.toString()}`);
+  const nonce = crypto.randomUUID();
+  c.header(NONCE_HEADER, nonce);
+  return c.html(renderWithNonce(node, nonce));
 }
 
 export function registerConsole(app: App): void {
+  // Browsers ask for it on every load; nothing to show, and no 404 in the log.
+  app.get("/favicon.ico", (c) => c.body(null, 204, { "Cache-Control": "max-age=86400" }));
   app.get("/admin/console", (c) => html(c, <Shell />, { page: true }));
   app.get("/admin/console/app.js", (c) => {
     secured(c);
@@ -79,17 +92,26 @@ export function registerConsole(app: App): void {
   });
 
   app.get("/admin/console/views/events", async (c) => {
-    const { query, values } = passQuery(c, ["q", "subject", "source", "type", "state", "since", "until", "cursor"]);
+    const { query, values } = passQuery(c, ["q", "source", "type", "state", "since", "until", "cursor"]);
     const list = await adminGet(app, c, `/admin/events${query}`, EventList);
     if (!list.ok) return passOn(c, list.response);
-    return html(c, <EventsView list={list.data} search={values} sources={[...Object.keys(c.get("config").sources), OPERATIONAL_SOURCE_NAME]} />);
+    const config = c.get("config");
+    const sources = [...Object.keys(config.sources), OPERATIONAL_SOURCE_NAME];
+    return html(c, <EventsView list={list.data} search={values} sources={sources} maxAttempts={config.delivery.maxAttempts} now={Date.now()} />);
   });
 
   app.get("/admin/console/views/events/:id", async (c) => {
     const id = c.req.param("id");
     const detail = await adminGet(app, c, `/admin/events/${encodeURIComponent(id)}`, EventDetail);
     if (!detail.ok) return passOn(c, detail.response);
-    return html(c, <EventView id={id} detail={detail.data} reveal={c.req.query("reveal") === "1"} />);
+    const maxAttempts = c.get("config").delivery.maxAttempts;
+    return html(c, <EventView id={id} detail={detail.data} reveal={c.req.query("reveal") === "1"} maxAttempts={maxAttempts} now={Date.now()} />);
+  });
+
+  app.get("/admin/console/views/dead-letters/:id", async (c) => {
+    const record = await adminGet(app, c, `/admin/dead-letters/${encodeURIComponent(c.req.param("id"))}`, DeadLetterRecord);
+    if (!record.ok) return passOn(c, record.response);
+    return html(c, <DeadLetterView record={record.data} reveal={c.req.query("reveal") === "1"} />);
   });
 
   app.get("/admin/console/views/dead-letters", async (c) => {

@@ -13,7 +13,7 @@
  * The patterns have bounded quantifiers only, so masking is linear in the payload's size.
  */
 
-export type PersonalDataKind = "cpf" | "cnpj" | "document" | "name" | "email" | "phone" | "account" | "pix-key";
+export type PersonalDataKind = "cpf" | "cnpj" | "document" | "name" | "email" | "phone" | "account" | "pix-key" | "free text";
 
 export const maskOf = (kind: PersonalDataKind) => `[masked ${kind}]`;
 
@@ -46,21 +46,60 @@ const WORD_KINDS: Record<string, PersonalDataKind> = {
   branch: "account",
   iban: "account",
   chave: "pix-key",
+  // What a payer typed (Pix `infoPagador`) or was asked: prose that may hold anything, names and
+  // addresses included, which no pattern finds. Hidden whole until revealed; not called a name.
+  infopagador: "free text",
+  solicitacaopagador: "free text",
 };
+
+/** Longer field names are not read for words (nobody names a field so); their values are still masked by value. */
+export const MAX_CLASSIFIED_KEY_LENGTH = 256;
 
 /** The kind of personal data a field name marks, if any. */
 export function kindOfKey(key: string): PersonalDataKind | undefined {
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .split(/[^a-z0-9]+/);
+  if (key.length > MAX_CLASSIFIED_KEY_LENGTH) return undefined;
+  const words = wordsOf(key.normalize("NFD").replace(/[\u0300-\u036f]/g, ""));
   const joined = words.join("");
   if (Object.hasOwn(WORD_KINDS, joined)) return WORD_KINDS[joined];
   for (const word of words) if (Object.hasOwn(WORD_KINDS, word)) return WORD_KINDS[word];
   return undefined;
+}
+
+/**
+ * A field name's words, lower case, in one pass: "nomePagador" → nome, pagador; "CPFCnpj" →
+ * cpf, cnpj; "e_mail" → e, mail. A word ends before a capital that follows a small letter or
+ * digit, before the last capital of a run that a small letter follows, and at anything that is
+ * not a letter or digit.
+ */
+export function wordsOf(key: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i]!;
+    const kind = charKind(c);
+    if (kind === "other") {
+      if (word) words.push(word.toLowerCase());
+      word = "";
+      continue;
+    }
+    const before = word ? charKind(word[word.length - 1]!) : "other";
+    const after = i + 1 < key.length ? charKind(key[i + 1]!) : "other";
+    const breaks = kind === "upper" && (before === "lower" || before === "digit" || (before === "upper" && after === "lower"));
+    if (breaks) {
+      words.push(word.toLowerCase());
+      word = "";
+    }
+    word += c;
+  }
+  if (word) words.push(word.toLowerCase());
+  return words;
+}
+
+function charKind(c: string): "upper" | "lower" | "digit" | "other" {
+  if (c >= "A" && c <= "Z") return "upper";
+  if (c >= "a" && c <= "z") return "lower";
+  if (c >= "0" && c <= "9") return "digit";
+  return "other";
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
@@ -75,6 +114,18 @@ export function maskText(text: string): string {
   if (/^\d{11}$/.test(whole) && validCpf(whole)) return maskOf("cpf");
   if (/^\d{14}$/.test(whole) && validCnpj(whole)) return maskOf("cnpj");
   return text.replace(EMAIL, maskOf("email")).replace(CNPJ_FORMATTED, maskOf("cnpj")).replace(CPF_FORMATTED, maskOf("cpf")).replace(PHONE, maskOf("phone"));
+}
+
+const BARE_DOCUMENT = /(?<![A-Za-z0-9])(?:\d{14}|\d{11})(?![A-Za-z0-9])/g;
+
+/**
+ * An identifier (an envelope id, `acme:52998224725`): masked by value like any text, and a bare
+ * CPF or CNPJ between its separators too, since a generic source's `idPath` can point at one.
+ */
+export function maskId(id: string): string {
+  return maskText(id).replace(BARE_DOCUMENT, (digits) =>
+    digits.length === 11 ? (validCpf(digits) ? maskOf("cpf") : digits) : validCnpj(digits) ? maskOf("cnpj") : digits,
+  );
 }
 
 /** A copy of a payload with personal data masked, by key name and by value. */

@@ -1,5 +1,6 @@
 import type * as z from "zod";
 import { DeadLetterPageView, RouteList, SourceList } from "../admin/schemas";
+import { DeadLetter as DeadLetterAnswer } from "../deadletters/record";
 import { EventDetail as EventDetailAnswer, EventPage, type EventSummary as EventSummaryAnswer, MetricsAnswer } from "../events/schema";
 
 /**
@@ -26,3 +27,6 @@ export type SourceItem = z.infer<typeof SourceList>["sources"][number];
 
 export const Metrics = MetricsAnswer;
 export type Metrics = z.infer<typeof MetricsAnswer>;
+
+export const DeadLetterRecord = DeadLetterAnswer;
+export type DeadLetterRecord = z.infer<typeof DeadLetterAnswer>;

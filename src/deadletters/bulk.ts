@@ -134,5 +134,5 @@ export async function handleReplayMessage(
 /** Routes a delivery or unrouted dead letter went to again; a quarantined one is recorded as it is accepted. */
 export function recordReplay(events: EventLog, kind: string, replayed: Replayed): void {
   if (kind === "quarantine") return;
-  for (const id of replayed.ids) events.redelivering(id, replayed.routes);
+  for (const id of replayed.ids) events.redelivering(id, replayed.routes, "replayed");
 }

@@ -118,8 +118,9 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     message.ack();
     outcomes.delivered(payload.envelope, delivery.routeId, result.attempt);
   } else if (next.kind === "retry") {
-    await resend(message, env.DELIVERIES, { ...delivery, attempts }, next.delaySeconds);
-    outcomes.retried(payload.envelope, delivery.routeId, result.attempt);
+    const attempt = { ...result.attempt, retryAt: new Date(deps.now() + next.delaySeconds * 1000).toISOString() };
+    await resend(message, env.DELIVERIES, { ...delivery, attempts: [...delivery.attempts, attempt] }, next.delaySeconds);
+    outcomes.retried(payload.envelope, delivery.routeId, attempt);
   } else {
     await bury(next.reason, attempts, undefined, result.attempt);
   }

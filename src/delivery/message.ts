@@ -8,6 +8,8 @@ export const Attempt = z.object({
   status: z.number().int().optional(),
   error: z.string().optional(),
   durationMs: z.number().nonnegative(),
+  /** When the message was sent again after this attempt failed (ISO 8601): the next attempt's time. */
+  retryAt: z.string().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

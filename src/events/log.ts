@@ -4,7 +4,7 @@ import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { log } from "../log";
 import { countUnrecorded, metricStatements } from "./metrics";
-import type { RequestOutcome, RouteState } from "./schema";
+import type { DeliveryAction, RequestOutcome, RouteState } from "./schema";
 
 /** Envelopes larger than this live in STATE KV (where large envelopes already go), not in the row. */
 const MAX_ENVELOPE_IN_ROW_BYTES = 96 * 1024;
@@ -122,9 +122,24 @@ export class EventLog {
     );
   }
 
-  /** Routes sent the envelope again (redeliver, replay): pending until the consumer says otherwise. */
-  redelivering(envelopeId: string, routeIds: string[]): void {
-    for (const routeId of routeIds) this.settled(envelopeId, routeId, "pending");
+  /**
+   * Routes sent the envelope again (redeliver, replay): pending until the consumer says
+   * otherwise, with the operator's action on the route's timeline.
+   */
+  redelivering(envelopeId: string, routeIds: string[], action: DeliveryAction["action"] = "redelivered", at: Date = new Date()): void {
+    const db = this.#db;
+    if (!db) return;
+    const entry = JSON.stringify({ at: at.toISOString(), action });
+    for (const routeId of routeIds) {
+      this.settled(envelopeId, routeId, "pending");
+      this.#writes.push(
+        db
+          .prepare(
+            "UPDATE events SET deliveries = json_set(deliveries, ?1, json_insert(coalesce(json_extract(deliveries, ?1), json('[]')), '$[#]', json(?2))) WHERE id = ?3",
+          )
+          .bind(`$.${JSON.stringify(routeId)}.actions`, entry, envelopeId),
+      );
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import { unroutedDeadLetterId } from "../deadletters/record";
 import { getDeadLetter } from "../deadletters/store";
 import { Attempt, envelopeKeyFor } from "../delivery/message";
 import { Envelope } from "../envelope";
-import { type EventDetail, type EventQuery, EventRequest, EventState, type EventSummary, RouteState } from "./schema";
+import { DeliveryAction, type EventDetail, type EventQuery, EventRequest, EventState, type EventSummary, RouteState } from "./schema";
 
 interface EventRow {
   seq: number;
@@ -17,7 +17,8 @@ interface EventRow {
   deliveries: string;
 }
 
-const Deliveries = z.record(z.string(), z.object({ state: RouteState, attempts: z.array(Attempt).default([]) }));
+const Deliveries = z.record(z.string(), z.object({ state: RouteState, attempts: z.array(Attempt).default([]), actions: z.array(DeliveryAction).optional() }));
+type Deliveries = z.infer<typeof Deliveries>;
 
 /** Newest first; `cursor` is the `seq` the previous page ended above. */
 export async function listEvents(db: D1Database, query: EventQuery): Promise<{ events: EventSummary[]; cursor?: string }> {
@@ -59,8 +60,22 @@ function summary(row: EventRow): EventSummary {
     state: EventState.catch("pending").parse(row.state),
     routes,
   };
+  if (deliveries.success) event.deliveries = progressOf(deliveries.data);
   if (row.subject !== null) event.subject = row.subject;
   return event;
+}
+
+/** Per route: attempts so far, the last status and, while it waits to retry, when it is tried next. */
+function progressOf(deliveries: Deliveries): NonNullable<EventSummary["deliveries"]> {
+  return Object.fromEntries(
+    Object.entries(deliveries).map(([routeId, d]) => {
+      const last = d.attempts.at(-1);
+      const progress: NonNullable<EventSummary["deliveries"]>[string] = { state: d.state, attempts: d.attempts.length };
+      if (last?.status !== undefined) progress.lastStatus = last.status;
+      if (d.state === "pending" && last?.retryAt !== undefined) progress.nextAttemptAt = last.retryAt;
+      return [routeId, progress];
+    }),
+  );
 }
 
 /** One event's envelope and timeline; undefined when the log has no such envelope. */
@@ -75,7 +90,9 @@ export async function getEvent(db: D1Database, kv: KVNamespace, id: string): Pro
   const detail: EventDetail = {
     state: EventState.catch("pending").parse(row.state),
     requests: requests.success ? requests.data : [],
-    deliveries: deliveries.success ? Object.entries(deliveries.data).map(([routeId, d]) => ({ routeId, state: d.state, attempts: d.attempts })) : [],
+    deliveries: deliveries.success
+      ? Object.entries(deliveries.data).map(([routeId, d]) => ({ routeId, state: d.state, attempts: d.attempts, ...(d.actions && { actions: d.actions }) }))
+      : [],
   };
   const envelope = row.envelope !== null ? parseEnvelope(row.envelope) : await envelopeElsewhere(kv, id);
   if (envelope) detail.event = envelope;

@@ -35,6 +35,18 @@ export const EventSummary = z.object({
   receivedat: z.string(),
   state: EventState,
   routes: z.record(z.string(), RouteState).describe("Each route's state for this envelope"),
+  deliveries: z
+    .record(
+      z.string(),
+      z.object({
+        state: RouteState,
+        attempts: z.number().int().describe("Attempts made so far"),
+        lastStatus: z.number().int().optional().describe("The last attempt's HTTP status"),
+        nextAttemptAt: z.string().optional().describe("When a pending route is tried again (ISO 8601)"),
+      }),
+    )
+    .optional()
+    .describe("Each route's progress: attempts, last status and, while retrying, the next attempt's time"),
 });
 export type EventSummary = z.infer<typeof EventSummary>;
 
@@ -43,10 +55,18 @@ export const EventPage = z.object({
   cursor: z.string().optional().describe("Pass as `cursor` for the next (older) page"),
 });
 
+/** What an operator did to a route's delivery, shown on the timeline. */
+export const DeliveryAction = z.object({
+  at: z.string().describe("When (ISO 8601)"),
+  action: z.enum(["redelivered", "replayed"]),
+});
+export type DeliveryAction = z.infer<typeof DeliveryAction>;
+
 export const Delivery = z.object({
   routeId: z.string(),
   state: RouteState,
   attempts: z.array(Attempt),
+  actions: z.array(DeliveryAction).optional().describe("Redeliveries and replays an operator asked for"),
 });
 
 export const EventDetail = z.object({

@@ -151,4 +151,38 @@ describe("views rendered from the admin API", () => {
     expect(event).not.toContain("Maria Souza");
     expect(await (await get(`/admin/console/views/events/${encodeURIComponent(id!)}?reveal=1`, ADMIN_TOKEN)).text()).toContain("Maria Souza");
   });
+
+  it("a quarantined request opens on its own page: reason, safe headers, masked body, Read again (issue 23, item 7)", async () => {
+    const marker = uniqueId("broken");
+    const ingest = await callWorker(
+      new Request(`https://gw.example/hooks/bs2-boleto?m=${marker}`, {
+        method: "POST",
+        headers: { authorization: basic("bs2", "boleto-password"), "content-type": "application/json", "x-api-key": "key-never-shown" },
+        body: '{"Pagador":{"Nome":"Maria Souza"}',
+      }),
+      { GATEWAY_CONFIG: JSON.stringify(config), ADMIN_TOKEN },
+    );
+    expect(ingest.status).toBe(202);
+    const list = await (await get("/admin/console/views/dead-letters?kind=quarantine", ADMIN_TOKEN)).text();
+    const ids = [...list.matchAll(/href="#dead-letters\/(q[a-z0-9]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    let page = "";
+    for (const id of ids) {
+      const html = await (await get(`/admin/console/views/dead-letters/${id}`, ADMIN_TOKEN)).text();
+      if (html.includes(marker)) page = html;
+    }
+    expect(page).toContain("Quarantined request");
+    expect(page).toContain("invalid_payload");
+    expect(page).toContain("content-type");
+    expect(page).not.toMatch(/key-never-shown|boleto-password|Maria Souza/);
+    expect(page).toContain("Read again");
+    expect(page).toContain("characters that are not JSON this view can mask");
+  });
+});
+
+describe("the favicon", () => {
+  it("answers 204, not 404, on every load", async () => {
+    const response = await get("/favicon.ico");
+    expect(response.status).toBe(204);
+  });
 });

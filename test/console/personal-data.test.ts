@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kindOfKey, maskOf, maskPersonalData, maskText } from "../../src/console/personal-data";
+import { kindOfKey, maskId, maskOf, maskPersonalData, maskText, wordsOf } from "../../src/console/personal-data";
 
 describe("masking personal data by field name", () => {
   it("masks CPF, CNPJ, names, e-mail, phone and bank account fields wherever they sit", () => {
@@ -71,7 +71,7 @@ describe("masking personal data by value", () => {
   it("masks values under any key, keys themselves included", () => {
     expect(maskPersonalData({ pagador: { endereco: { rua: "R. A" } } })).toEqual({ pagador: { endereco: { rua: maskOf("name") } } });
     expect(maskPersonalData({ infoPagador: "x", obs: ["ligar 11 91234-5678"], "joao@example.com": 1 })).toEqual({
-      infoPagador: maskOf("name"),
+      infoPagador: maskOf("free text"),
       obs: [`ligar ${maskOf("phone")}`],
       [maskOf("email")]: 1,
     });
@@ -82,5 +82,46 @@ describe("masking personal data by value", () => {
     const started = Date.now();
     maskText(hostile);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("reads a key of 40,000 capitals in linear time, and does not classify keys over 256 characters (issue 19, finding 3)", () => {
+    const long = `${"A".repeat(40_000)}_1`;
+    const filler = Object.fromEntries(Array.from({ length: 1_600 }, (_, i) => [`campo${i}`, `valor ${i} ${"x".repeat(30)}`]));
+    const notification = { [long]: "529.982.247-25 e 52998224725", nome: "Ana", ...filler };
+    expect(JSON.stringify(notification).length).toBeGreaterThan(100_000);
+    const started = performance.now();
+    const masked = maskPersonalData(notification) as Record<string, unknown>;
+    const took = performance.now() - started;
+    // The quadratic split took about 8 s here; the tokenizer takes milliseconds.
+    expect(took).toBeLessThan(750);
+    expect(masked[long]).toBe(`${maskOf("cpf")} e 52998224725`);
+    expect(masked.nome).toBe(maskOf("name"));
+    expect(masked.campo7).toBe(`valor 7 ${"x".repeat(30)}`);
+    expect(kindOfKey(`nome${"x".repeat(300)}`)).toBeUndefined();
+    expect(kindOfKey(`nome_${"x".repeat(200)}`)).toBe("name");
+  });
+
+  it("splits field names into words in one pass", () => {
+    expect(wordsOf("nomePagador")).toEqual(["nome", "pagador"]);
+    expect(wordsOf("CPFCnpj")).toEqual(["cpf", "cnpj"]);
+    expect(wordsOf("HTTPServer2Name")).toEqual(["http", "server2", "name"]);
+    expect(wordsOf("e_mail--x")).toEqual(["e", "mail", "x"]);
+    expect(wordsOf("ABC")).toEqual(["abc"]);
+  });
+});
+
+describe("masking identifiers (issue 19, finding 11)", () => {
+  it("masks a bare CPF or CNPJ between an id's separators, and leaves other digits", () => {
+    expect(maskId("acme:52998224725")).toBe(`acme:${maskOf("cpf")}`);
+    expect(maskId("acme:11222333000181@20261201T100000Z")).toBe(`acme:${maskOf("cnpj")}@20261201T100000Z`);
+    expect(maskId("acme:529.982.247-25")).toBe(`acme:${maskOf("cpf")}`);
+    expect(maskId("bs2-boleto:00012345:3")).toBe("bs2-boleto:00012345:3");
+    expect(maskId("acme:12345678901")).toBe("acme:12345678901");
+    expect(maskId("pix:E1234567820261201529982247250000")).toBe("pix:E1234567820261201529982247250000");
+  });
+
+  it("masks Pix infoPagador as free text, not as a name", () => {
+    expect(kindOfKey("infoPagador")).toBe("free text");
+    expect(maskPersonalData({ infoPagador: "pagamento do aluguel, ligar p/ Ana" })).toEqual({ infoPagador: maskOf("free text") });
   });
 });

@@ -65,6 +65,25 @@ describe("the event view", () => {
     expect(html).toContain('data-load="events/acme%3A%22%3E%3Cimg%20src%3Dx%20onerror%3D%22window.__pwned%3D2%22%3E?reveal=1"');
   });
 
+  it("masks a CPF in the envelope id, the type and a target's error body (issue 19, finding 11)", async () => {
+    const cpfEvent: EventDetail = {
+      ...hostileEvent,
+      event: { ...hostileEvent.event!, id: "acme:52998224725", type: "acme.paid.52998224725", occurrenceof: "acme:52998224725" },
+      deliveries: [
+        { routeId: "ledger", state: "dead", attempts: [{ at: "2026-12-01T10:00:02Z", status: 422, error: "cpf 529.982.247-25 unknown", durationMs: 3 }] },
+      ],
+    };
+    const html = await render(EventView({ id: "acme:52998224725", detail: cpfEvent, reveal: false }));
+    // What is shown: the text. (Links and actions still name the event by its id.)
+    const text = html.replace(/<[^>]*>/g, "");
+    expect(text).not.toMatch(/52998224725|529\.982\.247-25/);
+    expect(html).toContain(`acme:${maskOf("cpf")}`);
+    expect(html).toContain(`acme.paid.${maskOf("cpf")}`);
+    expect(html).toContain(`HTTP 422 (cpf ${maskOf("cpf")} unknown)`);
+    const revealed = await render(EventView({ id: "acme:52998224725", detail: cpfEvent, reveal: true }));
+    expect(revealed).toContain("acme:52998224725");
+  });
+
   it("shows the payload in full only when revealed, still escaped", async () => {
     const html = await render(EventView({ id: hostileEvent.event!.id, detail: hostileEvent, reveal: true }));
     expectInert(html);
@@ -73,13 +92,46 @@ describe("the event view", () => {
     expect(html).toContain("Personal data shown in full");
   });
 
-  it("puts requests and attempts on one timeline, oldest first", () => {
-    expect(timelineOf(hostileEvent).map((e) => (e.kind === "request" ? e.requestId : `${e.routeId}@${e.at.slice(11, 16)}`))).toEqual([
+  it("puts requests, attempts and the route's death on one timeline, oldest first", () => {
+    expect(timelineOf(hostileEvent).map((e) => (e.kind === "request" ? e.requestId : `${e.kind} ${e.routeId}@${e.at.slice(11, 16)}`))).toEqual([
       "req-1",
-      "ledger@10:00",
-      "ledger@10:01",
+      "attempt ledger@10:00",
+      "attempt ledger@10:01",
+      "dead ledger@10:01",
       "req-2",
     ]);
+  });
+
+  it("names an operator's redeliver and replay on the timeline, and a dead letter where a route gave up (issue 23, item 12)", async () => {
+    const detail: EventDetail = {
+      ...hostileEvent,
+      state: "pending",
+      deliveries: [
+        {
+          routeId: "erp",
+          state: "pending",
+          attempts: [{ at: "2026-12-01T10:00:02Z", status: 500, durationMs: 5, retryAt: "2026-12-01T10:04:02Z" }],
+          actions: [{ at: "2026-12-01T10:03:00Z", action: "redelivered" }],
+        },
+        {
+          routeId: "ledger",
+          state: "dead",
+          attempts: [{ at: "2026-12-01T10:00:02Z", status: 400, durationMs: 5 }],
+          actions: [{ at: "2026-12-01T09:59:00Z", action: "replayed" }],
+        },
+      ],
+    };
+    const html = await render(EventView({ id: "acme:1", detail, reveal: false, maxAttempts: 8, now: Date.parse("2026-12-01T10:00:05Z") }));
+    const text = html.replace(/<[^>]*>/g, "");
+    expect(text).toContain("redelivered by an operator to erp");
+    expect(text).toContain("replayed by an operator to ledger");
+    expect(text).toContain("became a dead letter for ledger");
+    expect(text).toContain("retrying 1 of 8, last 500, next in ~4 min");
+    // Pending: the view asks to be read again, with this render's nonce (none outside a request).
+    expect(html).toContain('data-refresh=""');
+    expect(html).toMatch(/<form data-api="POST \/admin\/events\/acme%3A1\/redeliver"[^>]* data-follow=""/);
+    const settled = await render(EventView({ id: "acme:1", detail: hostileEvent, reveal: false }));
+    expect(settled).not.toContain("data-refresh");
   });
 
   it("hides a binary payload until revealed", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { deps, runBatch } from "../delivery/helpers";
 import { uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";
 
@@ -123,6 +124,33 @@ describe("redeliver", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain("nope");
     expect((await admin("/admin/events/acme:nothing/redeliver", bound, { method: "POST", body: "{}" })).status).toBe(404);
+  });
+});
+
+describe("retry progress and operators' actions (issue 23, items 8 and 12)", () => {
+  it("lists each route's attempts, last status and next attempt; the timeline names a redeliver", async () => {
+    const { queue, take } = capturingQueue();
+    const bound = bindings(eventConfig([route("ledger"), route("erp")]), { DELIVERIES: queue });
+    const id = uniqueId("progress");
+    await notify({ id, type: "acme.paid" }, bound);
+    const now = Date.now();
+    const fetch = (async (input: RequestInfo | URL) => new Response("", { status: String(input).endsWith("/erp") ? 500 : 200 })) as typeof globalThis.fetch;
+    await runBatch(take(), bound, deps(fetch, now));
+
+    const list = await admin<{ events: { deliveries?: Record<string, unknown> }[] }>(`/admin/events?q=${encodeURIComponent(`acme:${id}`)}`, bound);
+    const progress = list.body.events[0]?.deliveries;
+    expect(progress?.ledger).toEqual({ state: "delivered", attempts: 1, lastStatus: 200 });
+    const erp = progress?.erp as { state: string; attempts: number; lastStatus: number; nextAttemptAt: string };
+    expect({ ...erp, nextAttemptAt: undefined }).toEqual({ state: "pending", attempts: 1, lastStatus: 500, nextAttemptAt: undefined });
+    expect(Date.parse(erp.nextAttemptAt)).toBeGreaterThan(now);
+    const resent = take() as { attempts: { retryAt?: string }[] }[];
+    expect(resent[0]?.attempts[0]?.retryAt).toBe(erp.nextAttemptAt);
+
+    const path = `/admin/events/${encodeURIComponent(`acme:${id}`)}`;
+    expect((await admin(`${path}/redeliver`, bound, { method: "POST", body: JSON.stringify({ routes: ["ledger"] }) })).status).toBe(202);
+    const detail = await admin<{ deliveries: { routeId: string; actions?: { at: string; action: string }[] }[] }>(path, bound);
+    expect(detail.body.deliveries.find((d) => d.routeId === "ledger")?.actions?.map((a) => a.action)).toEqual(["redelivered"]);
+    expect(detail.body.deliveries.find((d) => d.routeId === "erp")?.actions).toBeUndefined();
   });
 });
 

@@ -3,16 +3,54 @@
  * It holds the admin token in a closure variable: never in a URL, a cookie or Web Storage, so no
  * other page's script can read it later; a reload or "Sign out" forgets it. Views come from
  * /admin/console/views/* as HTML rendered (and escaped) by the Worker; actions are ordinary
- * admin API calls. Plain ES2020, no build step; it never calls innerHTML or eval.
+ * admin API calls. Plain ES2020, no build step; it never calls innerHTML or eval. Its comments
+ * live here, outside the string, so the Worker's bundle does not carry them twice:
+ *
+ * - What reaches the page is narrowed three times (docs/security.md, issue 19 finding 1).
+ *   `viewUrl`: the hash must fit VIEW (a view, one percent-encoded segment, a query; URI
+ *   characters only, no backslash), hold no CLIMB (`%2e`, `%5c`, a "." or ".." segment), and
+ *   resolve with `new URL()` to exactly itself under the views' path. `load` places only a
+ *   `text/html` answer from that URL, after dropping INERT elements. `ours`: forms and buttons
+ *   act only when they carry the nonce of the answer shown (`X-Console-Nonce`), and `send`
+ *   makes only API_CALL requests (POST, PUT or DELETE under /admin/).
+ * - `place` parses a view inert with DOMParser and moves its nodes in.
+ * - `load` (re)starts the refresh when the operator asks for a view: a view holding a
+ *   `data-refresh` mark of its own (an event with a delivery pending) is read again every
+ *   POLL_MS, for POLL_FOR_MS at most; so is a view just acted on by a `data-follow` form, for
+ *   FOLLOW_MS. `schedule` skips a turn while the tab is hidden or the operator is ticking or
+ *   typing in the view, which a reload would lose.
+ * - `signIn` shows the console and loads the view; a 401 from any call signs out.
+ * - `bodyOf`: a form's fields as the API's JSON body ("a.b" nests, data-list splits on commas,
+ *   empty fields are left out). Choosing the view already shown in the navigation reads it
+ *   again (the hash does not change, so no hashchange).
  */
 export const CONSOLE_SCRIPT = `"use strict";
 (function () {
   var token = null;
   var current = "";
+  var nonce = "";
   var byId = function (id) { return document.getElementById(id); };
-  var VIEW = /^(overview|events|dead-letters|routes|sources)(\\/[^?#]*)?(\\?[^#]*)?$/;
-  /** A "." or ".." segment (also percent-encoded) would let a crafted hash climb out of the views. */
-  var DOT_SEGMENT = /(^|\\/)(\\.|%2e){1,2}(\\/|\\?|$)/i;
+  var VIEWS = "/admin/console/views/";
+  var VIEW = /^(overview|events|dead-letters|routes|sources)(\\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)?(\\?[A-Za-z0-9._~!$&'()*+,;=:@%\\/?-]*)?$/;
+  var CLIMB = /%2e|%5c|(^|\\/)\\.{1,2}(\\/|\\?|$)/i;
+  var API_CALL = /^(POST|PUT|DELETE) (\\/admin\\/[A-Za-z0-9._~!$&'()*+,;=:@%\\/-]+)$/;
+  var INERT = "script, meta, base, link, style, iframe, frame, object, embed, template";
+  var POLL_MS = 5000;
+  var POLL_FOR_MS = 10 * 60 * 1000;
+  var FOLLOW_MS = 30 * 1000;
+  var poll = { timer: 0, stopAt: 0, followUntil: 0 };
+
+  function viewUrl(path) {
+    if (!VIEW.test(path) || CLIMB.test(path)) return null;
+    var base = new URL(VIEWS, location.origin);
+    var url = new URL(path, base);
+    if (url.origin !== base.origin || url.pathname + url.search !== VIEWS + path) return null;
+    return url;
+  }
+
+  function ours(element) {
+    return element !== null && nonce !== "" && element.getAttribute("data-nonce") === nonce && byId("view").contains(element);
+  }
 
   function say(text, isError) {
     var status = byId("status");
@@ -40,9 +78,10 @@ export const CONSOLE_SCRIPT = `"use strict";
     }, function () { return "HTTP " + res.status; });
   }
 
-  /** Server-rendered, escaped HTML, parsed inert and moved in node by node. */
   function place(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
+    var inert = doc.body.querySelectorAll(INERT);
+    for (var j = 0; j < inert.length; j++) inert[j].remove();
     var view = byId("view");
     view.replaceChildren.apply(view, Array.prototype.slice.call(doc.body.childNodes));
     var navs = document.querySelectorAll("[data-nav]");
@@ -52,22 +91,49 @@ export const CONSOLE_SCRIPT = `"use strict";
     }
   }
 
-  function load(path, keepFocus) {
-    if (!VIEW.test(path) || DOT_SEGMENT.test(path)) path = "overview";
+  function load(path, options) {
+    options = options || {};
+    var url = viewUrl(path);
+    if (url === null) {
+      path = "overview";
+      url = viewUrl(path);
+    }
+    window.clearTimeout(poll.timer);
+    if (!options.auto) poll.stopAt = Date.now() + POLL_FOR_MS;
     current = path;
-    return call("GET", "/admin/console/views/" + path).then(function (res) {
+    return call("GET", url.href).then(function (res) {
+      if (current !== path) return;
       if (!res.ok) return messageOf(res).then(function (m) { say(m, true); });
+      var type = res.headers.get("content-type") || "";
+      if (type.indexOf("text/html") !== 0 || res.url !== url.href) return say("The gateway answered something that is not a view.", true);
       return res.text().then(function (html) {
+        if (current !== path) return;
+        var scrolled = window.scrollY;
+        nonce = res.headers.get("x-console-nonce") || "";
         place(html);
+        if (options.auto) window.scrollTo(0, scrolled);
         var heading = byId("view").querySelector("h1");
-        if (heading && !keepFocus) heading.focus();
+        if (heading && !options.keepFocus) heading.focus();
+        schedule();
       });
     }).catch(function (e) { if (e.message !== "refused") say("The console could not reach the gateway.", true); });
   }
 
+  function schedule() {
+    var marker = byId("view").querySelector("[data-refresh]");
+    var wanted = (marker !== null && ours(marker)) || Date.now() < poll.followUntil;
+    if (!wanted || token === null) return;
+    if (Date.now() > poll.stopAt) return say("Stopped refreshing after 10 minutes; open the view again to go on.");
+    poll.timer = window.setTimeout(function () {
+      var view = byId("view");
+      var busy = view.querySelector("input:checked") !== null || (view.contains(document.activeElement) && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName));
+      if (document.hidden || busy) return schedule();
+      load(current, { keepFocus: true, auto: true });
+    }, POLL_MS);
+  }
+
   function fromHash() { return location.hash.slice(1) || "overview"; }
 
-  /** Shows the console and loads the view; an answer of 401 (see call) brings the sign-in back. */
   function signIn(event) {
     event.preventDefault();
     var input = byId("token");
@@ -85,6 +151,8 @@ export const CONSOLE_SCRIPT = `"use strict";
   function signOut(message) {
     token = null;
     current = "";
+    nonce = "";
+    window.clearTimeout(poll.timer);
     byId("view").replaceChildren();
     byId("view").hidden = true;
     byId("nav").hidden = true;
@@ -95,7 +163,6 @@ export const CONSOLE_SCRIPT = `"use strict";
     byId("token").focus();
   }
 
-  /** A form's fields as the API's JSON body: "a.b" nests, data-list splits on commas, empty fields are left out. */
   function bodyOf(form) {
     var body = {};
     var lists = {};
@@ -139,21 +206,23 @@ export const CONSOLE_SCRIPT = `"use strict";
     Object.keys(body).forEach(function (k) { params.set(k, body[k]); });
     var query = params.toString();
     var next = form.getAttribute("data-search") + (query ? "?" + query : "");
+    if (viewUrl(next) === null) return say("That search cannot be shown.", true);
     if (fromHash() === next) load(next);
     else location.hash = next;
   }
 
   function send(form) {
-    var spec = form.getAttribute("data-api").split(" ");
+    var spec = API_CALL.exec(form.getAttribute("data-api"));
+    if (spec === null || CLIMB.test(spec[2])) return;
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) return;
     var error = form.querySelector("[data-error]");
     if (error) error.textContent = "";
-    var method = spec[0];
+    var method = spec[1];
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
     var body = method === "DELETE" ? Promise.resolve(undefined) : withFile(form, bodyOf(form));
-    body.then(function (b) { return call(method, spec[1], b); }).then(function (res) {
+    body.then(function (b) { return call(method, spec[2], b); }).then(function (res) {
       if (!res.ok) {
         return messageOf(res).then(function (m) {
           if (error) error.textContent = m;
@@ -164,8 +233,10 @@ export const CONSOLE_SCRIPT = `"use strict";
       return res.text().then(function (text) {
         var answer = {};
         try { answer = JSON.parse(text); } catch (e) { answer = {}; }
-        say(typeof answer.replaying === "number" ? done + " " + answer.replaying + " dead letter(s) replaying." : done);
-        return load(current, true);
+        var count = answer.replaying;
+        say(typeof count === "number" ? done + " " + count + (count === 1 ? " dead letter" : " dead letters") + " replaying." : done);
+        if (form.hasAttribute("data-follow")) poll.followUntil = Date.now() + FOLLOW_MS;
+        return load(current, { keepFocus: true });
       });
     }).catch(function (e) { if (e.message !== "refused") say("The console could not reach the gateway.", true); })
       .then(function () { if (button && button.isConnected) button.disabled = false; });
@@ -179,7 +250,6 @@ export const CONSOLE_SCRIPT = `"use strict";
       say("");
       load(fromHash());
     });
-    // Choosing the view already shown reads it again (the hash does not change, so no hashchange).
     byId("nav").addEventListener("click", function (event) {
       var link = event.target.closest("a[data-nav]");
       if (link && token && fromHash() === link.getAttribute("data-nav")) load(fromHash());
@@ -188,12 +258,13 @@ export const CONSOLE_SCRIPT = `"use strict";
     view.addEventListener("submit", function (event) {
       var form = event.target;
       event.preventDefault();
+      if (!ours(form)) return;
       if (form.hasAttribute("data-search")) search(form);
       else if (form.hasAttribute("data-api")) send(form);
     });
     view.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-load]");
-      if (button) load(button.getAttribute("data-load"), true);
+      if (button && ours(button)) load(button.getAttribute("data-load"), { keepFocus: true });
     });
     byId("token").focus();
   });

@@ -1,7 +1,10 @@
 /**
  * The console's stylesheet, served as /admin/console/app.css (CSP `style-src 'self'`).
  * Text contrast is at least 4.5:1 on its background; focus is always visible; states carry a
- * word and a sign beside their colour.
+ * word and a sign beside their colour. Table cells keep words whole ("Replay",
+ * "attempts_exhausted": break-word breaks only a word that cannot fit a line of its own) and a
+ * table too wide scrolls inside .table-scroll; ids (mono) may break anywhere. On a phone every
+ * table keeps its columns and scrolls sideways on its own; the page does not.
  */
 export const CONSOLE_STYLE = `
 :root { --fg: #1b1f24; --muted: #4a5360; --bg: #ffffff; --panel: #f3f5f8; --line: #c9d0d9; --link: #0b57b0;
@@ -46,7 +49,17 @@ button.danger { background: var(--bad); border-color: var(--bad); }
 .form-error:empty { display: none; }
 table.list { border-collapse: collapse; width: 100%; margin: 10px 0; }
 table.list caption { text-align: left; color: var(--muted); padding: 4px 0; }
-table.list th, table.list td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.table-scroll { overflow-x: auto; }
+table.list th, table.list td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+table.list td.mono { overflow-wrap: anywhere; min-width: 14ch; }
+table.list button { white-space: nowrap; }
+.progress { color: var(--muted); font-size: .85rem; }
+ol.timeline li.dead strong { color: var(--bad); }
+ol.timeline li.action strong { color: var(--wait); }
+.reason-detail { overflow-wrap: anywhere; }
+table.list time { white-space: nowrap; }
+table.list.compact { width: auto; }
+@media (max-width: 700px) { table.list { display: block; overflow-x: auto; } table.list th { white-space: nowrap; } }
 table.list th { background: var(--panel); font-size: .88rem; }
 table.list form { margin: 0; }
 .mono, .json, .pins { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { DeadLetterPage } from "../shapes";
-import { ApiForm, consoleHref, Empty, Field, Heading, localInput, Select, Time } from "./parts";
+import { ApiForm, consoleHref, Empty, Field, Heading, localInput, plural, SearchForm, Select, Time } from "./parts";
 
 export const DEAD_LETTER_KINDS = ["delivery", "unrouted", "quarantine"];
 
@@ -22,7 +22,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
   return (
     <section aria-labelledby="dl-title">
       <Heading title="Dead letters" />
-      <form data-search="dead-letters" class="filters" aria-label="Filter dead letters">
+      <SearchForm view="dead-letters" label="Filter dead letters">
         <Field id="dl-q" label="Envelope id or subject" name="q" value={filter.q} />
         <Select id="dl-source" label="Source" name="source" options={props.sources} value={filter.source} blank="any source" />
         <Select id="dl-route" label="Route" name="route" options={props.routes} value={filter.route} blank="any route" />
@@ -33,7 +33,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
         <div class="actions">
           <button type="submit">Filter</button>
         </div>
-      </form>
+      </SearchForm>
 
       <ApiForm
         call="POST /admin/dead-letters/replay"
@@ -54,45 +54,51 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
       {page.deadLetters.length === 0 ? (
         <Empty>No dead letter matches.</Empty>
       ) : (
-        <table class="list" id="dead-letters-table">
-          <caption>{page.deadLetters.length === 1 ? "1 dead letter" : `${page.deadLetters.length} dead letters`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Kept</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Source</th>
-              <th scope="col">Route</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Last status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Envelope</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.deadLetters.map((item) => (
+        <div class="table-scroll">
+          <table class="list" id="dead-letters-table">
+            <caption>{plural(page.deadLetters.length, "dead letter")}</caption>
+            <thead>
               <tr>
-                <td>
-                  <Time at={item.createdAt} />
-                </td>
-                <td>{item.kind}</td>
-                <td>{item.source}</td>
-                <td>{item.routeId ?? ""}</td>
-                <td>{item.reason}</td>
-                <td>{item.lastStatus ?? ""}</td>
-                <td>{item.attempts}</td>
-                <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{item.envelopeId}</a> : ""}</td>
-                <td class="subject">{item.subject ? maskText(item.subject) : ""}</td>
-                <td>
-                  <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>
-                    <button type="submit">Replay</button>
-                  </ApiForm>
-                </td>
+                <th scope="col">Kept</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Source</th>
+                <th scope="col">Route</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Last status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Envelope</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Action</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.deadLetters.map((item) => (
+                <tr>
+                  <td>
+                    <Time at={item.createdAt} />
+                  </td>
+                  <td>{item.kind}</td>
+                  <td>{item.source}</td>
+                  <td>{item.routeId ?? ""}</td>
+                  <td>
+                    <a href={consoleHref("dead-letters", item.id)} aria-label={`${item.reason}: details`}>
+                      {item.reason}
+                    </a>
+                  </td>
+                  <td>{item.lastStatus ?? ""}</td>
+                  <td>{item.attempts}</td>
+                  <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{maskId(item.envelopeId)}</a> : ""}</td>
+                  <td class="subject">{item.subject ? maskText(item.subject) : ""}</td>
+                  <td>
+                    <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>
+                      <button type="submit">{item.kind === "quarantine" ? "Read again" : "Replay"}</button>
+                    </ApiForm>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {page.cursor ? (
         <p>

@@ -1,20 +1,43 @@
 /** @jsxImportSource hono/jsx */
-import { maskPersonalData, maskText } from "../personal-data";
+import { maskId, maskPersonalData, maskText } from "../personal-data";
 import type { EventDetail } from "../shapes";
-import { ApiForm, Heading, Json, State, Time } from "./parts";
+import { ApiForm, consoleHref, Heading, Json, LoadButton, plural, progressText, RefreshNote, type RouteProgress, State, Time } from "./parts";
 
-/** One moment of an event's life: a provider's request, or a delivery attempt to a route. */
+/** One moment of an event's life: a provider's request, a delivery attempt, an operator's action, a route given up. */
 export type TimelineEntry =
   | { kind: "request"; at: string; requestId: string; outcome: string }
-  | { kind: "attempt"; at: string; routeId: string; status?: number; error?: string; durationMs?: number };
+  | { kind: "attempt"; at: string; routeId: string; status?: number; error?: string; durationMs?: number }
+  | { kind: "action"; at: string; routeId: string; action: "redelivered" | "replayed" }
+  | { kind: "dead"; at: string; routeId: string };
 
-/** Requests and attempts in one list, oldest first (a stable sort keeps the API's order on ties). */
+/**
+ * Requests, attempts and operators' actions in one list, oldest first (a stable sort keeps the
+ * API's order on ties). A route given up on (state `dead`) became a dead letter at its last attempt.
+ */
 export function timelineOf(detail: EventDetail): TimelineEntry[] {
   const entries: TimelineEntry[] = [
     ...detail.requests.map((r) => ({ kind: "request" as const, ...r })),
-    ...detail.deliveries.flatMap((d) => d.attempts.map((a) => ({ kind: "attempt" as const, routeId: d.routeId, ...a }))),
+    ...detail.deliveries.flatMap((d) => [
+      ...(d.actions ?? []).map((a) => ({ kind: "action" as const, routeId: d.routeId, ...a })),
+      ...d.attempts.map((a) => ({ kind: "attempt" as const, routeId: d.routeId, ...a })),
+    ]),
+    ...detail.deliveries.flatMap((d) => {
+      const last = d.attempts.at(-1);
+      return d.state === "dead" && last ? [{ kind: "dead" as const, routeId: d.routeId, at: last.at }] : [];
+    }),
   ];
   return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** A route's progress as the lists show it, from its attempts. */
+export function progressOf(delivery: EventDetail["deliveries"][number]): RouteProgress {
+  const last = delivery.attempts.at(-1);
+  return {
+    state: delivery.state,
+    attempts: delivery.attempts.length,
+    ...(last?.status !== undefined && { lastStatus: last.status }),
+    ...(delivery.state === "pending" && last?.retryAt !== undefined && { nextAttemptAt: last.retryAt }),
+  };
 }
 
 /** The envelope as shown: personal data masked unless revealed; a binary payload hidden unless revealed. */
@@ -22,12 +45,19 @@ export function shownEnvelope(event: NonNullable<EventDetail["event"]>, reveal: 
   if (reveal) return event;
   const { data_base64, ...rest } = event;
   const masked = maskPersonalData(rest) as Record<string, unknown>;
+  // Ids are masked as ids: a generic source's idPath may point at a bare CPF.
+  masked.id = maskId(rest.id);
+  masked.type = maskId(rest.type);
+  if (typeof rest.occurrenceof === "string") masked.occurrenceof = maskId(rest.occurrenceof);
   if (data_base64 !== undefined) masked.data_base64 = `[hidden: ${data_base64.length} characters of base64]`;
   return masked;
 }
 
-export function EventView(props: { id: string; detail: EventDetail; reveal: boolean }) {
+export function EventView(props: { id: string; detail: EventDetail; reveal: boolean; maxAttempts?: number; now?: number }) {
   const { id, detail, reveal } = props;
+  const maxAttempts = props.maxAttempts ?? 8;
+  const now = props.now ?? Date.now();
+  const pending = detail.state === "pending" || detail.deliveries.some((d) => d.state === "pending");
   const event = detail.event ?? { id };
   const path = encodeURIComponent(id);
   const timeline = timelineOf(detail);
@@ -40,9 +70,9 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       </Heading>
       <dl class="facts">
         <dt>Id</dt>
-        <dd class="mono">{id}</dd>
+        <dd class="mono">{reveal ? id : maskId(id)}</dd>
         <dt>Type</dt>
-        <dd>{"type" in event ? event.type : ""}</dd>
+        <dd>{"type" in event ? (reveal ? event.type : maskId(event.type)) : ""}</dd>
         <dt>Subject</dt>
         <dd class="subject">{"subject" in event && event.subject ? (reveal ? event.subject : maskText(event.subject)) : ""}</dd>
         <dt>Source</dt>
@@ -61,14 +91,14 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       {detail.deliveries.length === 0 ? (
         <p class="empty">No route took this event.</p>
       ) : (
-        <ApiForm call={`POST /admin/events/${path}/redeliver`} done="Redelivery queued; new attempts join this timeline." label="Redeliver">
+        <ApiForm call={`POST /admin/events/${path}/redeliver`} done="Redelivery queued; this view follows it." label="Redeliver" follow>
           <table class="list">
             <thead>
               <tr>
                 <th scope="col">Redeliver</th>
                 <th scope="col">Route</th>
                 <th scope="col">State</th>
-                <th scope="col">Attempts</th>
+                <th scope="col">Progress</th>
               </tr>
             </thead>
             <tbody>
@@ -83,7 +113,7 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
                   <td>
                     <State state={d.state} />
                   </td>
-                  <td>{d.attempts.length}</td>
+                  <td>{progressText(progressOf(d), maxAttempts, now) || plural(d.attempts.length, "attempt")}</td>
                 </tr>
               ))}
             </tbody>
@@ -96,19 +126,11 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
       )}
 
       <h2>Timeline</h2>
+      {pending ? <RefreshNote>A delivery is under way: this view reads itself again every 5 seconds.</RefreshNote> : null}
       <ol class="timeline" id="timeline">
-        {timeline.map((entry) =>
-          entry.kind === "request" ? (
-            <li class="request">
-              <Time at={entry.at} /> <strong>request</strong> <State state={entry.outcome} /> <span class="mono">{entry.requestId}</span>
-            </li>
-          ) : (
-            <li class="attempt">
-              <Time at={entry.at} /> <strong>attempt</strong> to {entry.routeId}: {attemptResult(entry)}
-              {entry.durationMs !== undefined ? <span class="muted"> in {entry.durationMs} ms</span> : null}
-            </li>
-          ),
-        )}
+        {timeline.map((entry) => (
+          <TimelineLine entry={entry} />
+        ))}
       </ol>
 
       <h2>Envelope</h2>
@@ -128,17 +150,14 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
       <div class="reveal">
         {reveal ? (
           <p>
-            <strong>Personal data shown in full.</strong>{" "}
-            <button type="button" data-load={`events/${path}`}>
-              Mask personal data
-            </button>
+            <strong>Personal data shown in full.</strong> <LoadButton view={`events/${path}`}>Mask personal data</LoadButton>
           </p>
         ) : (
           <p>
             Personal data is masked.{" "}
-            <button type="button" data-load={`events/${path}?reveal=1`} id="reveal">
+            <LoadButton view={`events/${path}?reveal=1`} id="reveal">
               Reveal this payload
-            </button>
+            </LoadButton>
           </p>
         )}
       </div>
@@ -147,7 +166,41 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
   );
 }
 
+function TimelineLine(props: { entry: TimelineEntry }) {
+  const { entry } = props;
+  if (entry.kind === "request") {
+    return (
+      <li class="request">
+        <Time at={entry.at} /> <strong>request</strong> <State state={entry.outcome} /> <span class="mono">{entry.requestId}</span>
+      </li>
+    );
+  }
+  if (entry.kind === "action") {
+    return (
+      <li class="action">
+        <Time at={entry.at} /> <strong>{entry.action} by an operator</strong> to {entry.routeId}
+      </li>
+    );
+  }
+  if (entry.kind === "dead") {
+    return (
+      <li class="dead">
+        <Time at={entry.at} /> <State state="dead" /> <strong>became a dead letter</strong> for {entry.routeId}:{" "}
+        <a href={consoleHref("dead-letters", undefined, { route: entry.routeId })}>see the dead letters</a>
+      </li>
+    );
+  }
+  return (
+    <li class="attempt">
+      <Time at={entry.at} /> <strong>attempt</strong> to {entry.routeId}: {attemptResult(entry)}
+      {entry.durationMs !== undefined ? <span class="muted"> in {entry.durationMs} ms</span> : null}
+    </li>
+  );
+}
+
+/** A target's error body can quote the payload back: it is masked like the payload. */
 function attemptResult(entry: Extract<TimelineEntry, { kind: "attempt" }>): string {
-  if (entry.status !== undefined) return `HTTP ${entry.status}${entry.error ? ` (${entry.error})` : ""}`;
-  return entry.error ?? "no answer";
+  const error = entry.error === undefined ? undefined : maskText(entry.error);
+  if (entry.status !== undefined) return `HTTP ${entry.status}${error ? ` (${error})` : ""}`;
+  return error ?? "no answer";
 }

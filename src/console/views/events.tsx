@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { EventList } from "../shapes";
-import { consoleHref, Empty, Field, Heading, localInput, Select, State, Time } from "./parts";
+import { consoleHref, Empty, Field, Heading, localInput, plural, progressText, SearchForm, Select, State, Time } from "./parts";
 
 export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted"];
 
 export interface EventSearch {
   q?: string;
-  subject?: string;
   source?: string;
   type?: string;
   state?: string;
@@ -15,15 +14,19 @@ export interface EventSearch {
   until?: string;
 }
 
-/** The search form and one page of events, newest first; subjects masked where they hold personal data. */
-export function EventsView(props: { list: EventList; search: EventSearch; sources: string[] }) {
+/**
+ * The search form and one page of events, newest first, each route with its progress; ids and
+ * subjects masked where they hold personal data. `now` dates "next in ~4 min".
+ */
+export function EventsView(props: { list: EventList; search: EventSearch; sources: string[]; maxAttempts?: number; now?: number }) {
   const { list, search } = props;
+  const maxAttempts = props.maxAttempts ?? 8;
+  const now = props.now ?? Date.now();
   return (
     <section aria-labelledby="events-title">
       <Heading title="Events" />
-      <form data-search="events" class="filters" aria-label="Search events">
-        <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} />
-        <Field id="ev-subject" label="Subject" name="subject" value={search.subject} />
+      <SearchForm view="events" label="Search events">
+        <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} hint="e.g. a boleto number or an envelope id" />
         <Select id="ev-source" label="Source" name="source" options={props.sources} value={search.source} blank="any source" />
         <Field id="ev-type" label="Type" name="type" value={search.type} hint="e.g. bs2.boleto.settled" />
         <Select id="ev-state" label="State" name="state" options={EVENT_STATES} value={search.state} blank="any state" />
@@ -32,49 +35,58 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
         <div class="actions">
           <button type="submit">Search</button>
         </div>
-      </form>
+      </SearchForm>
       {list.events.length === 0 ? (
         <Empty>No event matches.</Empty>
       ) : (
-        <table class="list" id="events-table">
-          <caption>{list.events.length === 1 ? "1 event" : `${list.events.length} events`}, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Received</th>
-              <th scope="col">Source</th>
-              <th scope="col">Type</th>
-              <th scope="col">Subject</th>
-              <th scope="col">State</th>
-              <th scope="col">Routes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.events.map((event) => (
+        <div class="table-scroll">
+          <table class="list" id="events-table">
+            <caption>{plural(list.events.length, "event")}, newest first</caption>
+            <thead>
               <tr>
-                <td>
-                  <a href={consoleHref("events", event.id)} aria-label={`Open ${event.id}`}>
-                    <Time at={event.receivedat} />
-                  </a>
-                </td>
-                <td>{event.source}</td>
-                <td>{event.type}</td>
-                <td class="subject">{event.subject ? maskText(event.subject) : ""}</td>
-                <td>
-                  <State state={event.state} />
-                </td>
-                <td>
-                  <ul class="inline">
-                    {Object.entries(event.routes).map(([route, state]) => (
-                      <li>
-                        {route}: <State state={state} />
-                      </li>
-                    ))}
-                  </ul>
-                </td>
+                <th scope="col">Received</th>
+                <th scope="col">Envelope</th>
+                <th scope="col">Source</th>
+                <th scope="col">Type</th>
+                <th scope="col">Subject</th>
+                <th scope="col">State</th>
+                <th scope="col">Routes</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.events.map((event) => (
+                <tr>
+                  <td>
+                    <Time at={event.receivedat} />
+                  </td>
+                  <td class="mono">
+                    <a href={consoleHref("events", event.id)}>{maskId(event.id)}</a>
+                  </td>
+                  <td>{event.source}</td>
+                  <td>{maskId(event.type)}</td>
+                  <td class="subject">{event.subject ? maskText(event.subject) : ""}</td>
+                  <td>
+                    <State state={event.state} />
+                  </td>
+                  <td>
+                    <ul class="inline">
+                      {Object.entries(event.routes).map(([route, state]) => {
+                        const progress = event.deliveries?.[route];
+                        const words = progress ? progressText(progress, maxAttempts, now) : "";
+                        return (
+                          <li>
+                            {route}: <State state={state} />
+                            {words ? <span class="progress"> {words}</span> : null}
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {list.cursor ? (
         <p>

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
-import { maskText } from "../personal-data";
+import { maskId, maskText } from "../personal-data";
 import type { EventSummary } from "../shapes";
-import { consoleHref, Empty, formatTime, Heading, State, Time } from "./parts";
+import { consoleHref, Empty, formatTime, Heading, plural, State, Time } from "./parts";
 
 /** What the overview shows, made from `GET /admin/metrics` and `GET /admin/events` (see overview-data.ts). */
 export interface OverviewData {
@@ -80,7 +80,7 @@ export function OverviewView(props: { data: OverviewData }) {
         <ul class="operational">
           {data.operational.map((event) => (
             <li>
-              <Time at={event.receivedat} /> <a href={consoleHref("events", event.id)}>{event.type}</a>{" "}
+              <Time at={event.receivedat} /> <a href={consoleHref("events", event.id)}>{maskId(event.type)}</a>{" "}
               {event.subject ? <span class="subject">{maskText(event.subject)}</span> : null}
             </li>
           ))}
@@ -108,7 +108,11 @@ export function SourceChart(props: { name: string; hours: string[]; buckets: Rec
   return (
     <figure class="chart" data-source={props.name}>
       <figcaption id={titleId}>
-        <strong>{props.name}</strong> — {totals.reduce((sum, [, n]) => sum + n, 0)} requests
+        <strong>{props.name}</strong> —{" "}
+        {plural(
+          totals.reduce((sum, [, n]) => sum + n, 0),
+          "request",
+        )}
       </figcaption>
       <svg viewBox={`0 0 ${props.hours.length * BAR} ${HEIGHT}`} width={props.hours.length * BAR} height={HEIGHT} role="img" aria-labelledby={titleId}>
         <title>{`Requests to ${props.name} per hour, last ${props.hours.length} hours`}</title>

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Child } from "hono/jsx";
+import type { JSX } from "hono/jsx/jsx-runtime";
 
 /**
  * Small pieces every view uses. Everything goes through Hono's JSX, which escapes text and
@@ -73,13 +74,62 @@ export function Heading(props: { title: string; children?: Child }) {
   );
 }
 
+/**
+ * The nonce of the render under way (a random value per view answer, sent beside it as
+ * `X-Console-Nonce`). The page's script acts on a form or button only when it carries this
+ * render's nonce, so markup that did not come from the views' own components is inert even if it
+ * ever reached the page.
+ */
+let renderNonce = "";
+
+/**
+ * A view rendered with its nonce. Views render synchronously, so no other render runs while the
+ * nonce is set; one that did not would be refused rather than given another render's nonce.
+ */
+export function renderWithNonce(node: JSX.Element, nonce: string): string {
+  renderNonce = nonce;
+  try {
+    const html = node.toString();
+    if (typeof html !== "string") throw new Error("a console view must render synchronously");
+    return html;
+  } finally {
+    renderNonce = "";
+  }
+}
+
 /** A form the page's script sends as an admin API call; its answer or error appears in the form. */
-export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; children: Child }) {
+export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; follow?: boolean; children: Child }) {
   return (
-    <form data-api={props.call} data-done={props.done} data-confirm={props.confirm} aria-label={props.label} class={props.class}>
+    <form
+      data-api={props.call}
+      data-done={props.done}
+      data-confirm={props.confirm}
+      data-follow={props.follow ? "" : undefined}
+      data-nonce={renderNonce}
+      aria-label={props.label}
+      class={props.class}
+    >
       {props.children}
       <p class="form-error" data-error role="alert" />
     </form>
+  );
+}
+
+/** A search form: the page's script turns its fields into the view's query (`#events?source=acme`). */
+export function SearchForm(props: { view: string; label: string; children: Child }) {
+  return (
+    <form data-search={props.view} data-nonce={renderNonce} class="filters" aria-label={props.label}>
+      {props.children}
+    </form>
+  );
+}
+
+/** A button that reads a console view again in place (the hash stays as it is). */
+export function LoadButton(props: { view: string; id?: string; children: Child }) {
+  return (
+    <button type="button" data-load={props.view} data-nonce={renderNonce} id={props.id}>
+      {props.children}
+    </button>
   );
 }
 
@@ -130,6 +180,44 @@ export function Json(props: { value: unknown; label: string }) {
         {JSON.stringify(props.value, null, 2)}
       </pre>
     </section>
+  );
+}
+
+/** "1 request", "2 requests". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+export interface RouteProgress {
+  state: string;
+  attempts: number;
+  lastStatus?: number;
+  nextAttemptAt?: string;
+}
+
+/** "retrying 2 of 8, last 500, next in ~4 min": a route's delivery in words, at `now`. */
+export function progressText(progress: RouteProgress, maxAttempts: number, now: number): string {
+  const last = `last ${progress.lastStatus ?? "no answer"}`;
+  if (progress.state === "delivered") return progress.attempts > 1 ? `after ${plural(progress.attempts, "attempt")}` : "";
+  if (progress.state === "dead") return progress.attempts > 0 ? `after ${plural(progress.attempts, "attempt")}, ${last}` : "";
+  if (progress.attempts === 0) return "queued";
+  const next = progress.nextAttemptAt ? `, next ${inAbout(Date.parse(progress.nextAttemptAt) - now)}` : "";
+  return `retrying ${progress.attempts} of ${maxAttempts}, ${last}${next}`;
+}
+
+function inAbout(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return "due now";
+  if (ms < 60_000) return "in <1 min";
+  if (ms < 3_600_000) return `in ~${Math.round(ms / 60_000)} min`;
+  return `in ~${Math.round(ms / 3_600_000)} h`;
+}
+
+/** Tells the page's script to read this view again while something in it is under way. */
+export function RefreshNote(props: { children: Child }) {
+  return (
+    <p class="hint" data-refresh="" data-nonce={renderNonce}>
+      {props.children}
+    </p>
   );
 }
 
