@@ -17,9 +17,9 @@ import { readCommandLine } from "./lib/args";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
 import { applyLocalMigrations } from "./lib/local-d1";
-import { wranglerDevArgs } from "./lib/wrangler-dev";
 import { configChangeNote, configRun, rememberConfigRun, wipeLocalState } from "./lib/local-state";
 import { DEFAULT_CONFIG, DEFAULT_PORT, routesToSink, startBanner } from "./lib/start-banner";
+import { wranglerDevArgs } from "./lib/wrangler-dev";
 
 /** The bindings file for wrangler dev, in its git-ignored local state; removed when it stops. */
 const DEV_VARS_FILE = resolve(".wrangler", "hookgate-start.vars");
