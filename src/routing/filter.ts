@@ -45,11 +45,13 @@ export function filterProblems(filter: unknown): FilterProblem[] {
   const walk = (node: unknown, path: (string | number)[], depth: number, asFilter: boolean): void => {
     nodes += 1;
     if (nodes === MAX_FILTER_NODES + 1) report(path, `a filter holds at most ${MAX_FILTER_NODES} values`);
-    if (depth > MAX_FILTER_DEPTH) return report(path, `a filter is at most ${MAX_FILTER_DEPTH} levels deep`);
-    if (typeof node === "string" && node.length > MAX_FILTER_STRING) return report(path, `a filter's strings are at most ${MAX_FILTER_STRING} characters`);
-    if (typeof node === "number" && !Number.isFinite(node)) return report(path, "a number must be finite");
+    const bound = boundProblem(node, depth);
+    if (bound) {
+      report(path, bound);
+      return;
+    }
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...path, i], depth + 1, asFilter));
+      for (const [i, item] of node.entries()) walk(item, [...path, i], depth + 1, asFilter);
       return;
     }
     if (!isPlainObject(node)) return;
@@ -75,6 +77,13 @@ export function filterProblems(filter: unknown): FilterProblem[] {
   };
   walk(filter, [], 1, true);
   return problems;
+}
+
+function boundProblem(node: unknown, depth: number): string | undefined {
+  if (depth > MAX_FILTER_DEPTH) return `a filter is at most ${MAX_FILTER_DEPTH} levels deep`;
+  if (typeof node === "string" && node.length > MAX_FILTER_STRING) return `a filter's strings are at most ${MAX_FILTER_STRING} characters`;
+  if (typeof node === "number" && !Number.isFinite(node)) return "a number must be finite";
+  return undefined;
 }
 
 /** What an operator's operand must be, or undefined when it is right. */
