@@ -9,6 +9,7 @@ import { registerEventAdmin } from "./events";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
+import { registerFilterTest } from "./test-filter";
 
 /**
  * `/admin/*`: off (404, the same answer as any unknown path) without `ADMIN_TOKEN`;
@@ -32,6 +33,7 @@ export function registerAdmin(app: App): void {
     await next();
   });
   registerOpenApi(app);
+  registerFilterTest(app);
   registerRouteAdmin(app);
   registerSourceAdmin(app);
   registerCertificateAdmin(app);

@@ -3,7 +3,7 @@ import { maskText } from "../personal-data";
 import type { EventList } from "../shapes";
 import { consoleHref, Empty, Field, Heading, localInput, Select, State, Time } from "./parts";
 
-export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted"];
+export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted", "filtered"];
 
 export interface EventSearch {
   q?: string;
