@@ -10,7 +10,7 @@ import * as z from "zod";
  * tree of at most MAX_FILTER_NODES values, MAX_FILTER_DEPTH deep.
  */
 
-export const MAX_FILTER_DEPTH = 8;
+export const MAX_FILTER_DEPTH = 12;
 export const MAX_FILTER_NODES = 128;
 export const MAX_FILTER_STRING = 1024;
 

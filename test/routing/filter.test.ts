@@ -30,7 +30,14 @@ const pix = (valor: string, extra: Record<string, unknown> = {}) => ({
   data: { endToEndId: "E1234", valor, chave: "financeiro@example.com", ...extra },
 });
 
-const matches = (filter: Record<string, unknown>, envelope: unknown) => filterMatches(filter, envelope);
+/** The fast matcher's answer, held to the explaining matcher's: both must say the same. */
+const matches = (filter: Record<string, unknown>, envelope: unknown) => {
+  const fast = filterMatches(filter, envelope);
+  const explained = explainFilter(filter, envelope);
+  expect(explained.matches, JSON.stringify(filter)).toBe(fast);
+  if (!explained.matches) expect(explained.reasons.length, JSON.stringify(filter)).toBeGreaterThan(0);
+  return fast;
+};
 
 describe("a route filter, with known answers", () => {
   it('takes boleto status 3 only ("money credited")', () => {
