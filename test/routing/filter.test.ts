@@ -146,6 +146,18 @@ describe("a route filter, with known answers", () => {
   });
 });
 
+describe("a filter's work", () => {
+  it("covers one pass over a long array, and stops at its budget when many values fan out over it, saying so", () => {
+    const envelope = { data: { items: Array.from({ length: 130_000 }, (_, i) => ({ a: i % 7 })) } };
+    expect(matches({ data: { items: { a: 6 } } }, envelope)).toBe(true);
+    expect(matches({ data: { items: { a: 7 } } }, envelope)).toBe(false);
+    const many = { $or: Array.from({ length: 30 }, (_, i) => ({ data: { items: { a: 1000 + i } } })) };
+    expect(filterProblems(many)).toEqual([]);
+    expect(filterMatches(many, envelope)).toBe(false);
+    expect(explainFilter(many, envelope)).toEqual({ matches: false, reasons: [expect.objectContaining({ operator: "(budget)" })] });
+  });
+});
+
 describe("why a filter does not match", () => {
   it("names the path, the operator, what was expected and what was there", () => {
     expect(explainFilter({ data: { StatusBoleto: { Status: 3 } } }, boleto(2))).toEqual({
