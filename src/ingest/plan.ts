@@ -2,8 +2,7 @@ import { utf8Length } from "../bytes";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Envelope } from "../envelope";
 import type { AcceptedEnvelope } from "../events/log";
-import { filterMatches } from "../routing/filter-match";
-import { routeMatches } from "../routing/match";
+import { passesFilter, routeMatches } from "../routing/match";
 import type { RoutingRule } from "../routing/store";
 
 /** A queue message and the bytes it takes of a batch's budget. */
@@ -57,7 +56,7 @@ export function planDelivery(source: string, envelopes: Envelope[], routes: Rout
   let largeBytes = 0;
   for (const envelope of envelopes) {
     const candidates = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
-    const matching = chosen ? candidates : candidates.filter((route) => route.filter === undefined || filterMatches(route.filter, envelope));
+    const matching = chosen ? candidates : candidates.filter((route) => passesFilter(route, envelope));
     const filteredRouteIds = candidates.filter((route) => !matching.includes(route)).map((r) => r.id);
     plan.routed.push({ envelope, routeIds: matching.map((r) => r.id), filteredRouteIds });
     const { json, size } = asJson(envelope);

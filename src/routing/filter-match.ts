@@ -15,7 +15,7 @@ import { type Budget, describe, ELEMENT, holds, MAX_FILTER_WORK, spend, tooCostl
  */
 
 export interface FilterReason {
-  /** Where in the envelope, e.g. `data.StatusBoleto.Status`; `[]` marks the elements of an array. */
+  /** Where in the envelope, e.g. `data.StatusBoleto.Status` (the path of an array for what no element matched). */
   path: string;
   /** The operator that did not hold; `equals` for a plain value, `contains` for one sought in an array. */
   operator: string;

@@ -1,4 +1,8 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { unroutedDeadLetter } from "../../src/deadletters/build";
+import { putDeadLetter } from "../../src/deadletters/store";
+import { envelope } from "../delivery/helpers";
 import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../events/helpers";
 import { callWorker, uniqueId } from "../helpers";
 
@@ -187,5 +191,24 @@ describe("the console's route view", () => {
     expect(html).toContain("filter: {&quot;data&quot;:{&quot;StatusBoleto&quot;:{&quot;Status&quot;:3}");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).not.toContain("<script>alert(1)</script>");
+  });
+});
+
+describe("replaying an unrouted dead letter", () => {
+  it("goes only to routes whose filter takes it, and is refused when every filter leaves it out", async () => {
+    const record = await unroutedDeadLetter(envelope({ type: "acme.paid", data: { amount: 1250 } }), "acme", Date.now());
+    await putDeadLetter(env.STATE, record, 14);
+    const replay = (bound: ReturnType<typeof bindings>) => admin<{ routes?: string[] }>(`/admin/dead-letters/${record.id}/replay`, bound, { method: "POST" });
+
+    const big = route("big", ["acme.*"], { filter: { data: { amount: { $gte: 10_000 } } } });
+    const refused = await replay(bindings(eventConfig([big])));
+    expect(refused.status).toBe(409);
+
+    const { queue, take } = capturingQueue();
+    const small = route("small", ["acme.*"], { filter: { data: { amount: { $lt: 10_000 } } } });
+    const sent = await replay(bindings(eventConfig([big, small]), { DELIVERIES: queue }));
+    expect(sent.status).toBe(202);
+    expect(sent.body.routes).toEqual(["small"]);
+    expect((take() as { routeId: string }[]).map((m) => m.routeId)).toEqual(["small"]);
   });
 });
