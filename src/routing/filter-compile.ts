@@ -1,5 +1,5 @@
 import { isOperator, isPlainObject, isPrimitive, type Operator, type Primitive } from "./filter";
-import { type Budget, ELEMENT, holds, spend, valueOperator, weightOf } from "./filter-operators";
+import { type Budget, holds, spend, tryCost, valueOperator } from "./filter-operators";
 
 /**
  * The fast matcher ingest runs: a checked filter (./filter.ts) turned once into a tree of
@@ -30,11 +30,11 @@ function compile(filter: unknown): Test {
 
 /** An array in the filter: the envelope's array holds each listed value, or an element matching each listed object. */
 function compileEvery(filter: unknown[]): Test {
-  const items = filter.map((item) => (isPrimitive(item) ? { wanted: item } : { test: compile(item), weight: weightOf(item) }));
+  const items = filter.map((item) => (isPrimitive(item) ? { wanted: item } : { test: compile(item), cost: tryCost(item) }));
   return (value, budget) => {
     if (!Array.isArray(value)) return false;
     for (const item of items) {
-      const found = item.test ? some(value, item.test, item.weight, budget) : holds(value, item.wanted as Primitive, budget);
+      const found = item.test ? some(value, item.test, item.cost, budget) : holds(value, item.wanted as Primitive, budget);
       if (!found) return false;
     }
     return true;
@@ -57,8 +57,8 @@ function compileObject(filter: Record<string, unknown>): Test {
   };
   if (fields.length === 0) return all;
   // Fields against an array: some element (of nested arrays too) matches the whole object.
-  const weight = weightOf(filter);
-  const test: Test = (value, budget) => (Array.isArray(value) ? some(value, test, weight, budget) : all(value, budget));
+  const cost = tryCost(filter);
+  const test: Test = (value, budget) => (Array.isArray(value) ? some(value, test, cost, budget) : all(value, budget));
   return test;
 }
 
@@ -81,10 +81,10 @@ function compileOperator(operator: Operator, operand: unknown): Test {
   }
 }
 
-/** Some element passes; each try weighs the filter's size. */
-function some(array: unknown[], test: Test, weight: number, budget: Budget): boolean {
+/** Some element passes; each try costs `cost`. */
+function some(array: unknown[], test: Test, cost: number, budget: Budget): boolean {
   // The whole scan is paid before it starts: a scan the budget cannot cover is not begun.
-  spend(budget, weight * ELEMENT * array.length);
+  if (!spend(budget, cost * array.length)) return false;
   for (let i = 0; i < array.length; i++) if (test(array[i], budget)) return true;
   return false;
 }

@@ -1,6 +1,6 @@
 import { isOperator, isPlainObject, isPrimitive, type Operator, type Primitive } from "./filter";
 import { compiled } from "./filter-compile";
-import { type Budget, describe, ELEMENT, holds, MAX_FILTER_WORK, spend, tooCostly, valueOperator, weightOf } from "./filter-operators";
+import { type Budget, budget, describe, holds, MAX_FILTER_WORK, spend, tryCost, valueOperator } from "./filter-operators";
 
 /**
  * Matching a checked filter (./filter.ts) against an envelope, Hookdeck's way: a plain value
@@ -33,29 +33,20 @@ const BUDGET_REASON: FilterReason = { path: "(envelope)", operator: "(budget)", 
 
 /** Whether the envelope matches; the fast path of ingest. Past the work budget it does not. */
 export function filterMatches(filter: Record<string, unknown>, envelope: unknown): boolean {
-  try {
-    return compiled(filter)(envelope, { left: MAX_FILTER_WORK });
-  } catch (error) {
-    if (error !== tooCostly) throw error;
-    return false;
-  }
+  const work = budget();
+  return compiled(filter)(envelope, work) && !work.spent;
 }
 
 /** Whether it matches (the fast path's answer) and, when not, why: the answer of `POST /admin/routes/test-filter`. */
 export function explainFilter(filter: Record<string, unknown>, envelope: unknown): FilterOutcome {
-  try {
-    if (compiled(filter)(envelope, { left: MAX_FILTER_WORK })) return { matches: true };
-  } catch (error) {
-    if (error !== tooCostly) throw error;
-    return { matches: false, reasons: [BUDGET_REASON] };
-  }
+  const work = budget();
+  const matches = compiled(filter)(envelope, work);
+  if (work.spent) return { matches: false, reasons: [BUDGET_REASON] };
+  if (matches) return { matches: true };
   const reasons: FilterReason[] = [];
-  try {
-    matchNode(filter, envelope, "", { reasons, budget: { left: MAX_FILTER_WORK } });
-  } catch (error) {
-    if (error !== tooCostly) throw error;
-    if (reasons.length < MAX_REASONS) reasons.push(BUDGET_REASON);
-  }
+  const again = budget();
+  matchNode(filter, envelope, "", { reasons, budget: again });
+  if (again.spent && reasons.length < MAX_REASONS) reasons.push(BUDGET_REASON);
   return { matches: false, reasons };
 }
 
@@ -95,8 +86,9 @@ function matchEvery(filter: unknown[], value: unknown, path: string, ctx: Run): 
   const inner = quiet(ctx);
   let all = true;
   for (const item of filter) {
-    if (!isPrimitive(item)) spend(ctx.budget, weightOf(item) * ELEMENT * value.length);
-    const found = isPrimitive(item) ? holds(value, item, ctx.budget) : value.some((element) => matchNode(item, element, "", inner));
+    const found = isPrimitive(item)
+      ? holds(value, item, ctx.budget)
+      : spend(ctx.budget, tryCost(item) * value.length) && value.some((element) => matchNode(item, element, "", inner));
     if (!found) {
       all = fail(ctx, path, "contains", item, value);
       if (!ctx.reasons) return false;
@@ -114,7 +106,7 @@ function matchObject(filter: Record<string, unknown>, value: unknown, path: stri
 
 function someElement(filter: Record<string, unknown>, shape: Shape, array: unknown[], ctx: Run): boolean {
   const inner = quiet(ctx);
-  spend(ctx.budget, weightOf(filter) * ELEMENT * array.length);
+  if (!spend(ctx.budget, tryCost(filter) * array.length)) return false;
   for (const element of array) {
     const found = Array.isArray(element) ? someElement(filter, shape, element, inner) : matchShaped(filter, shape, element, "", inner);
     if (found) return true;

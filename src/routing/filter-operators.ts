@@ -7,10 +7,11 @@ import { isPlainObject, isPrimitive, type Operator, type Primitive } from "./fil
  * The budget is counted in units of about a nanosecond of CPU on V8 (bench/filter.ts measures
  * them). Work is counted where it can grow with the envelope, and paid before a scan starts (a
  * scan the budget cannot cover is not begun): each element an array is scanned for (ELEMENT),
- * each element a filter object or array is tried on (ELEMENT times the filter's values), each
+ * each element a filter object or array is tried on (`tryCost`), each
  * character `$in` searches (CHARACTER). The rest is bounded by the filter's own size. One pass over a 1 MiB envelope fits; many filter values fanning out over the same
  * long array or text may not (a filter of MAX_FILTER_NODES values against 130,000 elements
- * would be millions of tries): past the budget the filter does not match, and the reason says so.
+ * would be millions of tries): work the budget cannot cover is not begun, the filter does not
+ * match, and the reason says so.
  */
 export const MAX_FILTER_WORK = 3_000_000;
 export const ELEMENT = 4;
@@ -18,19 +19,35 @@ export const CHARACTER = 2;
 
 export interface Budget {
   left: number;
+  /** Set when a piece of work was refused: the match's answer is then "no", whatever the rest says. */
+  spent: boolean;
 }
 
-export const tooCostly = new Error("the filter's work budget is spent");
+export function budget(): Budget {
+  return { left: MAX_FILTER_WORK, spent: false };
+}
 
-export function spend(budget: Budget, units: number): void {
+/** Takes the units, or refuses the work (false) when the budget cannot cover it; the caller then does none of it. */
+export function spend(budget: Budget, units: number): boolean {
+  if (budget.spent || units > budget.left) {
+    budget.spent = true;
+    return false;
+  }
   budget.left -= units;
-  if (budget.left < 0) throw tooCostly;
+  return true;
 }
 
-/** How many values a filter holds: what trying it on one element weighs. */
+/** What trying a filter on one element weighs, in ELEMENTs: the try itself, and the filter's values. */
+export function tryCost(filter: unknown): number {
+  return (TRY + weightOf(filter)) * ELEMENT;
+}
+
+const TRY = 3;
+
+/** How many values a filter holds. */
 const weights = new WeakMap<object, number>();
 
-export function weightOf(filter: unknown): number {
+function weightOf(filter: unknown): number {
   if (typeof filter !== "object" || filter === null) return 1;
   let weight = weights.get(filter);
   if (weight === undefined) {
@@ -77,8 +94,7 @@ export function valueOperator(operator: Operator, operand: unknown, value: unkno
 function contains(operand: string | Primitive[], value: unknown, budget: Budget): boolean {
   if (typeof operand === "string") {
     if (typeof value === "string") {
-      spend(budget, value.length * CHARACTER);
-      return value.includes(operand);
+      return spend(budget, value.length * CHARACTER) && value.includes(operand);
     }
     return Array.isArray(value) && holds(value, operand, budget);
   }
@@ -130,11 +146,18 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 /** Whether an envelope array (its nested arrays too) holds the primitive. */
 export function holds(array: unknown[], wanted: Primitive, budget: Budget): boolean {
-  return someLeaf(array, (item) => item === wanted, budget);
+  if (!spend(budget, 1 + array.length * ELEMENT)) return false;
+  // The engine's own search first; then the nested arrays, if there are any.
+  if (array.includes(wanted)) return true;
+  for (let i = 0; i < array.length; i++) {
+    const item = array[i];
+    if (Array.isArray(item) && holds(item, wanted, budget)) return true;
+  }
+  return false;
 }
 
 function someLeaf(array: unknown[], test: (item: unknown) => boolean, budget: Budget): boolean {
-  spend(budget, 1 + array.length * ELEMENT);
+  if (!spend(budget, 1 + array.length * ELEMENT)) return false;
   for (const item of array) {
     if (Array.isArray(item) ? someLeaf(item, test, budget) : test(item)) return true;
   }
