@@ -10,6 +10,7 @@ import { htmlSafeJsonAnswers } from "./html-safe-json";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
+import { registerFilterTest } from "./test-filter";
 import { adminTokenProblem } from "./token";
 
 /**
@@ -38,6 +39,7 @@ export function registerAdmin(app: App): void {
     await next();
   });
   registerOpenApi(app);
+  registerFilterTest(app);
   registerRouteAdmin(app);
   registerSourceAdmin(app);
   registerCertificateAdmin(app);

@@ -51,6 +51,7 @@ export function routeView(
     ...times,
   };
   if (route.sources) view.sources = route.sources;
+  if (route.filter) view.filter = route.filter;
   if (route.signingSecret !== undefined) view.signingSecret = masked(raw.signingSecret ?? route.signingSecret);
   // Parsing strips any key the view does not declare: nothing unlisted can slip out.
   return RouteView.parse(view);

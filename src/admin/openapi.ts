@@ -16,6 +16,7 @@ import {
   UpdateRouteBody,
   UploadCertificateBody,
 } from "./schemas";
+import { TestFilterAnswer, TestFilterBody } from "./test-filter";
 
 /**
  * The admin API as OpenAPI 3.1, generated from the zod schemas that validate it.
@@ -62,6 +63,18 @@ export function adminOpenApi(): Record<string, unknown> {
           summary: "Add a route, with the id given (a-z, 0-9, -) or a generated one",
           requestBody: { required: true, content: json(CreateRouteBody, "input") },
           responses: { "201": answer("The route with its id, secrets masked", RouteView), "409": answer("The id is taken", ErrorAnswer), ...errors },
+        },
+      },
+      "/admin/routes/test-filter": {
+        post: {
+          summary: "Try a route filter on a past event (eventId) or on an envelope given whole: whether it matches, and why not",
+          requestBody: { required: true, content: json(TestFilterBody, "input") },
+          responses: {
+            "200": answer("Whether the filter matches, with the reasons it does not", TestFilterAnswer),
+            "404": answer("No such event, or the event log is off", ErrorAnswer),
+            "409": answer("The envelope is no longer kept", ErrorAnswer),
+            ...errors,
+          },
         },
       },
       "/admin/routes/{id}": {

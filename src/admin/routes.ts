@@ -47,7 +47,8 @@ export function registerRouteAdmin(app: App): void {
     refuseSecretsToNewOrigin(current.route, body);
     // A partial update: what the body names replaces the stored field (auth as a whole); the
     // rest is kept, and the merged route is validated by the same schema as a new one.
-    const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: { ...current.route, ...toStored(body) } };
+    const merged = Object.fromEntries(Object.entries({ ...current.route, ...toStored(body) }).filter(([, value]) => value !== null));
+    const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: merged };
     const view = validated(updated, config, c.env);
     await writeStoredRoutes(c.env.STATE, stored.with(index, updated));
     return c.json(view, 200);

@@ -29,6 +29,7 @@ const routeFields = {
   auth: AdminRouteAuth,
   method: Route.shape.method.unwrap().optional(),
   sources: Route.shape.sources,
+  filter: Route.shape.filter,
   signingSecret: z.union([Route.shape.signingSecret.unwrap(), SecretRef]).optional(),
   timeoutMs: Route.shape.timeoutMs.unwrap().optional(),
 };
@@ -37,8 +38,11 @@ const routeFields = {
 export const CreateRouteBody = z.object({ id: Route.shape.id.optional(), ...routeFields }).strict();
 export type CreateRouteBody = z.infer<typeof CreateRouteBody>;
 
-/** A partial update: fields not named are kept; the merged route is validated as a whole. */
-export const UpdateRouteBody = z.object(routeFields).partial().strict();
+/** A partial update: fields not named are kept (`"filter": null` removes the filter); the merged route is validated as a whole. */
+export const UpdateRouteBody = z
+  .object({ ...routeFields, filter: Route.shape.filter.unwrap().nullable().describe("The route's filter; null removes it") })
+  .partial()
+  .strict();
 export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
 
 const Masked = z.union([z.literal("********"), z.object({ secret: z.string() })]);
@@ -50,6 +54,7 @@ export const RouteView = z.object({
   url: z.string(),
   events: z.array(z.string()),
   sources: z.array(z.string()).optional(),
+  filter: z.record(z.string(), z.unknown()).optional().describe("Only envelopes matching this filter"),
   method: z.enum(["POST", "PUT", "GET"]),
   auth: z.object({
     type: z.string(),

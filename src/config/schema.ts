@@ -2,6 +2,7 @@ import * as z from "zod";
 import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
+import { RouteFilter } from "../routing/filter";
 import { nearest } from "./spelling";
 
 /**
@@ -358,6 +359,7 @@ export const Route = closed({
   id: slug.describe("The route's name: 1-64 characters of a-z, 0-9 and -."),
   events: z.array(EventGlob).min(1).describe('Event types or globs the route takes, for example "bs2.boleto.*"; "*" takes all.'),
   sources: z.array(slug).min(1).optional().describe("Only envelopes from these sources. All sources when absent."),
+  filter: RouteFilter.optional(),
   url: TargetUrl.describe("Where envelopes are delivered: https (http only for localhost, 127.0.0.1 or [::1])."),
   method: z.enum(["POST", "PUT", "GET"]).default("POST").describe("GET sends the CloudEvents attributes as ce-* headers and no body."),
   auth: RouteAuth.default({ type: "none" }).describe("How the gateway authenticates to the target."),

@@ -24,6 +24,13 @@ export interface Resolved {
 
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * A route's `filter` (a config route's, or an added route's own) is matched against payloads and
+ * shown to the admin: a `{"secret": "NAME"}` in it is a literal, never resolved, so a filter can
+ * neither reveal a secret nor probe one.
+ */
+const VERBATIM = /^(routes\[\d+\]\.)?filter$/;
+
 export function isSecretRef(value: unknown): value is { secret: string } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
@@ -36,6 +43,7 @@ export function resolveSecrets(document: unknown, read: SecretReader): Resolved 
   const nearMisses = new Map<string, string>();
 
   const walk = (node: unknown, path: string): unknown => {
+    if (VERBATIM.test(path)) return node;
     if (isSecretRef(node)) {
       const name = node.secret;
       const value = SECRET_NAME.test(name) ? read(name) : undefined;

@@ -9,7 +9,7 @@ import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
 import { log } from "../log";
-import { routeMatches } from "../routing/match";
+import { routeTakes } from "../routing/match";
 import { findRoute, routingRules } from "../routing/store";
 import type { DeadLetter } from "./record";
 import { deleteDeadLetter, putDeadLetter } from "./store";
@@ -144,7 +144,7 @@ async function replayUnrouted(
   if (options.route !== undefined) await namedRoute(env, config, (name) => env[name], options.route);
   const routes = await routingRules(config, env.STATE);
   const matching =
-    options.route !== undefined ? routes.filter((r) => r.id === options.route) : routes.filter((route) => routeMatches(route, record.source, envelope));
+    options.route !== undefined ? routes.filter((r) => r.id === options.route) : routes.filter((route) => routeTakes(route, record.source, envelope));
   if (matching.length === 0) throw new GatewayError("conflict", `still no route matches ${envelope.type} from ${record.source}`);
   // Already marked as seen when it first came: delivered to the routes that match it now.
   // The consumer removes the record once a route takes it (replayOf), not this request.

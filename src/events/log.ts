@@ -3,7 +3,7 @@ import type { Attempt } from "../delivery/message";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { log } from "../log";
-import { countUnrecorded, metricStatements } from "./metrics";
+import { count, countUnrecorded, metricStatements } from "./metrics";
 import type { DeliveryAction, RequestOutcome, RouteState } from "./schema";
 
 /** Envelopes larger than this live in STATE KV (where large envelopes already go), not in the row. */
@@ -20,6 +20,16 @@ export interface RequestAnswered {
   accepted: string[];
   duplicates: string[];
   deadLetterId?: string;
+}
+
+/**
+ * An accepted envelope, the routes it was queued for, and those whose events and sources matched
+ * but whose filter did not: recorded `filtered`, never delivered.
+ */
+export interface AcceptedEnvelope {
+  envelope: Envelope;
+  routeIds: string[];
+  filteredRouteIds: string[];
 }
 
 interface PendingEvent {
@@ -59,10 +69,12 @@ export class EventLog {
     );
   }
 
-  envelopesAccepted(accepted: { envelope: Envelope; routeIds: string[] }[]): void {
+  envelopesAccepted(accepted: AcceptedEnvelope[]): void {
+    for (const { filteredRouteIds } of accepted) for (const id of filteredRouteIds) count("delivery", id, "filtered", Date.now());
     if (!this.#db) return;
-    for (const { envelope, routeIds } of accepted) {
-      const deliveries = Object.fromEntries(routeIds.map((id) => [id, { state: "pending" as const, attempts: [] }]));
+    for (const { envelope, routeIds, filteredRouteIds } of accepted) {
+      const deliveries: PendingEvent["deliveries"] = Object.fromEntries(routeIds.map((id) => [id, { state: "pending" as const, attempts: [] }]));
+      for (const id of filteredRouteIds) deliveries[id] = { state: "filtered", attempts: [] };
       this.#events.set(envelope.id, { envelope, deliveries, requests: [] });
     }
   }
@@ -107,7 +119,8 @@ export class EventLog {
     const update = `deliveries = json_set(deliveries, ?1, json_set(${appended}, '$.state', ?2)),
       routes_total = routes_total + (json_extract(deliveries, ?1) IS NULL),
       routes_delivered = routes_delivered + (?2 = 'delivered') - (coalesce(json_extract(deliveries, ?1 || '.state'), '') = 'delivered'),
-      routes_dead = routes_dead + (?2 = 'dead') - (coalesce(json_extract(deliveries, ?1 || '.state'), '') = 'dead')`;
+      routes_dead = routes_dead + (?2 = 'dead') - (coalesce(json_extract(deliveries, ?1 || '.state'), '') = 'dead'),
+      routes_filtered = routes_filtered + (?2 = 'filtered') - (coalesce(json_extract(deliveries, ?1 || '.state'), '') = 'filtered')`;
     const attemptJson = attempt ? JSON.stringify(attempt) : null;
     if (!envelope) {
       this.#writes.push(db.prepare(`UPDATE events SET ${update} WHERE id = ?3`).bind(path, state, envelopeId, attemptJson));
@@ -207,9 +220,10 @@ function insertEvents(db: D1Database, events: PendingEvent[]): D1PreparedStateme
   return statements;
 }
 
-const ROW_COLUMNS = "id, source, type, subject, time, received_at, envelope, requests, deliveries, routes_total, routes_delivered, routes_dead";
+const ROW_COLUMNS =
+  "id, source, type, subject, time, received_at, envelope, requests, deliveries, routes_total, routes_delivered, routes_dead, routes_filtered";
 /** The same row bound after the four parameters of a route's update. */
-const ROW_VALUES_AFTER_UPDATE = "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16";
+const ROW_VALUES_AFTER_UPDATE = "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17";
 
 /** Rows as a JSON array of arrays in ?1, in ROW_COLUMNS order (`WHERE true` lets SQLite parse the upsert). */
 const INSERT_EVENTS = `INSERT INTO events (${ROW_COLUMNS})
@@ -220,7 +234,8 @@ const INSERT_EVENTS = `INSERT INTO events (${ROW_COLUMNS})
   ON CONFLICT (id) DO UPDATE SET
     requests = (SELECT json_group_array(json(value)) FROM (SELECT value FROM json_each(events.requests) UNION ALL SELECT value FROM json_each(excluded.requests))),
     deliveries = json_patch(excluded.deliveries, events.deliveries),
-    routes_total = (SELECT count(*) FROM json_each(json_patch(excluded.deliveries, events.deliveries)))`;
+    routes_total = (SELECT count(*) FROM json_each(json_patch(excluded.deliveries, events.deliveries))),
+    routes_filtered = (SELECT count(*) FROM json_each(json_patch(excluded.deliveries, events.deliveries)) WHERE json_extract(value, '$.state') = 'filtered')`;
 
 function eventRow({ envelope, deliveries, requests }: PendingEvent): unknown[] {
   const json = JSON.stringify(envelope);
@@ -239,6 +254,7 @@ function eventRow({ envelope, deliveries, requests }: PendingEvent): unknown[] {
     states.length,
     states.filter((s) => s === "delivered").length,
     states.filter((s) => s === "dead").length,
+    states.filter((s) => s === "filtered").length,
   ];
 }
 

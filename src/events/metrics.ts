@@ -7,7 +7,7 @@ import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
  * isolate held when it was evicted (at most the last interval's) are lost.
  *
  * scopes: `ingest` (name = source, key = answer code), `delivery` (name = route, key =
- * delivered | retried | dead), `latency` (name = route, key = histogram bound in ms),
+ * delivered | retried | dead | filtered), `latency` (name = route, key = histogram bound in ms),
  * `eventlog` (name = "gateway", key = unrecorded: rows D1 did not take).
  */
 const FLUSH_INTERVAL_MS = 10_000;
@@ -112,9 +112,10 @@ export async function queryMetrics(db: D1Database, query: MetricsQuery, now: Dat
       outcomes[row.key] = (outcomes[row.key] ?? 0) + row.count;
       bucket.sources[row.name] = outcomes;
     } else if (row.scope === "delivery" || row.scope === "latency") {
-      const route = bucket.routes[row.name] ?? { delivered: 0, retried: 0, dead: 0 };
+      const route = bucket.routes[row.name] ?? { delivered: 0, retried: 0, dead: 0, filtered: 0 };
       bucket.routes[row.name] = route;
-      if (row.scope === "delivery" && (row.key === "delivered" || row.key === "retried" || row.key === "dead")) route[row.key] += row.count;
+      if (row.scope === "delivery" && (row.key === "delivered" || row.key === "retried" || row.key === "dead" || row.key === "filtered"))
+        route[row.key] = (route[row.key] ?? 0) + row.count;
       if (row.scope === "latency") {
         const id = `${row.minute}\u0000${row.name}`;
         const histogram = histograms.get(id) ?? new Map<string, number>();

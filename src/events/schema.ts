@@ -7,12 +7,18 @@ import { Envelope } from "../envelope";
  * describe the answers, so the OpenAPI document is generated from what is enforced.
  */
 
-/** An (envelope, route) pair: queued or waiting to retry, taken, or given up on. */
-export const RouteState = z.enum(["pending", "delivered", "dead"]);
+/**
+ * An (envelope, route) pair: queued or waiting to retry, taken, or given up on; or `filtered`:
+ * the route's events and sources matched but its filter did not (recorded, never delivered).
+ */
+export const RouteState = z.enum(["pending", "delivered", "dead", "filtered"]);
 export type RouteState = z.infer<typeof RouteState>;
 
-/** `delivered` when every route took it, `dead` when any gave up, `unrouted` when none matched. */
-export const EventState = z.enum(["pending", "delivered", "dead", "unrouted"]);
+/**
+ * `delivered` when every route took it (or filtered it), `dead` when any gave up, `unrouted` when
+ * no route's events and sources matched, `filtered` when every route that matched filtered it out.
+ */
+export const EventState = z.enum(["pending", "delivered", "dead", "unrouted", "filtered"]);
 export type EventState = z.infer<typeof EventState>;
 
 /** What an authenticated request came to (docs/contract.md §1). */
@@ -120,6 +126,7 @@ export const MetricsBucket = z.object({
       delivered: z.number(),
       retried: z.number(),
       dead: z.number(),
+      filtered: z.number().optional().describe("Envelopes the route's filter left out"),
       latencyMs: z.object({ p50: z.number(), p99: z.number() }).optional().describe("Receipt to delivery, from a histogram"),
     }),
   ),

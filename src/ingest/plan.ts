@@ -1,7 +1,8 @@
 import { utf8Length } from "../bytes";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Envelope } from "../envelope";
-import { routeMatches } from "../routing/match";
+import type { AcceptedEnvelope } from "../events/log";
+import { passesFilter, routeMatches } from "../routing/match";
 import type { RoutingRule } from "../routing/store";
 
 /** A queue message and the bytes it takes of a batch's budget. */
@@ -16,10 +17,14 @@ export interface DeliveryPlan {
   messages: PlannedMessage[];
   /** Envelopes too large for a message, stored whole in STATE before the messages are sent. */
   aside: { key: string; json: string }[];
-  /** Envelopes no route matched: kept as `unrouted` dead letters so a route added later can take them. */
+  /** Envelopes no route's events and sources matched: kept as `unrouted` dead letters so a route added later can take them. */
   unrouted: { envelope: Envelope; size: number }[];
-  /** Each envelope with the routes it is queued for (none for an unrouted one). */
-  routed: { envelope: Envelope; routeIds: string[] }[];
+  /**
+   * Each envelope with the routes it is queued for, and the routes whose events and sources
+   * matched but whose filter did not (`filtered`: recorded, never queued). An envelope every
+   * matching route filtered out is neither unrouted nor a dead letter.
+   */
+  routed: AcceptedEnvelope[];
   /** Set when the envelopes would need more KV writes at ingest than one request may make. */
   overBudget?: string;
 }
@@ -62,16 +67,19 @@ const MESSAGE_OVERHEAD_BYTES = 256;
 const KEYED_MESSAGE_BYTES = 512;
 
 /**
- * One message per (envelope, matching route); an envelope too large for a message goes aside.
- * `chosen` routes are taken as they are, without matching (an operator's redeliver).
+ * One message per (envelope, matching route whose filter it passes); an envelope too large for a
+ * message goes aside. `chosen` routes are taken as they are, without matching or filters (an
+ * operator's redeliver).
  */
 export function planDelivery(source: string, envelopes: Envelope[], routes: RoutingRule[], chosen = false): DeliveryPlan {
   const plan: DeliveryPlan = { messages: [], aside: [], unrouted: [], routed: [] };
   let large = 0;
   let largeBytes = 0;
   for (const envelope of envelopes) {
-    const matching = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
-    plan.routed.push({ envelope, routeIds: matching.map((r) => r.id) });
+    const candidates = chosen ? routes : routes.filter((route) => routeMatches(route, source, envelope));
+    const matching = chosen ? candidates : candidates.filter((route) => passesFilter(route, envelope));
+    const filteredRouteIds = candidates.filter((route) => !matching.includes(route)).map((r) => r.id);
+    plan.routed.push({ envelope, routeIds: matching.map((r) => r.id), filteredRouteIds });
     const { json, size } = asJson(envelope);
     const inline = size <= MAX_INLINE_ENVELOPE_BYTES;
     if (!inline) {
@@ -81,10 +89,11 @@ export function planDelivery(source: string, envelopes: Envelope[], routes: Rout
         return { ...plan, overBudget: `more than ${MAX_LARGE_ENVELOPES} envelopes or ${MAX_LARGE_ENVELOPE_BYTES} bytes too large for a queue message` };
       }
     }
-    if (matching.length === 0) {
+    if (candidates.length === 0) {
       plan.unrouted.push({ envelope, size });
       continue;
     }
+    if (matching.length === 0) continue;
     const key = envelopeKeyFor(envelope.id);
     if (!inline) plan.aside.push({ key, json });
     for (const route of matching) {

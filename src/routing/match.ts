@@ -1,5 +1,6 @@
 import type { Route } from "../config/schema";
 import type { Envelope } from "../envelope";
+import { filterMatches } from "./filter-match";
 
 /**
  * `bs2.boleto.*` matches `bs2.boleto.paid` and `bs2.boleto.x.y`; `*` matches everything.
@@ -27,4 +28,13 @@ export function matchesEvent(glob: string, type: string): boolean {
 export function routeMatches(route: Pick<Route, "events" | "sources">, source: string, envelope: Envelope): boolean {
   if (route.sources && !route.sources.includes(source)) return false;
   return route.events.some((glob) => matchesEvent(glob, envelope.type));
+}
+
+/** Whether the route takes the envelope: its events and sources match, and its filter, if any, too. */
+export function routeTakes(route: Pick<Route, "events" | "sources" | "filter">, source: string, envelope: Envelope): boolean {
+  return routeMatches(route, source, envelope) && passesFilter(route, envelope);
+}
+
+export function passesFilter(route: Pick<Route, "filter">, envelope: Envelope): boolean {
+  return route.filter === undefined || filterMatches(route.filter, envelope);
 }

@@ -50,10 +50,10 @@ export function resolveStoredRoute(stored: StoredRoute, read: SecretReader): Res
 }
 
 /** What fan-out needs of a route: which envelopes it takes. Secrets are not needed for it. */
-export type RoutingRule = Pick<Route, "id" | "events" | "sources">;
+export type RoutingRule = Pick<Route, "id" | "events" | "sources" | "filter">;
 
 // Config objects refuse unknown keys; here the other fields of a stored route are simply not needed.
-const RoutingFields = Route.pick({ events: true, sources: true }).strip();
+const RoutingFields = Route.pick({ events: true, sources: true, filter: true }).strip();
 
 /**
  * Every route an envelope may be queued for: the config's, then every added one whose

@@ -3,7 +3,7 @@ import { maskId, maskText } from "../personal-data";
 import type { EventList } from "../shapes";
 import { consoleHref, Empty, Field, Heading, localInput, plural, progressText, SearchForm, Select, State, Time } from "./parts";
 
-export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted"];
+export const EVENT_STATES = ["pending", "delivered", "dead", "unrouted", "filtered"];
 
 export interface EventSearch {
   q?: string;

@@ -30,7 +30,10 @@ export function RoutesView(props: { routes: RouteItem[] }) {
               <tr data-route={route.id}>
                 <td class="mono">{route.id}</td>
                 <td>{route.readOnly ? "config (read-only)" : "added"}</td>
-                <td>{route.events.join(", ")}</td>
+                <td>
+                  {route.events.join(", ")}
+                  {route.filter ? <div class="mono filter">filter: {JSON.stringify(route.filter)}</div> : null}
+                </td>
                 <td>{route.sources?.join(", ") ?? "all"}</td>
                 <td class="mono">
                   {route.method} {route.url}
