@@ -6,6 +6,7 @@ import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerEventAdmin } from "./events";
+import { registerMetricsAdmin } from "./metrics";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
@@ -37,4 +38,5 @@ export function registerAdmin(app: App): void {
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
   registerEventAdmin(app);
+  registerMetricsAdmin(app);
 }

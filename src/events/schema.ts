@@ -87,9 +87,18 @@ export const MetricsQuery = z
     since: isoTime.optional(),
     until: isoTime.optional(),
     bucket: z.enum(["minute", "hour"]).default("hour"),
+    format: z
+      .enum(["json", "prometheus"])
+      .optional()
+      .describe(
+        "`prometheus`: the totals since the beginning in the Prometheus text format (`Accept: text/plain` chooses it too); since, until and bucket do not apply",
+      ),
   })
   .strict();
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+/** A histogram bucket's bounds in ms; `null` for the open bucket, which has no upper bound. */
+const LatencyRange = z.tuple([z.number(), z.number().nullable()]);
 
 export const MetricsBucket = z.object({
   start: z.string(),
@@ -100,7 +109,16 @@ export const MetricsBucket = z.object({
       delivered: z.number(),
       retried: z.number(),
       dead: z.number(),
-      latencyMs: z.object({ p50: z.number(), p99: z.number() }).optional().describe("Receipt to delivery, from a histogram"),
+      latencyMs: z
+        .object({
+          p50: z.number(),
+          p99: z.number(),
+          deliveries: z.number().describe("Deliveries timed (operator redeliveries and replays are not)"),
+          p50Within: LatencyRange,
+          p99Within: LatencyRange,
+        })
+        .optional()
+        .describe("Receipt to delivery in ms, interpolated inside a histogram bucket; the true value lies within the bucket's bounds"),
     }),
   ),
 });

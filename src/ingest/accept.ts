@@ -37,6 +37,8 @@ export interface AcceptContext {
   events?: EventLog;
   /** A dead letter being replayed: its messages say so, and the consumer removes it once delivered. */
   replayOf?: string;
+  /** Sent again by an operator (redeliver, replay): its messages say so, and their delivery is not timed. */
+  byOperator?: boolean;
 }
 
 export type Accepted =
@@ -93,7 +95,11 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
  * stored. A few unrouted envelopes are kept from here; more (and marks) follow the deliveries
  * as follow-up messages, sent last.
  */
-async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Promise<void> {
+async function enqueue(
+  { env, config, source, now, replayOf, byOperator }: AcceptContext,
+  plan: DeliveryPlan,
+  marks: PlannedMessage<FollowUp>[],
+): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
@@ -103,10 +109,10 @@ async function enqueue({ env, config, source, now, replayOf }: AcceptContext, pl
     ...keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
   const messages: PlannedMessage<DeliveryMessage | FollowUp>[] = [...plan.messages, ...followUps, ...marks];
+  const said = { ...(replayOf !== undefined && { replayOf }), ...(byOperator && { byOperator: true as const }) };
+  const body = (m: DeliveryMessage | FollowUp) => ("task" in m || Object.keys(said).length === 0 ? m : { ...m, ...said });
   for (const batch of batches(messages)) {
-    await env.DELIVERIES.sendBatch(
-      batch.map((m) => ({ body: replayOf === undefined || "task" in m.body ? m.body : { ...m.body, replayOf }, contentType: "json" as const })),
-    );
+    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: body(m.body), contentType: "json" as const })));
   }
 }
 

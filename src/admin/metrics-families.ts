@@ -1,0 +1,78 @@
+import type { DeadLetterCount } from "../deadletters/tally";
+import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../events/latency";
+import type { MetricTotal } from "../events/totals";
+import type { HistogramSample, MetricFamily } from "./metrics-prometheus";
+
+/** What a scrape shows, read from storage by the caller. */
+export interface GatewayMetrics {
+  /** The counters' totals since the beginning (events/totals.ts). */
+  totals: MetricTotal[];
+  deadLetters: DeadLetterCount[];
+  /** Each route the gateway has, with its state. */
+  routes: { id: string; state: RouteStateName }[];
+}
+
+/** A route's states; routes cannot be paused yet, so every route is `active`. */
+export const ROUTE_STATES = ["active"] as const;
+export type RouteStateName = (typeof ROUTE_STATES)[number];
+
+/**
+ * The gateway's metric families (docs/observability.md lists them). Pure. Counters render every
+ * result the data holds, so a new one (a filtered delivery) appears without a change here.
+ */
+export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
+  const of = (scope: string) => metrics.totals.filter((t) => t.scope === scope);
+  return [
+    {
+      type: "counter",
+      name: "hookgate_requests_total",
+      help: "Requests to /hooks/{source}, by source and answer (accepted, duplicate, quarantined, unauthorized, ...). Unknown sources count as (unknown).",
+      samples: of("ingest").map((t) => ({ labels: { source: t.name, outcome: t.key }, value: t.count })),
+    },
+    {
+      type: "counter",
+      name: "hookgate_deliveries_total",
+      help: "Delivery attempts settled, by route and result: delivered, retried (failed, tried again later), dead (given up, kept as a dead letter).",
+      samples: of("delivery").map((t) => ({ labels: { route: t.name, result: t.key }, value: t.count })),
+    },
+    {
+      type: "histogram",
+      name: "hookgate_delivery_latency_seconds",
+      help: "Time from the gateway's receipt of a notification to its delivery to the route, retries included; operator redeliveries and replays are not timed.",
+      samples: latencySamples(of("latency"), of("latency_sum")),
+    },
+    {
+      type: "gauge",
+      name: "hookgate_dead_letters",
+      help: "Dead letters kept now, by kind (delivery, unrouted, quarantine), source, route (empty when none) and reason.",
+      samples: metrics.deadLetters.map((d) => ({ labels: { kind: d.kind, source: d.source, route: d.route, reason: d.reason }, value: d.count })),
+    },
+    {
+      type: "gauge",
+      name: "hookgate_route_state",
+      help: "1 for the state each route is in, 0 for the others.",
+      samples: metrics.routes.flatMap((r) => ROUTE_STATES.map((state) => ({ labels: { route: r.id, state }, value: r.state === state ? 1 : 0 }))),
+    },
+    {
+      type: "counter",
+      name: "hookgate_event_log_unrecorded_total",
+      help: "Event-log writes D1 refused or did not answer in time: their rows are missing from the log (the deliveries were not affected).",
+      samples: of("eventlog").map((t) => ({ labels: {}, value: t.count })),
+    },
+  ];
+}
+
+/** Per route: the per-bucket counts made cumulative over every bound, in seconds. */
+function latencySamples(buckets: MetricTotal[], sums: MetricTotal[]): HistogramSample[] {
+  const routes = [...new Set(buckets.map((b) => b.name))].sort();
+  return routes.map((route) => {
+    const counts = new Map(buckets.filter((b) => b.name === route).map((b) => [b.key, b.count]));
+    let below = 0;
+    const cumulative = LATENCY_BOUNDS_MS.map((bound) => {
+      below += counts.get(String(bound)) ?? 0;
+      return { le: bound / 1000, count: below };
+    });
+    const sumMs = sums.find((s) => s.name === route)?.count ?? 0;
+    return { labels: { route }, buckets: cumulative, sum: sumMs / 1000, count: below + (counts.get(OPEN_BOUND) ?? 0) };
+  });
+}
