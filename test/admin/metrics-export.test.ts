@@ -134,6 +134,45 @@ describe("GET /admin/metrics in the Prometheus text format", () => {
   });
 });
 
+describe("a quarantined request in the metrics", () => {
+  it("counts as a dead letter of its source until replayed, and its replay's delivery is not timed", async () => {
+    const tag = uniqueId("q").replaceAll("-", "").slice(-10);
+    const source = `strict${tag}`;
+    const ledger = `ledger${tag}`;
+    const withIdAt = (idPath: string) => {
+      const config = eventConfig([route(ledger, ["acme.*"], { sources: [source] })]);
+      (config.sources as Record<string, unknown>)[source] = {
+        provider: "generic",
+        idPath,
+        typePath: "body.type",
+        onInvalid: "quarantine",
+        auth: [{ type: "none" }],
+      };
+      return config;
+    };
+    const { queue, take } = capturingQueue();
+    const unreadable = bindings(withIdAt("body.id"), { DELIVERIES: queue });
+    const response = await callWorker(
+      new Request(`http://localhost/hooks/${source}`, { method: "POST", body: JSON.stringify({ type: "acme.paid", ref: uniqueId("r") }) }),
+      unreadable,
+    );
+    const quarantined = await response.json<{ status: string; id: string }>();
+    expect(quarantined.status).toBe("quarantined");
+    const labels = { kind: "quarantine", source, route: "", reason: "invalid_payload" };
+    expect(sample((await scrape(unreadable)).families, "hookgate_dead_letters", labels)?.value).toBe(1);
+
+    // The source's config is fixed; the operator reads the request again an hour later.
+    const fixed = bindings(withIdAt("body.ref"), { DELIVERIES: queue });
+    expect((await admin(`/admin/dead-letters/${quarantined.id}/replay`, fixed, { method: "POST", body: "{}" })).status).toBe(202);
+    await drain(take, fixed, () => new Response("ok"), Date.now() + 3_600_000);
+    const after = (await scrape(fixed)).families;
+    expect(sample(after, "hookgate_dead_letters", labels)).toBeUndefined();
+    expect(sample(after, "hookgate_requests_total", { source, outcome: "quarantined" })?.value).toBe(1);
+    expect(sample(after, "hookgate_deliveries_total", { route: ledger, result: "delivered" })?.value).toBe(1);
+    expect(sample(after, "hookgate_delivery_latency_seconds", { route: ledger })).toBeUndefined();
+  });
+});
+
 describe("monotonic across retention", () => {
   it("keeps the totals when retention prunes the minutes they came from, and forgets expired dead letters", async () => {
     const db = env.EVENTS!;
