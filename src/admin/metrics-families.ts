@@ -37,9 +37,15 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
     },
     {
       type: "histogram",
+      name: "hookgate_request_duration_seconds",
+      help: "Time /hooks/{source} took to answer, as the Worker measures it (its clock moves across I/O: KV, the queue), by source.",
+      samples: durationSamples(of("answer"), of("answer_sum"), "source"),
+    },
+    {
+      type: "histogram",
       name: "hookgate_delivery_latency_seconds",
       help: "Time from the gateway's receipt of a notification to its delivery to the route, retries included; operator redeliveries and replays are not timed.",
-      samples: latencySamples(of("latency"), of("latency_sum")),
+      samples: durationSamples(of("latency"), of("latency_sum"), "route"),
     },
     {
       type: "gauge",
@@ -62,17 +68,17 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
   ];
 }
 
-/** Per route: the per-bucket counts made cumulative over every bound, in seconds. */
-function latencySamples(buckets: MetricTotal[], sums: MetricTotal[]): HistogramSample[] {
-  const routes = [...new Set(buckets.map((b) => b.name))].sort();
-  return routes.map((route) => {
-    const counts = new Map(buckets.filter((b) => b.name === route).map((b) => [b.key, b.count]));
+/** Per route or source: the per-bucket counts (ms) made cumulative over every bound, in seconds. */
+function durationSamples(buckets: MetricTotal[], sums: MetricTotal[], label: "route" | "source"): HistogramSample[] {
+  const names = [...new Set(buckets.map((b) => b.name))].sort();
+  return names.map((name) => {
+    const counts = new Map(buckets.filter((b) => b.name === name).map((b) => [b.key, b.count]));
     let below = 0;
     const cumulative = LATENCY_BOUNDS_MS.map((bound) => {
       below += counts.get(String(bound)) ?? 0;
       return { le: bound / 1000, count: below };
     });
-    const sumMs = sums.find((s) => s.name === route)?.count ?? 0;
-    return { labels: { route }, buckets: cumulative, sum: sumMs / 1000, count: below + (counts.get(OPEN_BOUND) ?? 0) };
+    const sumMs = sums.find((s) => s.name === name)?.count ?? 0;
+    return { labels: { [label]: name }, buckets: cumulative, sum: sumMs / 1000, count: below + (counts.get(OPEN_BOUND) ?? 0) };
   });
 }

@@ -10,7 +10,8 @@ import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
  *
  * scopes: `ingest` (name = source, key = answer code), `delivery` (name = route, key =
  * delivered | retried | dead), `latency` (name = route, key = histogram bound in ms, see
- * latency.ts), `latency_sum` (name = route, key = "ms": the milliseconds observed),
+ * latency.ts), `latency_sum` (name = route, key = "ms": the milliseconds observed), `answer` and
+ * `answer_sum` (the same for the time /hooks took to answer, name = source),
  * `eventlog` (name = "gateway", key = unrecorded: rows D1 did not take).
  *
  * Every upsert also adds to the row of minute TOTALS_MINUTE: the totals since the beginning,
@@ -28,7 +29,9 @@ let lastFlush = 0;
 /** Sources are named by the URL: a name no source has is counted under one key, so strangers cannot add rows. */
 export const UNKNOWN_SOURCE = "(unknown)";
 
-export function count(scope: "ingest" | "delivery" | "latency" | "latency_sum" | "eventlog", name: string, key: string, at: number, n = 1): void {
+type Scope = "ingest" | "delivery" | "latency" | "latency_sum" | "answer" | "answer_sum" | "eventlog";
+
+export function count(scope: Scope, name: string, key: string, at: number, n = 1): void {
   const id = [Math.floor(at / MINUTE), scope, name, key].join("\u0000");
   counters.set(id, (counters.get(id) ?? 0) + n);
 }
@@ -36,6 +39,12 @@ export function count(scope: "ingest" | "delivery" | "latency" | "latency_sum" |
 export function countLatency(routeId: string, ms: number, at: number): void {
   count("latency", routeId, latencyBucket(ms), at);
   count("latency_sum", routeId, "ms", at, Math.round(ms));
+}
+
+/** How long /hooks/{source} took to answer, as the Worker measures it (its clock moves across I/O). */
+export function countAnswer(source: string, ms: number, at: number): void {
+  count("answer", source, latencyBucket(ms), at);
+  count("answer_sum", source, "ms", at, Math.round(ms));
 }
 
 export function countUnrecorded(rows: number): void {

@@ -56,6 +56,12 @@ describe("GET /admin/metrics in the Prometheus text format", () => {
     expect(sample(f, "hookgate_requests_total", { source, outcome: "accepted" })?.value).toBe(3);
     expect(sample(f, "hookgate_requests_total", { source, outcome: "duplicate" })?.value).toBe(1);
     expect(sample(f, "hookgate_requests_total", { source, outcome: "unauthorized" })?.value).toBe(1);
+    // Every answer of /hooks/{source} is timed, refusals included.
+    expect(f.hookgate_request_duration_seconds?.type).toBe("histogram");
+    const answered = sample(f, "hookgate_request_duration_seconds", { source });
+    expect(answered?.count).toBe(5);
+    expect(answered?.buckets?.["+Inf"]).toBe(5);
+    expect(answered?.buckets?.["0.3"]).toBeLessThanOrEqual(5);
     expect(f.hookgate_deliveries_total?.type).toBe("counter");
     expect(sample(f, "hookgate_deliveries_total", { route: routes.ledger, result: "delivered" })?.value).toBe(3);
     expect(sample(f, "hookgate_deliveries_total", { route: routes.erp, result: "retried" })?.value).toBe(3);
