@@ -1,13 +1,20 @@
-import type { DeadLetterCount } from "../deadletters/tally";
 import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../events/latency";
-import type { MetricTotal } from "../events/totals";
 import type { HistogramSample, MetricFamily } from "./metrics-prometheus";
 
-/** What a scrape shows, read from storage by the caller. */
+/** One counter's total since the beginning, as events/totals.ts reads it. */
+interface MetricTotal {
+  scope: string;
+  name: string;
+  key: string;
+  count: number;
+}
+
+/** What a scrape shows, read from storage by the caller (plain data: this module reads no binding). */
 export interface GatewayMetrics {
   /** The counters' totals since the beginning (events/totals.ts). */
   totals: MetricTotal[];
-  deadLetters: DeadLetterCount[];
+  /** Dead letters kept now (deadletters/tally.ts). */
+  deadLetters: { kind: string; source: string; route: string; reason: string; count: number }[];
   /** Each route the gateway has, with its state. */
   routes: { id: string; state: RouteStateName }[];
 }

@@ -1,7 +1,9 @@
 /**
  * The receipt-to-delivery histogram: its bucket bounds and the quantiles read from it. Pure.
  *
- * Bounds step by at most a third up to 10 s (where deliveries are expected) and coarser beyond
+ * From 50 ms to 10 s (where deliveries are expected) each bound is at most 1.5 times the one
+ * below, so an interpolated percentile is off by at most its bucket's width, a third of the
+ * bucket's upper bound; coarser beyond
  * (a receiver that was down). They are a superset of the bounds used before, so rows counted
  * under those still fall into a bucket with the same upper bound.
  */
