@@ -155,13 +155,11 @@ export function adminOpenApi(): Record<string, unknown> {
       },
       "/admin/metrics": {
         get: {
-          summary:
-            "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency; or, for a scraper, the totals in the Prometheus text format",
+          summary: "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency",
           parameters: queryParameters(MetricsQuery),
           responses: {
             "200": {
-              description:
-                "Buckets, oldest first (JSON); with `format=prometheus` or `Accept: text/plain`, the Prometheus text exposition format 0.0.4 (docs/observability.md)",
+              description: "Buckets, oldest first; or the Prometheus text format 0.0.4",
               content: { ...json(MetricsAnswer), "text/plain; version=0.0.4": { schema: { type: "string" } } },
             },
             "404": answer("The event log is off", ErrorAnswer),

@@ -87,12 +87,7 @@ export const MetricsQuery = z
     since: isoTime.optional(),
     until: isoTime.optional(),
     bucket: z.enum(["minute", "hour"]).default("hour"),
-    format: z
-      .enum(["json", "prometheus"])
-      .optional()
-      .describe(
-        "`prometheus`: the totals since the beginning in the Prometheus text format (`Accept: text/plain` chooses it too); since, until and bucket do not apply",
-      ),
+    format: z.enum(["json", "prometheus"]).optional().describe("`prometheus` (or `Accept: text/plain`): the totals in the Prometheus text format"),
   })
   .strict();
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
@@ -113,12 +108,12 @@ export const MetricsBucket = z.object({
         .object({
           p50: z.number(),
           p99: z.number(),
-          deliveries: z.number().describe("Deliveries timed (operator redeliveries and replays are not)"),
+          deliveries: z.number().describe("Deliveries timed (not redeliveries, replays)"),
           p50Within: LatencyRange,
           p99Within: LatencyRange,
         })
         .optional()
-        .describe("Receipt to delivery in ms, interpolated inside a histogram bucket; the true value lies within the bucket's bounds"),
+        .describe("Receipt to delivery (ms), interpolated in a histogram bucket: the value lies within its bounds"),
     }),
   ),
 });
