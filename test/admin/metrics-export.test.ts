@@ -84,6 +84,15 @@ describe("GET /admin/metrics in the Prometheus text format", () => {
     expect(f.hookgate_route_state?.type).toBe("gauge");
     expect(sample(f, "hookgate_route_state", { route: routes.ledger, state: "active" })?.value).toBe(1);
 
+    // The JSON answer counts each request once, even over a window reaching back to 1970 (the
+    // totals' rows sit at minute 0 and are not a minute of traffic).
+    const json = await admin<{ buckets: { sources: Record<string, Record<string, number>>; routes: Record<string, { delivered: number }> }[] }>(
+      "/admin/metrics?bucket=hour&since=1970-01-01T00:00:00Z",
+      bound,
+    );
+    expect(json.body.buckets.reduce((n, b) => n + (b.sources[source]?.accepted ?? 0), 0)).toBe(3);
+    expect(json.body.buckets.reduce((n, b) => n + (b.routes[routes.ledger]?.delivered ?? 0), 0)).toBe(3);
+
     // The same data scraped again: the same numbers.
     const again = await scrape(bound);
     const ours = (text: string) => text.split("\n").filter((line) => line.includes(tag));

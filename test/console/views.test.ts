@@ -253,7 +253,7 @@ describe("the overview", () => {
     expect(html).toContain("refused: 2");
     expect(html).toContain("7 requests");
     expect(html).toContain("40 ms / 1.5 s");
-    expect(html).toContain("(between 25 ms and 50 ms / over 21600 s)");
+    expect(html).toContain("(p50 within 25 ms–50 ms, p99 over 21600 s)");
     expect(html).toContain("hookgate.delivery.dead");
   });
 });

@@ -81,7 +81,7 @@ export function OverviewView(props: { data: OverviewData }) {
                   {route.p50Within && route.p99Within ? (
                     <small class="latency-range">
                       {" "}
-                      (between {range(route.p50Within)} / {range(route.p99Within)})
+                      (p50 {range(route.p50Within)}, p99 {range(route.p99Within)})
                     </small>
                   ) : null}
                 </td>
@@ -115,7 +115,7 @@ function ms(value: number | undefined): string {
 
 /** A histogram bucket's bounds: how far the interpolated figure can be from the true one. */
 function range([from, to]: [number, number | null]): string {
-  return to === null ? `over ${ms(from)}` : `${ms(from)} and ${ms(to)}`;
+  return to === null ? `over ${ms(from)}` : `within ${ms(from)}–${ms(to)}`;
 }
 
 /** Stacked hourly bars, with a text title on each bar and a legend with totals: nothing by colour alone. */
