@@ -28,7 +28,8 @@ export default defineConfig(async () => {
             GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
             TEST_MIGRATIONS: migrations,
             EVENT_LOG_FLUSH_MS: "0",
-            // The example receivers' first port (test/node/receivers.global-setup.ts).
+            // The example receivers' first port (test/node/receivers.global-setup.ts); the
+            // Prometheus parser listens two ports above it (test/node/prometheus-parser.global-setup.ts).
             TEST_RECEIVER_PORT: process.env.HOOKGATE_TEST_PORT ?? "8880",
           },
           cf: false,
@@ -40,8 +41,9 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup/migrations.ts", "./test/setup/quiet-logs.ts"],
       // Node's own tests (scripts, the JSON Schema as an editor reads it): vitest.node.config.ts.
       exclude: ["test/node/**"],
-      // The example receiver (examples/receiver), started for test/interop.
-      globalSetup: ["test/node/receivers.global-setup.ts"],
+      // The example receiver (examples/receiver), started for test/interop; the Prometheus text
+      // parser that test/admin/metrics-export.test.ts hands its scrapes to.
+      globalSetup: ["test/node/receivers.global-setup.ts", "test/node/prometheus-parser.global-setup.ts"],
     },
   };
 });

@@ -1,11 +1,12 @@
 /**
- * `npm run setup -- --env staging|production [--domain hooks.example.com] [--dry-run] [--config wrangler.toml]`
+ * `npm run setup -- --env staging|production [--domain hooks.example.com] [--otlp-logs NAME] [--otlp-traces NAME] [--dry-run] [--config wrangler.toml]`
  *
  * With your wrangler login (`npx wrangler login`), creates what the environment needs (KV
  * namespaces, queues, D1 database; the Durable Object needs only the deploy), writes their
  * ids into `[env.NAME]` of wrangler.toml, and prints what is left to do. A second run finds
  * everything and changes nothing. `--dry-run` prints what it would do and touches nothing;
- * without a login it plans from wrangler.toml alone.
+ * without a login it plans from wrangler.toml alone. `--otlp-logs` and `--otlp-traces` name the
+ * OpenTelemetry destinations (made in the dashboard) the environment exports its logs and traces to.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +24,8 @@ import {
   planSetup,
   remainingSteps,
   renderEnvironment,
+  type Telemetry,
+  telemetryInEnvironment,
   withEnvironment,
 } from "./lib/setup-plan";
 
@@ -57,7 +60,7 @@ function listExisting(queueNames: string[]): Existing {
 }
 
 const COMMAND = {
-  help: `npm run setup -- [--env staging|production] [--domain HOST] [--dry-run] [--config wrangler.toml]
+  help: `npm run setup -- [--env staging|production] [--domain HOST] [--otlp-logs NAME] [--otlp-traces NAME] [--dry-run] [--config wrangler.toml]
 
 With your wrangler login (\`npx wrangler login\`), creates what the environment needs (KV
 namespaces, queues, D1 database), writes their ids into [env.NAME] of wrangler.toml, and prints
@@ -65,6 +68,8 @@ what is left to do. A second run finds everything and changes nothing.
 
   --env NAME        staging (default) or production
   --domain HOST     the gateway's hostname, such as hooks.example.com (a custom domain route)
+  --otlp-logs NAME  export the Worker's logs to this OpenTelemetry destination (made in the dashboard)
+  --otlp-traces NAME  export its traces to this destination
   --dry-run         print what it would do and touch nothing; without a login it plans from
                     wrangler.toml alone
   --config FILE     the wrangler config to write (default wrangler.toml)
@@ -72,6 +77,8 @@ what is left to do. A second run finds everything and changes nothing.
   options: {
     env: { type: "string", default: "staging" },
     domain: { type: "string" },
+    "otlp-logs": { type: "string" },
+    "otlp-traces": { type: "string" },
     "dry-run": { type: "boolean", default: false },
     config: { type: "string", default: "wrangler.toml" },
   },
@@ -82,12 +89,21 @@ function setupArgs(argv: string[]) {
   const { env, domain } = values;
   if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new Error(`--env must be one of ${ENVIRONMENTS.join(", ")}`);
   if (domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain)) throw new Error("--domain takes a hostname, such as hooks.example.com");
-  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain };
+  const telemetry: Telemetry = { logs: values["otlp-logs"], traces: values["otlp-traces"] };
+  for (const [flag, name] of [
+    ["--otlp-logs", telemetry.logs],
+    ["--otlp-traces", telemetry.traces],
+  ] as const) {
+    if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) throw new Error(`${flag} takes the name of a destination made in the dashboard`);
+  }
+  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain, telemetry };
 }
 
 function main(argv: string[]): number {
-  const { env, dryRun, file, domain: given } = setupArgs(argv);
+  const { env, dryRun, file, domain: given, telemetry: named } = setupArgs(argv);
   const toml = readFileSync(file, "utf8");
+  const kept = telemetryInEnvironment(toml, env);
+  const telemetry: Telemetry = { logs: named.logs ?? kept.logs, traces: named.traces ?? kept.traces };
   const needed = neededResources(toml, env);
   const domain = given ?? domainInEnvironment(toml, env);
   const queueNames = needed.filter((r) => r.kind === "queue").map((r) => r.name);
@@ -121,7 +137,7 @@ function main(argv: string[]): number {
     }
   }
 
-  const block = renderEnvironment(toml, env, ids, domain);
+  const block = renderEnvironment(toml, env, ids, domain, telemetry);
   const updated = withEnvironment(toml, env, block);
   if (updated === toml) console.log(`${file}: [env.${env}] is up to date`);
   else if (dryRun) console.log(`would write [env.${env}] into ${file}:\n\n${block}`);
@@ -131,7 +147,7 @@ function main(argv: string[]): number {
   }
 
   console.log("\nThen:");
-  for (const [i, step] of remainingSteps(toml, env, domain).entries()) console.log(`  ${i + 1}. ${step}`);
+  for (const [i, step] of remainingSteps(updated, env, domain).entries()) console.log(`  ${i + 1}. ${step}`);
   return 0;
 }
 

@@ -113,12 +113,29 @@ function value(v: unknown): string {
   throw new Error(`cannot write ${typeof v} into wrangler.toml`);
 }
 
+/** OTLP destinations (made in the dashboard: Workers & Pages → Observability) that an environment exports to. */
+export interface Telemetry {
+  logs?: string;
+  traces?: string;
+}
+
+/** Traces are billed past the plan's allowance: one request in ten is traced. */
+export const TRACE_SAMPLING_RATE = 0.1;
+
 /**
  * The `[env.NAME]` block: every top-level binding again, with the environment's resources.
  * `ids` maps a KV title or D1 name to its id. Vars that name a queue follow the queue; a var
  * that is a table (a GATEWAY_CONFIG written inline) is left out, to be set per environment.
+ * With `telemetry`, the environment's `observability` block exports logs and traces to those
+ * OTLP destinations (without it, the top-level block applies).
  */
-export function renderEnvironment(toml: string, env: Environment, ids: ReadonlyMap<string, string>, domain = domainInEnvironment(toml, env)): string {
+export function renderEnvironment(
+  toml: string,
+  env: Environment,
+  ids: ReadonlyMap<string, string>,
+  domain = domainInEnvironment(toml, env),
+  telemetry: Telemetry = telemetryInEnvironment(toml, env),
+): string {
   const top = topLevel(toml);
   const queue = (name: unknown) => environmentName(String(name), env);
   const idOf = (name: string) => {
@@ -149,6 +166,7 @@ export function renderEnvironment(toml: string, env: Environment, ids: ReadonlyM
     lines.push("", `[env.${env}.vars]`);
     for (const [key, v] of vars) lines.push(`${key} = ${value(typeof v === "string" && queueNames.has(v) ? queue(v) : v)}`);
   }
+  lines.push(...observabilityLines(env, telemetry));
   lines.push(end(env));
   return `${lines.join("\n")}\n`;
 }
@@ -173,6 +191,28 @@ export function idsInEnvironment(toml: string, env: Environment): Map<string, st
   return ids;
 }
 
+function observabilityLines(env: Environment, { logs, traces }: Telemetry): string[] {
+  if (logs === undefined && traces === undefined) return [];
+  const lines = ["", `[env.${env}.observability]`, "enabled = true"];
+  lines.push("", `[env.${env}.observability.logs]`, "enabled = true", "head_sampling_rate = 1", "invocation_logs = true");
+  if (logs !== undefined) lines.push(`destinations = [${value(logs)}]`);
+  if (traces !== undefined) {
+    lines.push("", `[env.${env}.observability.traces]`, "enabled = true", `head_sampling_rate = ${TRACE_SAMPLING_RATE}`, `destinations = [${value(traces)}]`);
+  }
+  return lines;
+}
+
+/** The OTLP destinations the environment's block already names, kept across runs. */
+export function telemetryInEnvironment(toml: string, env: Environment): Telemetry {
+  const block = ((((parse(toml) as Table).env ?? {}) as Record<string, Table>)[env] ?? {}) as Table;
+  const observability = (block.observability ?? {}) as Record<string, { destinations?: unknown[] }>;
+  const first = (kind: "logs" | "traces") => {
+    const name = observability[kind]?.destinations?.[0];
+    return typeof name === "string" ? name : undefined;
+  };
+  return { logs: first("logs"), traces: first("traces") };
+}
+
 /** The custom domain the environment's block already has, kept across runs. */
 export function domainInEnvironment(toml: string, env: Environment): string | undefined {
   const block = ((((parse(toml) as Table).env ?? {}) as Record<string, Table>)[env] ?? {}) as Table;
@@ -193,5 +233,11 @@ export function remainingSteps(toml: string, env: Environment, domain = domainIn
   steps.push(`Deploy: npx wrangler deploy ${e}${objects ? `   (this also applies the Durable Object migration for ${objects})` : ""}`);
   if (!domain) steps.push(`A custom domain for the providers to call: npm run setup -- ${e} --domain hooks.example.com (then deploy again)`);
   steps.push("Pix or any source with mtls: enable mTLS for that hostname in the dashboard (SSL/TLS → Client Certificates); see docs/mtls.md");
+  const telemetry = telemetryInEnvironment(toml, env);
+  if (telemetry.logs === undefined && telemetry.traces === undefined) {
+    steps.push(`Logs and traces to an OpenTelemetry collector: npm run setup -- ${e} --otlp-logs NAME --otlp-traces NAME; see docs/observability.md`);
+  } else {
+    steps.push("The OTLP destinations named in wrangler.toml must exist in the dashboard (Workers & Pages → Observability); see docs/observability.md");
+  }
   return steps;
 }

@@ -2,15 +2,14 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
 import { EventLog } from "../events/log";
-import { flushMetrics, queryMetrics } from "../events/metrics";
 import { eventEnvelope, getEvent, listEvents } from "../events/queries";
-import { EventQuery, MetricsQuery, RedeliverBody } from "../events/schema";
+import { EventQuery, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
 import { acceptEnvelopes } from "../ingest/accept";
 import { routingRules } from "../routing/store";
 import { invalid, readJson } from "./read-json";
 
-/** The event log's admin calls (docs/contract.md §8, §8.1). Without the log they answer 404. */
+/** The event log's admin calls (docs/contract.md §8; metrics in metrics.ts). Without the log they answer 404. */
 export function registerEventAdmin(app: App): void {
   app.get("/admin/events", async (c) => {
     const query = EventQuery.safeParse(c.req.query());
@@ -43,7 +42,9 @@ export function registerEventAdmin(app: App): void {
     const now = new Date();
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
     const source = { name: found.envelope.source.replace(/^\/(hooks\/)?/, ""), dedupTtlSeconds: 0 };
-    await acceptEnvelopes({ env: c.env, config, source, now, waitUntil, dedup: "skip", routes, chosenRoutes: true, events }, [found.envelope]);
+    await acceptEnvelopes({ env: c.env, config, source, now, waitUntil, dedup: "skip", routes, chosenRoutes: true, events, byOperator: true }, [
+      found.envelope,
+    ]);
     events.redelivering(
       id,
       routes.map((r) => r.id),
@@ -52,19 +53,9 @@ export function registerEventAdmin(app: App): void {
     c.set("logFields", { ...c.get("logFields"), ids: [id], routes: routes.map((r) => r.id) });
     return c.json({ status: "redelivering", id, routes: routes.map((r) => r.id) }, 202);
   });
-
-  app.get("/admin/metrics", async (c) => {
-    const query = MetricsQuery.safeParse(c.req.query());
-    if (!query.success) throw invalid(query.error, "(query)");
-    const db = eventLog(c.env, c.get("config"));
-    const now = new Date();
-    // This isolate's counters join the answer; other isolates' arrive within their flush interval.
-    await flushMetrics(db, now);
-    return c.json(await queryMetrics(db, query.data, now));
-  });
 }
 
-function eventLog(env: Bindings, config: GatewayConfig): D1Database {
+export function eventLog(env: Bindings, config: GatewayConfig): D1Database {
   const db = config.eventLog.enabled ? env.EVENTS : undefined;
   if (!db) throw new GatewayError("not_found", "the event log is off (no EVENTS database bound, or eventLog.enabled is false)");
   return db;

@@ -7,6 +7,7 @@ import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerEventAdmin } from "./events";
 import { htmlSafeJsonAnswers } from "./html-safe-json";
+import { registerMetricsAdmin } from "./metrics";
 import { registerOpenApi } from "./openapi";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
@@ -45,4 +46,5 @@ export function registerAdmin(app: App): void {
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
   registerEventAdmin(app);
+  registerMetricsAdmin(app);
 }

@@ -171,7 +171,14 @@ export function adminOpenApi(): Record<string, unknown> {
         get: {
           summary: "Counts per minute or hour: answers per source and outcome, deliveries per route, receipt-to-delivery latency",
           parameters: queryParameters(MetricsQuery),
-          responses: { "200": answer("Buckets, oldest first", MetricsAnswer), "404": answer("The event log is off", ErrorAnswer), ...errors },
+          responses: {
+            "200": {
+              description: "Buckets, oldest first; or the Prometheus text format 0.0.4",
+              content: { ...json(MetricsAnswer), "text/plain; version=0.0.4": { schema: { type: "string" } } },
+            },
+            "404": answer("The event log is off", ErrorAnswer),
+            ...errors,
+          },
         },
       },
       "/admin/dead-letters/{id}": {

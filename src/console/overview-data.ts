@@ -36,6 +36,8 @@ export function overviewOf(metrics: Metrics, hours: string[], operational: Event
       if (counts.latencyMs) {
         route.p50Ms = counts.latencyMs.p50;
         route.p99Ms = counts.latencyMs.p99;
+        route.p50Within = counts.latencyMs.p50Within;
+        route.p99Within = counts.latencyMs.p99Within;
       }
       routes.set(routeId, route);
     }

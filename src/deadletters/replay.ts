@@ -126,7 +126,7 @@ async function replayDelivery(
   const carried = record.envelope ? { envelope: record.envelope } : record.envelopeKey ? { envelopeKey: record.envelopeKey } : undefined;
   if (!carried) throw new GatewayError("conflict", "this dead letter holds no envelope to deliver (an unreadable queue message; its content is in lastError)");
   await markedSend(env, config, record, now, waitUntil, () =>
-    env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, ...carried }, { contentType: "json" }),
+    env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, byOperator: true, ...carried }, { contentType: "json" }),
   );
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }
@@ -150,9 +150,21 @@ async function replayUnrouted(
   // The consumer removes the record once a route takes it (replayOf), not this request.
   const source = { name: record.source, dedupTtlSeconds: 0 };
   await markedSend(env, config, record, now, waitUntil, () =>
-    acceptEnvelopes({ env, config, source, now, waitUntil, dedup: "skip", routes: matching, chosenRoutes: options.route !== undefined, replayOf: record.id }, [
-      envelope,
-    ]),
+    acceptEnvelopes(
+      {
+        env,
+        config,
+        source,
+        now,
+        waitUntil,
+        dedup: "skip",
+        routes: matching,
+        chosenRoutes: options.route !== undefined,
+        replayOf: record.id,
+        byOperator: true,
+      },
+      [envelope],
+    ),
   );
   return { ids: [envelope.id], routes: matching.map((r) => r.id) };
 }
@@ -181,7 +193,7 @@ async function replayQuarantined(
   if (!adapted.ok) throw new GatewayError("conflict", `the adapter still cannot read it: ${adapted.reason}`);
   // The envelope says when the provider's request arrived, not when it was replayed.
   const envelopes = adapted.notifications.map((n) => toEnvelope(record.source, n, new Date(record.createdAt), runtime.dedupTtlSeconds));
-  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events }, envelopes);
+  const result = await acceptEnvelopes({ env, config, source: runtime, now, waitUntil, dedup: "check", events, byOperator: true }, envelopes);
   if (result.overBudget !== undefined) throw new GatewayError("conflict", `it cannot be accepted in one request: ${result.overBudget}`);
   await deleteDeadLetter(env.STATE, record.id);
   return { ids: [...result.accepted, ...result.duplicates], routes: [] };

@@ -1,5 +1,6 @@
 import { log } from "../log";
 import { DeadLetter, DeadLetterSummary, summarize } from "./record";
+import { tallyRemoved, tallyStored } from "./tally";
 
 /**
  * Dead letters and quarantined requests in STATE KV under `dl:{id}`, with a summary as
@@ -37,6 +38,7 @@ export async function putDeadLetter(kv: KVNamespace, record: DeadLetter, ttlDays
   const previous = await storedSummary(kv, record.id);
   const options = { expirationTtl: ttlDays * DAY, metadata: summary };
   await Promise.all([kv.put(PREFIX + record.id, JSON.stringify(record), options), kv.put(indexKey(summary), "", options)]);
+  tallyStored(summary, Date.now() + ttlDays * DAY * 1000);
   if (previous && indexKey(previous) !== indexKey(summary)) await kv.delete(indexKey(previous));
 }
 
@@ -52,6 +54,7 @@ export async function deleteDeadLetter(kv: KVNamespace, id: string): Promise<voi
   const summary = await storedSummary(kv, id);
   if (summary) await kv.delete(indexKey(summary));
   await kv.delete(PREFIX + id);
+  tallyRemoved(id);
 }
 
 export interface DeadLetterPage {

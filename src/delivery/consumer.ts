@@ -116,7 +116,7 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
   if (next.kind === "done") {
     if (delivery.replayOf !== undefined) await forgetReplayed(env.STATE, delivery.replayOf);
     message.ack();
-    outcomes.delivered(payload.envelope, delivery.routeId, result.attempt);
+    outcomes.delivered(payload.envelope, delivery.routeId, result.attempt, delivery.byOperator === true || delivery.replayOf !== undefined);
   } else if (next.kind === "retry") {
     const attempt = { ...result.attempt, retryAt: new Date(deps.now() + next.delaySeconds * 1000).toISOString() };
     await resend(message, env.DELIVERIES, { ...delivery, attempts: [...delivery.attempts, attempt] }, next.delaySeconds);

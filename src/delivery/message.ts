@@ -32,6 +32,11 @@ export const DeliveryMessage = z
     attempts: z.array(Attempt).default([]),
     /** Set when a dead letter is replayed: the record is removed once delivery succeeds. */
     replayOf: z.string().optional(),
+    /**
+     * Sent again by an operator (redeliver, replay): delivered and counted like any other, but
+     * its receipt-to-delivery time measures the operator's wait, so it is not timed.
+     */
+    byOperator: z.literal(true).optional(),
   })
   .refine((m) => (m.envelope === undefined) !== (m.envelopeKey === undefined), {
     message: "needs exactly one of envelope, envelopeKey",

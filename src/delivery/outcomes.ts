@@ -34,12 +34,13 @@ export class BatchOutcomes {
     this.#now = now;
   }
 
-  delivered(envelope: Envelope, routeId: string, attempt: Attempt): void {
+  /** `byOperator`: a redelivery or replay, whose time since receipt is not the gateway's (not timed). */
+  delivered(envelope: Envelope, routeId: string, attempt: Attempt, byOperator = false): void {
     const now = this.#now();
     this.#events.settled(envelope.id, routeId, "delivered", attempt, envelope);
     count("delivery", routeId, "delivered", now);
     const receivedAt = Date.parse(envelope.receivedat);
-    if (!Number.isNaN(receivedAt)) countLatency(routeId, Math.max(0, now - receivedAt), now);
+    if (!byOperator && !Number.isNaN(receivedAt)) countLatency(routeId, Math.max(0, now - receivedAt), now);
     if (!isOperational(envelope)) this.#runs.set(routeId, { failures: 0, succeeded: true });
   }
 

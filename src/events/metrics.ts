@@ -1,3 +1,5 @@
+import { tallyStatements } from "../deadletters/tally";
+import { latencyBucket, quantile } from "./latency";
 import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
 
 /**
@@ -7,15 +9,19 @@ import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
  * isolate held when it was evicted (at most the last interval's) are lost.
  *
  * scopes: `ingest` (name = source, key = answer code), `delivery` (name = route, key =
- * delivered | retried | dead | filtered), `latency` (name = route, key = histogram bound in ms),
+ * delivered | retried | dead | filtered), `latency` (name = route, key = histogram bound in ms, see
+ * latency.ts), `latency_sum` (name = route, key = "ms": the milliseconds observed), `answer` and
+ * `answer_sum` (the same for the time /hooks took to answer, name = source),
  * `eventlog` (name = "gateway", key = unrecorded: rows D1 did not take).
+ *
+ * Every upsert also adds to the row of minute TOTALS_MINUTE: the totals since the beginning,
+ * which retention never deletes. A Prometheus scrape reads those rows alone (one per series),
+ * however long the log is kept, and they only grow.
  */
 const FLUSH_INTERVAL_MS = 10_000;
 const MINUTE = 60_000;
-
-/** Upper bounds (ms) of the receipt-to-delivery histogram; the last bucket is open. */
-export const LATENCY_BOUNDS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000, 1_800_000, 3_600_000, 21_600_000];
-const OPEN_BOUND = "inf";
+/** The minute whose rows hold the totals since the beginning (1970-01-01T00:00Z: no request is counted there). */
+export const TOTALS_MINUTE = 0;
 
 const counters = new Map<string, number>();
 let lastFlush = 0;
@@ -23,14 +29,22 @@ let lastFlush = 0;
 /** Sources are named by the URL: a name no source has is counted under one key, so strangers cannot add rows. */
 export const UNKNOWN_SOURCE = "(unknown)";
 
-export function count(scope: "ingest" | "delivery" | "latency" | "eventlog", name: string, key: string, at: number, n = 1): void {
+type Scope = "ingest" | "delivery" | "latency" | "latency_sum" | "answer" | "answer_sum" | "eventlog";
+
+export function count(scope: Scope, name: string, key: string, at: number, n = 1): void {
   const id = [Math.floor(at / MINUTE), scope, name, key].join("\u0000");
   counters.set(id, (counters.get(id) ?? 0) + n);
 }
 
 export function countLatency(routeId: string, ms: number, at: number): void {
-  const bound = LATENCY_BOUNDS_MS.find((b) => ms <= b);
-  count("latency", routeId, bound === undefined ? OPEN_BOUND : String(bound), at);
+  count("latency", routeId, latencyBucket(ms), at);
+  count("latency_sum", routeId, "ms", at, Math.round(ms));
+}
+
+/** How long /hooks/{source} took to answer, as the Worker measures it (its clock moves across I/O). */
+export function countAnswer(source: string, ms: number, at: number): void {
+  count("answer", source, latencyBucket(ms), at);
+  count("answer_sum", source, "ms", at, Math.round(ms));
 }
 
 export function countUnrecorded(rows: number): void {
@@ -40,16 +54,27 @@ export function countUnrecorded(rows: number): void {
 /**
  * The counters as upserts when a flush is due (or `force`d), taken out of the isolate; none
  * otherwise. `restore` puts them back, for a write that failed: they go with the next one.
+ * The dead letters' tally (deadletters/tally.ts) goes with every write, due or not.
  */
 export function metricStatements(db: D1Database, now: Date, force = false): { statements: D1PreparedStatement[]; restore: () => void } {
-  if (counters.size === 0 || (!force && now.getTime() - lastFlush < FLUSH_INTERVAL_MS)) return { statements: [], restore: () => {} };
+  const tally = tallyStatements(db);
+  if (counters.size === 0 || (!force && now.getTime() - lastFlush < FLUSH_INTERVAL_MS)) return tally;
   lastFlush = now.getTime();
   const taken = [...counters];
-  const rows = taken.map(([id, n]) => [...id.split("\u0000"), n] as const);
   counters.clear();
   const restore = () => {
     for (const [id, n] of taken) counters.set(id, (counters.get(id) ?? 0) + n);
+    tally.restore();
   };
+  return { statements: [...counterStatements(db, taken), ...tally.statements], restore };
+}
+
+/** Each counter's minute row and its totals row; rows of one statement may share a totals row (SQLite upserts row by row). */
+function counterStatements(db: D1Database, taken: [string, number][]): D1PreparedStatement[] {
+  const rows = taken.flatMap(([id, n]) => {
+    const [minute, scope, name, key] = id.split("\u0000") as [string, string, string, string];
+    return [[minute, scope, name, key, n] as const, [String(TOTALS_MINUTE), scope, name, key, n] as const];
+  });
   const statements: D1PreparedStatement[] = [];
   // D1 binds at most 100 parameters a statement: 20 rows of 5.
   for (let i = 0; i < rows.length; i += 20) {
@@ -62,7 +87,7 @@ export function metricStatements(db: D1Database, now: Date, force = false): { st
         .bind(...params),
     );
   }
-  return { statements, restore };
+  return statements;
 }
 
 /** Writes this isolate's counters now; used before answering a metrics query so it includes them. */
@@ -95,7 +120,7 @@ export async function queryMetrics(db: D1Database, query: MetricsQuery, now: Dat
   const { results } = await db
     .prepare(
       `SELECT (minute / CAST(?1 AS INTEGER)) * CAST(?1 AS INTEGER) AS minute, scope, name, key, SUM(count) AS count FROM metrics
-       WHERE minute >= ?2 AND minute <= ?3 GROUP BY 1, scope, name, key ORDER BY 1`,
+       WHERE minute >= max(?2, 1) AND minute <= ?3 GROUP BY 1, scope, name, key ORDER BY 1`,
     )
     .bind(width, Math.floor(since / MINUTE), Math.floor(until / MINUTE))
     .all<MetricRow>();
@@ -127,7 +152,12 @@ export async function queryMetrics(db: D1Database, query: MetricsQuery, now: Dat
   for (const [id, histogram] of histograms) {
     const [minute, routeId] = id.split("\u0000") as [string, string];
     const route = buckets.get(Number(minute))?.routes[routeId];
-    if (route) route.latencyMs = { p50: percentile(histogram, 0.5), p99: percentile(histogram, 0.99) };
+    const p50 = quantile(histogram, 0.5);
+    const p99 = quantile(histogram, 0.99);
+    if (route && p50 && p99) {
+      const deliveries = [...histogram.values()].reduce((sum, n) => sum + n, 0);
+      route.latencyMs = { p50: p50.value, p99: p99.value, deliveries, p50Within: [p50.from, p50.to], p99Within: [p99.from, p99.to] };
+    }
   }
   return {
     since: new Date(since).toISOString(),
@@ -135,16 +165,4 @@ export async function queryMetrics(db: D1Database, query: MetricsQuery, now: Dat
     bucket: query.bucket,
     buckets: [...buckets.values()],
   };
-}
-
-/** The upper bound of the histogram bucket the quantile falls in (the open bucket reports the last bound). */
-export function percentile(histogram: Map<string, number>, quantile: number): number {
-  const ordered = [...LATENCY_BOUNDS_MS.map(String), OPEN_BOUND].map((key) => [key, histogram.get(key) ?? 0] as const);
-  const total = ordered.reduce((sum, [, n]) => sum + n, 0);
-  let seen = 0;
-  for (const [key, n] of ordered) {
-    seen += n;
-    if (seen >= quantile * total && n > 0) return key === OPEN_BOUND ? (LATENCY_BOUNDS_MS.at(-1) ?? 0) : Number(key);
-  }
-  return 0;
 }

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { log } from "../log";
+import { TOTALS_MINUTE } from "./metrics";
 
 const DAY = 86_400_000;
 /** Rows deleted a statement, and statements a run: a run stays well inside one invocation's limits. */
@@ -39,10 +40,12 @@ export async function pruneEventLog(env: Bindings, config: GatewayConfig, now: D
       }
     }
     const metrics = await db
-      .prepare("DELETE FROM metrics WHERE minute < ?1")
-      .bind(Math.floor(cutoff / 60_000))
+      // The totals' rows (minute TOTALS_MINUTE) stay: Prometheus counters must never go down.
+      .prepare("DELETE FROM metrics WHERE minute > ?1 AND minute < ?2")
+      .bind(TOTALS_MINUTE, Math.floor(cutoff / 60_000))
       .run();
     pruned.metrics = metrics.meta.changes;
+    await db.prepare("DELETE FROM dead_letters WHERE expires_at <= ?1").bind(now.getTime()).run();
     await db
       .prepare("DELETE FROM alerts WHERE fired_at < ?1")
       .bind(now.getTime() - DAY)

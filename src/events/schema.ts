@@ -113,9 +113,13 @@ export const MetricsQuery = z
     since: isoTime.optional(),
     until: isoTime.optional(),
     bucket: z.enum(["minute", "hour"]).default("hour"),
+    format: z.enum(["json", "prometheus"]).optional().describe("`prometheus` (or `Accept: text/plain`): the totals in the Prometheus text format"),
   })
   .strict();
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+/** A histogram bucket's bounds in ms; `null` for the open bucket, which has no upper bound. */
+const LatencyRange = z.tuple([z.number(), z.number().nullable()]);
 
 export const MetricsBucket = z.object({
   start: z.string(),
@@ -127,7 +131,16 @@ export const MetricsBucket = z.object({
       retried: z.number(),
       dead: z.number(),
       filtered: z.number().optional().describe("Envelopes the route's filter left out"),
-      latencyMs: z.object({ p50: z.number(), p99: z.number() }).optional().describe("Receipt to delivery, from a histogram"),
+      latencyMs: z
+        .object({
+          p50: z.number(),
+          p99: z.number(),
+          deliveries: z.number().describe("Deliveries timed (not redeliveries, replays)"),
+          p50Within: LatencyRange,
+          p99Within: LatencyRange,
+        })
+        .optional()
+        .describe("Receipt to delivery (ms), interpolated in a histogram bucket: the value lies within its bounds"),
     }),
   ),
 });

@@ -3,7 +3,7 @@ import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
 import { checkRefusals } from "../events/alerts";
 import { EventLog } from "../events/log";
-import { count, UNKNOWN_SOURCE } from "../events/metrics";
+import { count, countAnswer, UNKNOWN_SOURCE } from "../events/metrics";
 import { emitOperational } from "../events/operational";
 import { BEFORE_AUTHENTICATION, type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
 import type { App } from "./app";
@@ -27,6 +27,7 @@ export function registerHooks(app: App): void {
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : "internal_error";
       count("ingest", source, code, now.getTime());
+      countAnswer(source, Date.now() - now.getTime(), now.getTime());
       if (AFTER_AUTHENTICATION.has(code) && !(error instanceof GatewayError && error.detail === BEFORE_AUTHENTICATION)) {
         events.requestAnswered({ requestId, source, at: now, outcome: code as "invalid_payload" | "unavailable", accepted: [], duplicates: [] });
       }
@@ -36,6 +37,7 @@ export function registerHooks(app: App): void {
     }
 
     count("ingest", source, outcome.status, now.getTime());
+    countAnswer(source, Date.now() - now.getTime(), now.getTime());
     events.requestAnswered(answered(outcome, requestId, now));
     waitUntil(events.flush(now));
     c.set("logFields", { ...c.get("logFields"), ...logFieldsOf(outcome) });

@@ -37,6 +37,8 @@ export interface AcceptContext {
   events?: EventLog;
   /** A dead letter being replayed: its messages say so, and the consumer removes it once delivered. */
   replayOf?: string;
+  /** Sent again by an operator (redeliver, replay): its messages say so, and their delivery is not timed. */
+  byOperator?: boolean;
 }
 
 export type Accepted =
@@ -116,17 +118,17 @@ function prepare({ source }: AcceptContext, plan: DeliveryPlan, marks: PlannedMe
 }
 
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
-async function enqueue({ env, config, source, now, replayOf }: AcceptContext, plan: DeliveryPlan, sending: Sending): Promise<void> {
+async function enqueue({ env, config, source, now, replayOf, byOperator }: AcceptContext, plan: DeliveryPlan, sending: Sending): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   await Promise.all([
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
     ...sending.keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
   // One after another: marks travel last, so they are sent only once every delivery is queued.
+  const said = { ...(replayOf !== undefined && { replayOf }), ...(byOperator && { byOperator: true as const }) };
+  const body = (m: DeliveryMessage | FollowUp) => ("task" in m || Object.keys(said).length === 0 ? m : { ...m, ...said });
   for (const batch of sending.batches) {
-    await env.DELIVERIES.sendBatch(
-      batch.map((m) => ({ body: replayOf === undefined || "task" in m.body ? m.body : { ...m.body, replayOf }, contentType: "json" as const })),
-    );
+    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: body(m.body), contentType: "json" as const })));
   }
 }
 

@@ -283,7 +283,7 @@ describe("the overview", () => {
         data: {
           hours,
           sources: [{ name: "acme", buckets }],
-          routes: [{ routeId: "ledger", delivered: 5, retried: 1, dead: 2, p50Ms: 40, p99Ms: 1500 }],
+          routes: [{ routeId: "ledger", delivered: 5, retried: 1, dead: 2, p50Ms: 40, p99Ms: 1500, p50Within: [25, 50], p99Within: [21_600_000, null] }],
           operational: [
             {
               id: "hookgate:1",
@@ -305,6 +305,7 @@ describe("the overview", () => {
     expect(html).toContain("refused: 2");
     expect(html).toContain("7 requests");
     expect(html).toContain("40 ms / 1.5 s");
+    expect(html).toContain("(p50 within 25 ms–50 ms, p99 over 21600 s)");
     expect(html).toContain("hookgate.delivery.dead");
   });
 });
@@ -322,12 +323,16 @@ describe("the overview's data", () => {
           {
             start: "2026-12-01T09:00:00.000Z",
             sources: { pix: { accepted: 3, unauthorized: 1 } },
-            routes: { ledger: { delivered: 3, retried: 0, dead: 0, latencyMs: { p50: 50, p99: 100 } } },
+            routes: {
+              ledger: { delivered: 3, retried: 0, dead: 0, latencyMs: { p50: 50, p99: 100, deliveries: 3, p50Within: [25, 50], p99Within: [75, 100] } },
+            },
           },
           {
             start: "2026-12-01T10:00:00.000Z",
             sources: { pix: { accepted: 2 }, acme: { duplicate: 1 } },
-            routes: { ledger: { delivered: 1, retried: 2, dead: 1, latencyMs: { p50: 250, p99: 1000 } } },
+            routes: {
+              ledger: { delivered: 1, retried: 2, dead: 1, latencyMs: { p50: 238, p99: 998, deliveries: 1, p50Within: [200, 250], p99Within: [750, 1000] } },
+            },
           },
         ],
       },
@@ -340,7 +345,9 @@ describe("the overview's data", () => {
     expect(pix[22]).toEqual({ accepted: 3, unauthorized: 1 });
     expect(pix[23]).toEqual({ accepted: 2 });
     expect(pix[0]).toEqual({});
-    expect(data.routes).toEqual([{ routeId: "ledger", delivered: 4, retried: 2, dead: 1, p50Ms: 250, p99Ms: 1000 }]);
+    expect(data.routes).toEqual([
+      { routeId: "ledger", delivered: 4, retried: 2, dead: 1, p50Ms: 238, p99Ms: 998, p50Within: [200, 250], p99Within: [750, 1000] },
+    ]);
   });
 });
 

@@ -120,6 +120,26 @@ describe("writing the ids into wrangler.toml", () => {
     expect(remainingSteps(written, "staging").join("\n")).toContain("--domain");
   });
 
+  it("exports logs and traces to the OTLP destinations named, and keeps them once given", () => {
+    const named = withEnvironment(
+      written,
+      "staging",
+      renderEnvironment(written, "staging", idsOf(ALL), undefined, { logs: "otel-logs", traces: "otel-traces" }),
+    );
+    expect(environmentOf(named, "staging").observability).toEqual({
+      enabled: true,
+      logs: { enabled: true, head_sampling_rate: 1, invocation_logs: true, destinations: ["otel-logs"] },
+      traces: { enabled: true, head_sampling_rate: 0.1, destinations: ["otel-traces"] },
+    });
+    expect(withEnvironment(named, "staging", renderEnvironment(named, "staging", idsOf(ALL)))).toBe(named);
+    expect(environmentOf(written, "staging").observability).toBeUndefined();
+    expect(remainingSteps(written, "staging").join("\n")).toContain("--otlp-logs NAME --otlp-traces NAME");
+    expect(remainingSteps(named, "staging").join("\n")).not.toContain("--otlp-logs");
+    // Only logs: the traces block is not written.
+    const logsOnly = withEnvironment(written, "staging", renderEnvironment(written, "staging", idsOf(ALL), undefined, { logs: "otel-logs" }));
+    expect(environmentOf(logsOnly, "staging").observability).not.toHaveProperty("traces");
+  });
+
   it("says what is left: secrets, the D1 migrations, deploying (with the Durable Object migration), mTLS", () => {
     const steps = remainingSteps(TOML, "production").join("\n");
     expect(steps).toContain("npx wrangler secret put GATEWAY_CONFIG --env production");
@@ -134,8 +154,8 @@ describe("writing the ids into wrangler.toml", () => {
     const file = join(dir, "wrangler.toml");
     const ids = idsOf(ALL);
     const toml = WRANGLER_TOML.replace('main = "src/index.ts"', `main = ${JSON.stringify(resolve("src/index.ts"))}`);
-    writeFileSync(file, withEnvironment(toml, "staging", renderEnvironment(toml, "staging", ids)));
-    const { stdout } = await run(
+    writeFileSync(file, withEnvironment(toml, "staging", renderEnvironment(toml, "staging", ids, undefined, { logs: "otel-logs", traces: "otel-traces" })));
+    const { stdout, stderr } = await run(
       process.execPath,
       ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--env", "staging", "-c", file, "--outdir", join(dir, "dist")],
       {
@@ -146,6 +166,7 @@ describe("writing the ids into wrangler.toml", () => {
     expect(stdout).toContain("hookgate-deliveries-staging");
     expect(stdout).toContain("hookgate-dead-letters-staging");
     expect(stdout).toMatch(/env\.EVENTS \(hookgate-events-staging\)\s+D1 Database/);
+    expect(stdout + stderr).not.toMatch(/observability/i);
   }, 60_000);
 });
 
@@ -167,6 +188,20 @@ describe("npm run setup, without a Cloudflare account", () => {
     expect(stdout).toContain('database_id = "<id of hookgate-events-production>"');
     expect(stdout).toContain("npx wrangler deploy --env production");
     expect(readFileSync(file, "utf8")).toBe(TOML);
+  }, 30_000);
+
+  it("--otlp-logs and --otlp-traces write the environment's observability block; a name that is not one is refused", async () => {
+    const { stdout } = await setup("--env", "staging", "--dry-run", "--otlp-logs", "grafana-logs", "--otlp-traces", "grafana-traces");
+    expect(stdout).toContain("[env.staging.observability.logs]");
+    expect(stdout).toContain('destinations = ["grafana-logs"]');
+    expect(stdout).toContain('destinations = ["grafana-traces"]');
+    expect(stdout).toContain("must exist in the dashboard");
+    expect(readFileSync(file, "utf8")).toBe(TOML);
+    const failure = await setup("--env", "staging", "--dry-run", "--otlp-logs", '"; evil = "1').then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.stderr).toContain("--otlp-logs takes the name of a destination");
   }, 30_000);
 
   it("without --dry-run, asks for a login and changes nothing", async () => {

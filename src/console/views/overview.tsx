@@ -9,7 +9,17 @@ export interface OverviewData {
   hours: string[];
   /** Per source, one outcome → count record per hour, aligned with `hours`. */
   sources: { name: string; buckets: Record<string, number>[] }[];
-  routes: { routeId: string; delivered: number; retried: number; dead: number; p50Ms?: number; p99Ms?: number }[];
+  routes: {
+    routeId: string;
+    delivered: number;
+    retried: number;
+    dead: number;
+    p50Ms?: number;
+    p99Ms?: number;
+    /** The histogram bucket each percentile lies in (null: no upper bound). */
+    p50Within?: [number, number | null];
+    p99Within?: [number, number | null];
+  }[];
   operational: EventSummary[];
 }
 
@@ -48,7 +58,7 @@ export function OverviewView(props: { data: OverviewData }) {
               <th scope="col">Delivered</th>
               <th scope="col">Retried</th>
               <th scope="col">Dead</th>
-              <th scope="col">Receipt to delivery p50 / p99 (latest hour)</th>
+              <th scope="col">Receipt to delivery p50 / p99 (latest hour, redeliveries and replays left out)</th>
             </tr>
           </thead>
           <tbody>
@@ -66,7 +76,15 @@ export function OverviewView(props: { data: OverviewData }) {
                     "0"
                   )}
                 </td>
-                <td>{route.p50Ms !== undefined ? `${ms(route.p50Ms)} / ${ms(route.p99Ms)}` : ""}</td>
+                <td>
+                  {route.p50Ms !== undefined ? `${ms(route.p50Ms)} / ${ms(route.p99Ms)}` : ""}
+                  {route.p50Within && route.p99Within ? (
+                    <small class="latency-range">
+                      {" "}
+                      (p50 {range(route.p50Within)}, p99 {range(route.p99Within)})
+                    </small>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -92,7 +110,12 @@ export function OverviewView(props: { data: OverviewData }) {
 
 function ms(value: number | undefined): string {
   if (value === undefined) return "?";
-  return value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+  return value >= 1000 ? `${Number((value / 1000).toFixed(2))} s` : `${Math.round(value)} ms`;
+}
+
+/** A histogram bucket's bounds: how far the interpolated figure can be from the true one. */
+function range([from, to]: [number, number | null]): string {
+  return to === null ? `over ${ms(from)}` : `within ${ms(from)}–${ms(to)}`;
 }
 
 /** Stacked hourly bars, with a text title on each bar and a legend with totals: nothing by colour alone. */

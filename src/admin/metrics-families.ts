@@ -1,0 +1,91 @@
+import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../events/latency";
+import type { HistogramSample, MetricFamily } from "./metrics-prometheus";
+
+/** One counter's total since the beginning, as events/totals.ts reads it. */
+interface MetricTotal {
+  scope: string;
+  name: string;
+  key: string;
+  count: number;
+}
+
+/** What a scrape shows, read from storage by the caller (plain data: this module reads no binding). */
+export interface GatewayMetrics {
+  /** The counters' totals since the beginning (events/totals.ts). */
+  totals: MetricTotal[];
+  /** Dead letters kept now (deadletters/tally.ts). */
+  deadLetters: { kind: string; source: string; route: string; reason: string; count: number }[];
+  /** Each route the gateway has, with its state. */
+  routes: { id: string; state: RouteStateName }[];
+}
+
+/** A route's states; routes cannot be paused yet, so every route is `active`. */
+export const ROUTE_STATES = ["active"] as const;
+export type RouteStateName = (typeof ROUTE_STATES)[number];
+
+/**
+ * The gateway's metric families (docs/observability.md lists them). Pure. Counters render every
+ * result the data holds, so a new one (a filtered delivery) appears without a change here.
+ */
+export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
+  const of = (scope: string) => metrics.totals.filter((t) => t.scope === scope);
+  return [
+    {
+      type: "counter",
+      name: "hookgate_requests_total",
+      help: "Answers of /hooks/{source} by outcome.",
+      samples: of("ingest").map((t) => ({ labels: { source: t.name, outcome: t.key }, value: t.count })),
+    },
+    {
+      type: "counter",
+      name: "hookgate_deliveries_total",
+      help: "Delivery attempts by route and result.",
+      samples: of("delivery").map((t) => ({ labels: { route: t.name, result: t.key }, value: t.count })),
+    },
+    {
+      type: "histogram",
+      name: "hookgate_request_duration_seconds",
+      help: "Time /hooks/{source} took to answer, measured in the Worker.",
+      samples: durationSamples(of("answer"), of("answer_sum"), "source"),
+    },
+    {
+      type: "histogram",
+      name: "hookgate_delivery_latency_seconds",
+      help: "Receipt to delivery, retries included; redeliveries and replays not timed.",
+      samples: durationSamples(of("latency"), of("latency_sum"), "route"),
+    },
+    {
+      type: "gauge",
+      name: "hookgate_dead_letters",
+      help: "Dead letters kept now.",
+      samples: metrics.deadLetters.map((d) => ({ labels: { kind: d.kind, source: d.source, route: d.route, reason: d.reason }, value: d.count })),
+    },
+    {
+      type: "gauge",
+      name: "hookgate_route_state",
+      help: "1 for each route's state.",
+      samples: metrics.routes.flatMap((r) => ROUTE_STATES.map((state) => ({ labels: { route: r.id, state }, value: r.state === state ? 1 : 0 }))),
+    },
+    {
+      type: "counter",
+      name: "hookgate_event_log_unrecorded_total",
+      help: "Event-log writes D1 did not take.",
+      samples: of("eventlog").map((t) => ({ labels: {}, value: t.count })),
+    },
+  ];
+}
+
+/** Per route or source: the per-bucket counts (ms) made cumulative over every bound, in seconds. */
+function durationSamples(buckets: MetricTotal[], sums: MetricTotal[], label: "route" | "source"): HistogramSample[] {
+  const names = [...new Set(buckets.map((b) => b.name))].sort();
+  return names.map((name) => {
+    const counts = new Map(buckets.filter((b) => b.name === name).map((b) => [b.key, b.count]));
+    let below = 0;
+    const cumulative = LATENCY_BOUNDS_MS.map((bound) => {
+      below += counts.get(String(bound)) ?? 0;
+      return { le: bound / 1000, count: below };
+    });
+    const sumMs = sums.find((s) => s.name === name)?.count ?? 0;
+    return { labels: { [label]: name }, buckets: cumulative, sum: sumMs / 1000, count: below + (counts.get(OPEN_BOUND) ?? 0) };
+  });
+}

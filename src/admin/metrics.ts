@@ -1,0 +1,42 @@
+import { countDeadLetters } from "../deadletters/tally";
+import { flushMetrics, queryMetrics } from "../events/metrics";
+import { MetricsQuery } from "../events/schema";
+import { readMetricTotals } from "../events/totals";
+import type { App } from "../http/app";
+import { routingRules } from "../routing/store";
+import { eventLog } from "./events";
+import { gatewayMetricFamilies } from "./metrics-families";
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./metrics-prometheus";
+import { invalid } from "./read-json";
+
+/**
+ * `GET /admin/metrics` (docs/contract.md §8.1): counts per minute or hour as JSON, or the totals
+ * since the beginning in the Prometheus text format (`?format=prometheus`, or a scraper's
+ * `Accept: text/plain`). Without the event log: 404.
+ */
+export function registerMetricsAdmin(app: App): void {
+  app.get("/admin/metrics", async (c) => {
+    const query = MetricsQuery.safeParse(c.req.query());
+    if (!query.success) throw invalid(query.error, "(query)");
+    const config = c.get("config");
+    const db = eventLog(c.env, config);
+    const now = new Date();
+    // This isolate's counters join the answer; other isolates' arrive within their flush interval.
+    await flushMetrics(db, now);
+    if (!wantsPrometheus(query.data.format, c.req.header("accept"))) return c.json(await queryMetrics(db, query.data, now));
+    const [totals, deadLetters, routes] = await Promise.all([readMetricTotals(db), countDeadLetters(db, now.getTime()), routingRules(config, c.env.STATE)]);
+    const text = renderPrometheus(gatewayMetricFamilies({ totals, deadLetters, routes: routes.map((r) => ({ id: r.id, state: "active" })) }));
+    return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
+  });
+}
+
+/**
+ * `format` decides when given; otherwise an Accept that names the text format (Prometheus and
+ * Grafana Alloy send `text/plain;version=0.0.4` among their choices) or OpenMetrics, which
+ * accepts the 0.0.4 text.
+ */
+export function wantsPrometheus(format: "json" | "prometheus" | undefined, accept: string | undefined): boolean {
+  if (format !== undefined) return format === "prometheus";
+  const types = (accept ?? "").split(",").map((part) => part.split(";")[0]?.trim().toLowerCase());
+  return types.some((type) => type === "text/plain" || type === "application/openmetrics-text");
+}
