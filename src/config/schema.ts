@@ -2,6 +2,7 @@ import * as z from "zod";
 import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
+import { routeGovernance } from "./governance";
 
 /**
  * The gateway's configuration, as docs/contract.md section 2 describes it.
@@ -367,6 +368,7 @@ export const Route = closed({
     .enum(["cloudevents", "slack"])
     .default("cloudevents")
     .describe('What the target receives: "cloudevents", the envelope; "slack", {"text": "..."}, a one-line summary Slack, Teams and Discord webhooks accept.'),
+  ...routeGovernance,
 }).describe("One internal target and the envelopes it takes.");
 export type Route = z.infer<typeof Route>;
 

@@ -2,6 +2,7 @@ import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
 import { claimIds, claimNone, type DedupSource } from "../dedup";
+import { numberMessages, orderedGroups } from "../delivery/governor/client";
 import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
@@ -75,6 +76,8 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
   }
   try {
+    // Ordered routes: each message's number for its key, fixed now, in acceptance order (one call per ordered route).
+    await numberMessages(ctx.env.ROUTE_GOVERNOR, orderedGroups(plan.messages.map((m) => m.body), routes.value, fresh), ctx.now.getTime());
     await enqueue(ctx, plan, claim.followUps(freshMarks));
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });

@@ -1,0 +1,145 @@
+import * as z from "zod";
+import type { GatewayConfig } from "../../config/schema";
+import type { Bindings } from "../../env";
+import { log } from "../../log";
+import { findRoute } from "../../routing/store";
+import type { DeliveryDeps } from "../attempt";
+import type { BatchOutcomes } from "../outcomes";
+import { governorOf } from "./client";
+import { announce } from "./events";
+import { buryUnattempted, holdMessage } from "./hold";
+import type { Result, Settings, Verdict } from "./state";
+
+/** The governor could not be asked: the message waits this long, no attempt used up. */
+export const GOVERNOR_DOWN_HOLD_SECONDS = 30;
+
+/** What one attempt came to, as the governor needs it (the consumer says). */
+export type Settled = Pick<Result, "outcome" | "fate" | "retryDelaySeconds">;
+
+/** The fields the governor reads of a message; the consumer validates the whole later. */
+const Governed = z.object({
+  v: z.literal(1),
+  routeId: z.string().min(1),
+  sequence: z.object({ key: z.string(), n: z.number().int().positive() }).optional(),
+});
+
+export interface GovernedBatch {
+  /** One message: attempted through `attempt` (when and if its route's governor allows), held, or settled without an attempt. */
+  run(message: Message<unknown>, attempt: () => Promise<Settled | undefined>): Promise<void>;
+  /** Tells each route's governor what the attempts came to (one call per route); never throws. */
+  report(): Promise<void>;
+}
+
+interface RouteGroup {
+  routeId: string;
+  settings: Settings;
+  results: Result[];
+  failuresBefore: number;
+}
+
+/**
+ * The governor's step for one consumer batch (docs/delivery.md, "Governed delivery"): one call
+ * per route the batch holds messages for, which answers for each message: attempt now (or at
+ * a rate-limit slot a moment away, or right after the message of the same key before it),
+ * hold (sent again with a delay; no attempt used up), or settle without an attempt. A
+ * governor that cannot be reached holds its route's messages: nothing goes out of order or
+ * past a pause because an object was down.
+ */
+export async function governBatch(
+  env: Bindings,
+  config: GatewayConfig,
+  messages: readonly Message<unknown>[],
+  deps: DeliveryDeps,
+  outcomes: BatchOutcomes,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<GovernedBatch> {
+  const now = deps.now();
+  const verdicts = new Map<Message<unknown>, { verdict: Verdict; group: RouteGroup; sequence?: { key: string; n: number } }>();
+  const groups = new Map<string, { items: { message: Message<unknown>; sequence?: { key: string; n: number } }[] }>();
+  for (const message of messages) {
+    const parsed = Governed.safeParse(message.body);
+    if (!parsed.success) continue;
+    const group = groups.get(parsed.data.routeId) ?? { items: [] };
+    group.items.push({ message, ...(parsed.data.sequence && { sequence: parsed.data.sequence }) });
+    groups.set(parsed.data.routeId, group);
+  }
+  const routeGroups: RouteGroup[] = [];
+  await Promise.all(
+    [...groups].map(async ([routeId, { items }]) => {
+      const found = await findRoute(config, env.STATE, (name) => env[name], routeId).catch(() => undefined);
+      // A route not found or broken is not governed here: the consumer settles it as before.
+      if (!found?.ok) return;
+      const { breaker, rateLimit, ordered } = found.route;
+      const settings: Settings = { breaker, ...(rateLimit && { rateLimit }), ...(ordered && { ordered }) };
+      const group: RouteGroup = { routeId, settings, results: [], failuresBefore: 0 };
+      routeGroups.push(group);
+      const asks = items.map(({ message, sequence }) => ({ id: message.id, ...(sequence && { sequence }) }));
+      try {
+        const answer = await governorOf(env.ROUTE_GOVERNOR, routeId).decide(settings, asks, now);
+        group.failuresBefore = answer.state.failures;
+        items.forEach((item, i) => verdicts.set(item.message, { verdict: answer.verdicts[i]!, group, ...(item.sequence && { sequence: item.sequence }) }));
+      } catch (error) {
+        log({ event: "governor_unreachable", routeId, error: String(error).slice(0, 200) });
+        const verdict: Verdict = { kind: "hold", delaySeconds: GOVERNOR_DOWN_HOLD_SECONDS, why: "unavailable" };
+        for (const item of items) verdicts.set(item.message, { verdict, group });
+      }
+    }),
+  );
+
+  const finished = new Map<string, Promise<Settled | undefined>>();
+  const run = async (message: Message<unknown>, attempt: () => Promise<Settled | undefined>): Promise<void> => {
+    const entry = verdicts.get(message);
+    if (!entry) return void (await attempt());
+    const { verdict, group, sequence } = entry;
+    if (verdict.kind === "hold") return holdMessage(message, env, config, outcomes, verdict.delaySeconds, deps.now());
+    if (verdict.kind === "bury") return buryUnattempted(message, env, config, outcomes, verdict.reason, deps.now());
+    if (verdict.kind === "skip") {
+      log({ event: "delivery_sequence_done", routeId: group.routeId, messageId: message.id, sequence });
+      return message.ack();
+    }
+    let release: (settled: Settled | undefined) => void = () => {};
+    finished.set(message.id, new Promise((resolve) => (release = resolve)));
+    try {
+      if (verdict.after !== undefined) {
+        const before = await finished.get(verdict.after);
+        if (before?.fate !== "finished") {
+          release(undefined);
+          return holdMessage(message, env, config, outcomes, Math.min(60, Math.max(1, before?.retryDelaySeconds ?? 1)), deps.now());
+        }
+      }
+      const wait = verdict.at - deps.now();
+      if (wait > 0) await scheduler.wait(wait);
+      const settled = await attempt().catch((error: unknown) => {
+        group.results.push({ id: message.id, ...(sequence && { sequence }), probe: verdict.probe, outcome: "neutral", fate: "unknown" });
+        throw error;
+      });
+      release(settled);
+      group.results.push({ id: message.id, ...(sequence && { sequence }), probe: verdict.probe, ...(settled ?? { outcome: "neutral", fate: "unknown" }) });
+    } finally {
+      release(undefined);
+    }
+  };
+
+  const report = async (): Promise<void> => {
+    await Promise.all(
+      routeGroups.map(async (group) => {
+        if (!worthReporting(group)) return;
+        try {
+          const answer = await governorOf(env.ROUTE_GOVERNOR, group.routeId).report(group.settings, group.results, deps.now());
+          if (answer.changes.length > 0) waitUntil(announce(env, config, group.routeId, answer.changes, new Date(deps.now())));
+        } catch (error) {
+          // Leases expire and heads are given up on in time (decide.ts); nothing waits forever.
+          log({ event: "governor_report_failed", routeId: group.routeId, error: String(error).slice(0, 200) });
+        }
+      }),
+    );
+  };
+  return { run, report };
+}
+
+/** A healthy, unordered route without concurrency leases whose attempts all succeeded has nothing to tell. */
+function worthReporting(group: RouteGroup): boolean {
+  if (group.results.length === 0) return false;
+  if (group.settings.ordered || group.settings.rateLimit?.concurrency !== undefined || group.failuresBefore > 0) return true;
+  return group.results.some((r) => r.outcome === "failure" || r.probe || r.sequence);
+}
