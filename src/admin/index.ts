@@ -7,6 +7,7 @@ import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
 import { registerEventAdmin } from "./events";
 import { registerOpenApi } from "./openapi";
+import { registerRouteStateAdmin } from "./route-state";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
 
@@ -33,6 +34,7 @@ export function registerAdmin(app: App): void {
   });
   registerOpenApi(app);
   registerRouteAdmin(app);
+  registerRouteStateAdmin(app);
   registerSourceAdmin(app);
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);

@@ -4,6 +4,7 @@ import type { App } from "../http/app";
 import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { routeView } from "./mask";
+import { withStates } from "./route-state";
 import { readJson } from "./read-json";
 import { CreateRouteBody, UpdateRouteBody } from "./schemas";
 
@@ -17,7 +18,7 @@ export function registerRouteAdmin(app: App): void {
       const resolved = resolveStoredRoute(item, read);
       return resolved.ok ? [routeView(resolved.route, "admin", item.route, timesOf(item))] : [];
     });
-    return c.json({ routes: [...config.routes.map((r) => routeView(r, "config")), ...added] });
+    return c.json({ routes: await withStates(c.env, [...config.routes.map((r) => routeView(r, "config")), ...added]) });
   });
 
   app.post("/admin/routes", async (c) => {
