@@ -33,7 +33,7 @@ export function registerRouteAdmin(app: App): void {
     const item: StoredRoute = { id, createdAt: now, updatedAt: now, route: toStored(body) };
     const view = validated(item, config, c.env);
     await writeStoredRoutes(c.env.STATE, [...stored, item]);
-    return c.json(view, 201);
+    return c.json((await withStates(c.env, [view]))[0], 201);
   });
 
   app.put("/admin/routes/:id", async (c) => {
@@ -50,7 +50,7 @@ export function registerRouteAdmin(app: App): void {
     const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: { ...current.route, ...toStored(body) } };
     const view = validated(updated, config, c.env);
     await writeStoredRoutes(c.env.STATE, stored.with(index, updated));
-    return c.json(view, 200);
+    return c.json((await withStates(c.env, [view]))[0], 200);
   });
 
   app.delete("/admin/routes/:id", async (c) => {
