@@ -77,6 +77,7 @@ export async function governBatch(
       try {
         const answer = await governorOf(env.ROUTE_GOVERNOR, routeId).decide(settings, asks, now);
         group.failuresBefore = answer.state.failures;
+        logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
         items.forEach((item, i) => verdicts.set(item.message, { verdict: answer.verdicts[i]!, group, ...(item.sequence && { sequence: item.sequence }) }));
       } catch (error) {
         log({ event: "governor_unreachable", routeId, error: String(error).slice(0, 200) });
@@ -126,6 +127,7 @@ export async function governBatch(
         if (!worthReporting(group)) return;
         try {
           const answer = await governorOf(env.ROUTE_GOVERNOR, group.routeId).report(group.settings, group.results, deps.now());
+          logCall("report", group.routeId, answer.rowsWritten);
           if (answer.changes.length > 0) waitUntil(announce(env, config, group.routeId, answer.changes, new Date(deps.now())));
         } catch (error) {
           // Leases expire and heads are given up on in time (decide.ts); nothing waits forever.
@@ -142,4 +144,11 @@ function worthReporting(group: RouteGroup): boolean {
   if (group.results.length === 0) return false;
   if (group.settings.ordered || group.settings.rateLimit?.concurrency !== undefined || group.failuresBefore > 0) return true;
   return group.results.some((r) => r.outcome === "failure" || r.probe || r.sequence);
+}
+
+/** One line per call to a governor: what it cost (SQLite rows written) and, for a decision, what it said. */
+function logCall(call: "decide" | "report", routeId: string, rowsWritten: number, verdicts: Verdict[] = []): void {
+  const counts: Record<string, number> = {};
+  for (const v of verdicts) counts[v.kind] = (counts[v.kind] ?? 0) + 1;
+  log({ event: "governor_call", call, routeId, rowsWritten, ...counts });
 }

@@ -71,10 +71,11 @@ export async function numberMessages(namespace: GovernorNamespace | undefined, g
         return [{ body: m.body, key }];
       });
       if (keyed.length === 0) return;
-      const { numbers } = await governorOf(namespace, routeId).assign(
+      const { numbers, rowsWritten } = await governorOf(namespace, routeId).assign(
         keyed.map((k) => k.key),
         now,
       );
+      log({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length });
       keyed.forEach((k, i) => {
         k.body.sequence = { key: k.key, n: numbers[i]! };
       });

@@ -2,6 +2,12 @@ import { type Ask, freshKey, type HoldReason, type KeyState, type RouteState, ty
 
 /** A rate-limit slot may be granted this far ahead: the consumer waits for it (a batch's worth at most). */
 export const SLOT_HORIZON_MS = 2_000;
+/**
+ * Slots are spaced as if each second had this many more milliseconds, so that requests a few
+ * milliseconds early or late at the receiver (the network, the consumer's timers) still fit
+ * `perSecond + 1` in any one-second window there. The price: 5% under the limit at most.
+ */
+export const SLOT_JITTER_MS = 50;
 /** How long an attempt holds an ordered key's head (or a concurrency lease) if its report never comes. */
 export const LEASE_MS = 60_000;
 /** A head not seen for this long past when it was due, while later numbers wait, is given up on (kept as a dead letter if it ever comes). */
@@ -83,7 +89,7 @@ export function decide(input: DecideInput): Decision {
     let at = now;
     const perSecond = settings.rateLimit?.perSecond;
     if (perSecond !== undefined) {
-      const interval = 1000 / perSecond;
+      const interval = (1000 + SLOT_JITTER_MS) / perSecond;
       at = Math.max(now, state.nextSlot);
       if (at - now > SLOT_HORIZON_MS) {
         state.holdCursor = Math.max(state.holdCursor, state.nextSlot) + interval;

