@@ -4,8 +4,8 @@ import type { App } from "../http/app";
 import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { routeView } from "./mask";
-import { withStates } from "./route-state";
 import { readJson } from "./read-json";
+import { withStates } from "./route-state";
 import { CreateRouteBody, UpdateRouteBody } from "./schemas";
 
 /** Routes added at run time, modeled on BS2's route registration API. Config routes are read-only. */

@@ -21,7 +21,13 @@ export function isOrderKey(key: string): boolean {
 
 export const Breaker = z
   .strictObject({
-    failures: z.number().int().min(1, "must be at least 1").max(1000).default(10).describe("Failed attempts in a row (retryable outcomes only) that open the breaker."),
+    failures: z
+      .number()
+      .int()
+      .min(1, "must be at least 1")
+      .max(1000)
+      .default(10)
+      .describe("Failed attempts in a row (retryable outcomes only) that open the breaker."),
     probeSeconds: z.number().int().min(1, "must be at least 1").max(3600).default(30).describe("While open, one probe delivery is tried this often."),
   })
   .describe("The circuit breaker: after `failures` retryable failures in a row the route opens (no attempts) and is probed every `probeSeconds`.");
@@ -31,7 +37,11 @@ export const DEFAULT_BREAKER: Breaker = { failures: 10, probeSeconds: 30 };
 
 export const RateLimit = z
   .strictObject({
-    perSecond: z.number().positive("must be greater than 0").max(10_000).describe("Deliveries a second at most, across every consumer; fractions allowed (0.5: one every 2 s)."),
+    perSecond: z
+      .number()
+      .positive("must be greater than 0")
+      .max(10_000)
+      .describe("Deliveries a second at most, across every consumer; fractions allowed (0.5: one every 2 s)."),
     concurrency: z.number().int().min(1, "must be at least 1").max(1000).optional().describe("Attempts in flight at once at most. Unbounded when absent."),
   })
   .describe("Deliveries to this route never exceed perSecond (at most perSecond + 1 in any one-second window).");

@@ -73,7 +73,13 @@ export async function handleDeliveryBatch(
 }
 
 /** Settles one message; for a governed route, says what its attempt came to (undefined: no attempt, nothing finished). */
-async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig, outcomes: BatchOutcomes): Promise<Settled | undefined> {
+async function handleMessage(
+  message: Message<unknown>,
+  env: Bindings,
+  deps: DeliveryDeps,
+  config: GatewayConfig,
+  outcomes: BatchOutcomes,
+): Promise<Settled | undefined> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => void message.ack());
   const parsed = DeliveryMessage.safeParse(message.body);

@@ -48,7 +48,9 @@ const firedHere = new Map<string, number>();
  */
 export async function emitOperational(env: Bindings, config: GatewayConfig, event: OperationalEvent, now: Date): Promise<void> {
   try {
-    const routes = (await routingRules(config, env.STATE)).filter((route) => route.id !== event.notTo && routeMatches(route, SOURCE_NAME, { type: event.type } as Envelope));
+    const routes = (await routingRules(config, env.STATE)).filter(
+      (route) => route.id !== event.notTo && routeMatches(route, SOURCE_NAME, { type: event.type } as Envelope),
+    );
     if (routes.length === 0) return;
     if (!(await mayFire(env, config, `${event.type}|${event.subject}`, now.getTime()))) return;
     const envelope: Envelope = {

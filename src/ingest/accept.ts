@@ -77,7 +77,15 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   }
   try {
     // Ordered routes: each message's number for its key, fixed now, in acceptance order (one call per ordered route).
-    await numberMessages(ctx.env.ROUTE_GOVERNOR, orderedGroups(plan.messages.map((m) => m.body), routes.value, fresh), ctx.now.getTime());
+    await numberMessages(
+      ctx.env.ROUTE_GOVERNOR,
+      orderedGroups(
+        plan.messages.map((m) => m.body),
+        routes.value,
+        fresh,
+      ),
+      ctx.now.getTime(),
+    );
     await enqueue(ctx, plan, claim.followUps(freshMarks));
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });

@@ -40,9 +40,11 @@ function seeded(seed: number): () => number {
 export function startRecorder(port: number): Promise<Server> {
   const buckets = new Map<string, Bucket>();
   const bucket = (name: string) => {
-    let b = buckets.get(name);
-    if (!b) buckets.set(name, (b = { seen: new Set(), log: [] }));
-    return b;
+    const found = buckets.get(name);
+    if (found) return found;
+    const made: Bucket = { seen: new Set(), log: [] };
+    buckets.set(name, made);
+    return made;
   };
   const server = createServer((request, response) => {
     const at = Date.now();

@@ -81,7 +81,12 @@ function PauseOrResume(props: { route: RouteItem }) {
   const path = `/admin/routes/${encodeURIComponent(route.id)}`;
   if (route.state === "active") {
     return (
-      <ApiForm call={`POST ${path}/pause`} done="Route paused." confirm={`Pause route ${route.id}? Nothing is delivered to it until it is resumed.`} label={`Pause ${route.id}`}>
+      <ApiForm
+        call={`POST ${path}/pause`}
+        done="Route paused."
+        confirm={`Pause route ${route.id}? Nothing is delivered to it until it is resumed.`}
+        label={`Pause ${route.id}`}
+      >
         <button type="submit">Pause</button>
       </ApiForm>
     );

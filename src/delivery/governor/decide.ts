@@ -46,70 +46,72 @@ export interface DecideInput {
 export function decide(input: DecideInput): Decision {
   const { settings, asks, now } = input;
   const state = { ...input.state };
-  if (state.mode === "open" && settings.breaker === false) Object.assign(state, { mode: "active", since: now, reason: "breaker turned off", by: "breaker", failures: 0 });
+  if (state.mode === "open" && settings.breaker === false) {
+    Object.assign(state, { mode: "active", since: now, reason: "breaker turned off", by: "breaker", failures: 0 });
+  }
   const keys = new Map([...input.keys].map(([k, v]) => [k, { ...v }]));
   const verdicts: Verdict[] = new Array(asks.length);
   const skipped: { key: string; n: number }[] = [];
   const candidates = orderedCandidates(input, keys, verdicts, skipped);
-  const leased: string[] = [];
-  let granted = 0;
-  let probeGiven = false;
   const cap = settings.breaker && state.failures > 0 ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;
-  for (const { index, after } of candidates) {
-    const ask = asks[index]!;
-    const hold = (why: HoldReason, delaySeconds: number) => {
-      verdicts[index] = { kind: "hold", why, delaySeconds: clampHold(delaySeconds) };
-    };
-    if (after !== undefined && verdicts[after.index]?.kind !== "attempt") {
-      hold("order", 1);
-      continue;
-    }
-    if (state.mode === "paused") {
-      hold("paused", pausedHoldSeconds(state, now));
-      continue;
-    }
-    let probe = false;
-    if (state.mode === "open") {
-      if (probeGiven || after !== undefined || now < state.probeAt) {
-        hold("open", Math.min(pausedHoldSeconds(state, now), Math.ceil((state.probeAt - now) / 1000)));
-        continue;
-      }
-      probe = true;
-      probeGiven = true;
-    }
-    if (granted >= cap) {
-      hold("breaker", MIN_PAUSED_HOLD_SECONDS);
-      continue;
-    }
-    const concurrency = settings.rateLimit?.concurrency;
-    if (after === undefined && concurrency !== undefined && input.leases + leased.length >= concurrency) {
-      hold("concurrency", 2);
-      continue;
-    }
-    let at = now;
-    const perSecond = settings.rateLimit?.perSecond;
-    if (perSecond !== undefined) {
-      const interval = (1000 + SLOT_JITTER_MS) / perSecond;
-      at = Math.max(now, state.nextSlot);
-      if (at - now > SLOT_HORIZON_MS) {
-        state.holdCursor = Math.max(state.holdCursor, state.nextSlot) + interval;
-        hold("rate", Math.ceil((state.holdCursor - now) / 1000));
-        continue;
-      }
-      state.nextSlot = at + interval;
-    }
-    granted += 1;
-    if (after === undefined && concurrency !== undefined) leased.push(ask.id);
-    if (probe) state.probeAt = now + (settings.breaker ? settings.breaker.probeSeconds * 1000 : 0);
-    const sequence = ask.sequence;
-    if (sequence && after === undefined) {
+  const run: Run = { state, granted: 0, cap, probeGiven: false, leased: [] };
+  for (const candidate of candidates) {
+    const verdict = judge(candidate, input, run, verdicts);
+    verdicts[candidate.index] = verdict;
+    const sequence = asks[candidate.index]!.sequence;
+    if (verdict.kind === "attempt" && sequence && candidate.after === undefined) {
       const key = keys.get(sequence.key)!;
-      key.headId = ask.id;
+      key.headId = asks[candidate.index]!.id;
       key.headUntil = now + LEASE_MS;
     }
-    verdicts[index] = { kind: "attempt", at, probe, ...(after !== undefined && { after: after.id }) };
   }
-  return { state, keys, verdicts, leased, skipped };
+  return { state, keys, verdicts, leased: run.leased, skipped };
+}
+
+/** What one batch has granted so far. */
+interface Run {
+  state: RouteState;
+  granted: number;
+  /** The breaker's limit on this batch's attempts once failures have begun. */
+  cap: number;
+  probeGiven: boolean;
+  leased: string[];
+}
+
+/** One candidate through the gates in order: its turn, the pause, the open breaker, the breaker's cap, concurrency, the rate. */
+function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Verdict[]): Verdict {
+  const { settings, now } = input;
+  const { state } = run;
+  const { index, after } = candidate;
+  const hold = (why: HoldReason, delaySeconds: number): Verdict => ({ kind: "hold", why, delaySeconds: clampHold(delaySeconds) });
+  if (after !== undefined && verdicts[after.index]?.kind !== "attempt") return hold("order", 1);
+  if (state.mode === "paused") return hold("paused", pausedHoldSeconds(state, now));
+  const probe = state.mode === "open";
+  if (probe && (run.probeGiven || after !== undefined || now < state.probeAt)) {
+    return hold("open", Math.min(pausedHoldSeconds(state, now), Math.ceil((state.probeAt - now) / 1000)));
+  }
+  if (run.granted >= run.cap) return hold("breaker", MIN_PAUSED_HOLD_SECONDS);
+  const concurrency = settings.rateLimit?.concurrency;
+  const leases = after === undefined && concurrency !== undefined;
+  if (leases && input.leases + run.leased.length >= concurrency) return hold("concurrency", 2);
+  let at = now;
+  const perSecond = settings.rateLimit?.perSecond;
+  if (perSecond !== undefined) {
+    const interval = (1000 + SLOT_JITTER_MS) / perSecond;
+    at = Math.max(now, state.nextSlot);
+    if (at - now > SLOT_HORIZON_MS) {
+      state.holdCursor = Math.max(state.holdCursor, state.nextSlot) + interval;
+      return hold("rate", Math.ceil((state.holdCursor - now) / 1000));
+    }
+    state.nextSlot = at + interval;
+  }
+  run.granted += 1;
+  if (leases) run.leased.push(input.asks[index]!.id);
+  if (probe) {
+    run.probeGiven = true;
+    state.probeAt = now + (settings.breaker ? settings.breaker.probeSeconds * 1000 : 0);
+  }
+  return { kind: "attempt", at, probe, ...(after !== undefined && { after: after.id }) };
 }
 
 interface Candidate {
@@ -129,7 +131,10 @@ function orderedCandidates(input: DecideInput, keys: Map<string, KeyState>, verd
   const candidates: Candidate[] = [];
   const byKey = new Map<string, number[]>();
   asks.forEach((ask, index) => {
-    if (!ask.sequence) return candidates.push({ index });
+    if (!ask.sequence) {
+      candidates.push({ index });
+      return;
+    }
     const group = byKey.get(ask.sequence.key);
     if (group) group.push(index);
     else byKey.set(ask.sequence.key, [index]);

@@ -51,5 +51,8 @@ export async function buryUnattempted(
   const envelopeId = envelopeIdOf(delivery);
   log({ event: "dead_letter_stored", deadLetterId: record.id, envelopeId, routeId: delivery.routeId, reason });
   message.ack();
-  outcomes.dead({ envelopeId, routeId: delivery.routeId, envelope: delivery.envelope, reason, lastStatus: record.lastStatus, deadLetterId: record.id }, undefined);
+  outcomes.dead(
+    { envelopeId, routeId: delivery.routeId, envelope: delivery.envelope, reason, lastStatus: record.lastStatus, deadLetterId: record.id },
+    undefined,
+  );
 }

@@ -138,7 +138,8 @@ export class RouteGovernor extends DurableObject {
           name,
         )
         .toArray()[0];
-      if (row) keys.set(name, { key: name, last: row.last, done: row.done, headDue: row.head_due, headId: row.head_id ?? undefined, headUntil: row.head_until });
+      if (row)
+        keys.set(name, { key: name, last: row.last, done: row.done, headDue: row.head_due, headId: row.head_id ?? undefined, headUntil: row.head_until });
       else if (create) keys.set(name, freshKey(name, now));
     }
     return keys;

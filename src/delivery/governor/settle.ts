@@ -32,7 +32,13 @@ export function settle(input: { state: RouteState; keys: Map<string, KeyState>; 
     }
     state.failures += 1;
     if (state.mode === "active" && state.failures >= breaker.failures) {
-      Object.assign(state, { mode: "open", since: now, by: "breaker", reason: `${state.failures} failed attempts in a row`, probeAt: now + breaker.probeSeconds * 1000 });
+      Object.assign(state, {
+        mode: "open",
+        since: now,
+        by: "breaker",
+        reason: `${state.failures} failed attempts in a row`,
+        probeAt: now + breaker.probeSeconds * 1000,
+      });
       changes.push({ kind: "paused", by: "breaker", reason: state.reason, since: now });
     }
   }
@@ -67,6 +73,15 @@ export function pauseRoute(state: RouteState, now: number, reason: string): { st
 export function resumeRoute(state: RouteState, now: number): { state: RouteState; change?: Change } {
   if (state.mode === "active") return { state };
   const reason = "resumed by the operator";
-  const next: RouteState = { ...state, mode: "active", since: now, by: "operator", reason, failures: 0, nextSlot: Math.max(state.nextSlot, now), holdCursor: now };
+  const next: RouteState = {
+    ...state,
+    mode: "active",
+    since: now,
+    by: "operator",
+    reason,
+    failures: 0,
+    nextSlot: Math.max(state.nextSlot, now),
+    holdCursor: now,
+  };
   return { state: next, change: { kind: "resumed", by: "operator", reason, since: now } };
 }

@@ -12,10 +12,7 @@ describe("the circuit breaker", () => {
     const bucket = uniqueId("down");
     const opsBucket = uniqueId("ops");
     await control(bucket, { status: 503 });
-    const routes = [
-      recorderRoute("down", bucket),
-      { id: "ops", events: ["hookgate.route.*"], url: bucketUrl(opsBucket), breaker: false },
-    ];
+    const routes = [recorderRoute("down", bucket), { id: "ops", events: ["hookgate.route.*"], url: bucketUrl(opsBucket), breaker: false }];
     const bound = governedBindings(routes, queue, { delivery: { maxAttempts: 50 } });
     const ids = Array.from({ length: 30 }, () => uniqueId("pix"));
     for (const id of ids) expect((await notify({ id, type: "acme.pix.paid" }, bound)).status).toBe(202);

@@ -48,12 +48,24 @@ describe("decide: pause and the breaker", () => {
     const failures = Array.from({ length: 10 }, (_, i) => ({ id: `m${i}`, probe: false, outcome: "failure" as const, fate: "retrying" as const }));
     const nine = settle({ state: FRESH_ROUTE, keys: new Map(), settings: BREAKER, results: failures.slice(0, 9), now: NOW });
     expect(nine.state.mode).toBe("active");
-    const rejected = settle({ state: nine.state, keys: new Map(), settings: BREAKER, results: [{ id: "x", probe: false, outcome: "neutral", fate: "finished" }], now: NOW });
+    const rejected = settle({
+      state: nine.state,
+      keys: new Map(),
+      settings: BREAKER,
+      results: [{ id: "x", probe: false, outcome: "neutral", fate: "finished" }],
+      now: NOW,
+    });
     expect(rejected.state.failures).toBe(9);
     const opened = settle({ state: rejected.state, keys: new Map(), settings: BREAKER, results: failures.slice(9), now: NOW });
     expect(opened.state).toMatchObject({ mode: "open", by: "breaker", probeAt: NOW + 30_000 });
     expect(opened.changes).toEqual([{ kind: "paused", by: "breaker", reason: "10 failed attempts in a row", since: NOW }]);
-    const closed = settle({ state: opened.state, keys: new Map(), settings: BREAKER, results: [{ id: "p", probe: true, outcome: "success", fate: "finished" }], now: NOW + 30_000 });
+    const closed = settle({
+      state: opened.state,
+      keys: new Map(),
+      settings: BREAKER,
+      results: [{ id: "p", probe: true, outcome: "success", fate: "finished" }],
+      now: NOW + 30_000,
+    });
     expect(closed.state).toMatchObject({ mode: "active", failures: 0 });
     expect(closed.changes.map((c) => c.kind)).toEqual(["resumed"]);
   });
@@ -125,16 +137,39 @@ describe("decide: ordered keys", () => {
     const late = run({}, ORDERED, [seq("m2", "b1", 2)], NOW + GAP_MS + 1, keys);
     expect(late.skipped).toEqual([{ key: "b1", n: 1 }]);
     expect(late.verdicts[0]).toMatchObject({ kind: "attempt" });
-    const missing = decide({ state: FRESH_ROUTE, keys: late.keys, leases: 0, skippedBefore: new Set(["b1\u00001"]), settings: ORDERED, asks: [seq("m1", "b1", 1)], now: NOW + GAP_MS + 2 });
+    const missing = decide({
+      state: FRESH_ROUTE,
+      keys: late.keys,
+      leases: 0,
+      skippedBefore: new Set(["b1\u00001"]),
+      settings: ORDERED,
+      asks: [seq("m1", "b1", 1)],
+      now: NOW + GAP_MS + 2,
+    });
     expect(missing.verdicts[0]).toEqual({ kind: "bury", reason: "sequence_skipped" });
   });
 
   it("moves a key on when its head finished, and waits for a retrying head's next try", () => {
     const keys = new Map([key("b1", 3, 0)]);
-    const retrying = settle({ state: FRESH_ROUTE, keys, settings: ORDERED, results: [{ id: "m1", sequence: { key: "b1", n: 1 }, probe: false, outcome: "failure", fate: "retrying", retryDelaySeconds: 40 }], now: NOW });
+    const retrying = settle({
+      state: FRESH_ROUTE,
+      keys,
+      settings: ORDERED,
+      results: [{ id: "m1", sequence: { key: "b1", n: 1 }, probe: false, outcome: "failure", fate: "retrying", retryDelaySeconds: 40 }],
+      now: NOW,
+    });
     expect(retrying.keys.get("b1")).toMatchObject({ done: 0, headDue: NOW + 40_000 });
     expect(retrying.changes).toEqual([{ kind: "head_failing", key: "b1", n: 1, waiting: 2 }]);
-    const finished = settle({ state: FRESH_ROUTE, keys, settings: ORDERED, results: [{ id: "m2", sequence: { key: "b1", n: 2 }, probe: false, outcome: "success", fate: "finished" }, { id: "m1", sequence: { key: "b1", n: 1 }, probe: false, outcome: "success", fate: "finished" }], now: NOW });
+    const finished = settle({
+      state: FRESH_ROUTE,
+      keys,
+      settings: ORDERED,
+      results: [
+        { id: "m2", sequence: { key: "b1", n: 2 }, probe: false, outcome: "success", fate: "finished" },
+        { id: "m1", sequence: { key: "b1", n: 1 }, probe: false, outcome: "success", fate: "finished" },
+      ],
+      now: NOW,
+    });
     expect(finished.keys.get("b1")).toMatchObject({ done: 2 });
   });
 });

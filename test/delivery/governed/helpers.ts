@@ -79,7 +79,8 @@ export function governedBindings(routes: unknown[], queue: unknown, extra: Recor
 export async function consume(bodies: unknown[], bound: Bindings, now: number | "real", parallel = 1): Promise<void> {
   const batches: unknown[][] = [];
   for (let i = 0; i < bodies.length; i += 10) batches.push(bodies.slice(i, i + 10));
-  const dependencies: DeliveryDeps = now === "real" ? { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random } : deps(globalThis.fetch, now);
+  const dependencies: DeliveryDeps =
+    now === "real" ? { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random } : deps(globalThis.fetch, now);
   for (let i = 0; i < batches.length; i += parallel) {
     await Promise.all(batches.slice(i, i + parallel).map((batch) => runBatch(batch, bound, dependencies)));
   }
