@@ -27,11 +27,12 @@ export class RouteGovernor extends DurableObject {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
+    // WITHOUT ROWID: a row written is one row billed, not a row and its primary key's index entry.
     sql.exec(
       "CREATE TABLE IF NOT EXISTS route (one INTEGER PRIMARY KEY CHECK (one = 1), state TEXT NOT NULL);" +
-        "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL, head_id TEXT, head_until INTEGER NOT NULL);" +
-        "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, until INTEGER NOT NULL);" +
-        "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n))",
+        "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL, head_id TEXT, head_until INTEGER NOT NULL) WITHOUT ROWID;" +
+        "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;" +
+        "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID",
     );
     const row = sql.exec<{ state: string }>("SELECT state FROM route").toArray()[0];
     this.#state = row ? { ...FRESH_ROUTE, ...(JSON.parse(row.state) as Partial<RouteState>) } : { ...FRESH_ROUTE };
