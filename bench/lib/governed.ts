@@ -134,10 +134,11 @@ async function startOrderSink() {
   const arrivals: { at: number; key: string; sequence: number }[] = [];
   const state = { lastAt: undefined as number | undefined, held: [] as (() => void)[] | undefined };
   const server = createServer((request, response) => {
+    // When the request arrived, not when its body was read: the limit is about arrivals.
+    const at = performance.now();
     const chunks: Buffer[] = [];
     request.on("data", (c: Buffer) => chunks.push(c));
     request.on("end", () => {
-      const at = performance.now();
       const id = String(request.headers["webhook-id"] ?? "");
       if (!ids.has(id)) {
         ids.add(id);
