@@ -6,7 +6,13 @@ import { uniqueId } from "../../helpers";
 const NOW = Date.parse("2026-05-01T12:00:00Z");
 const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30 } };
 const governor = () => env.ROUTE_GOVERNOR!.getByName(uniqueId("route"));
-const success = (id: string, sequence?: { key: string; n: number }) => ({ id, ...(sequence && { sequence }), probe: false, outcome: "success" as const, fate: "finished" as const });
+const success = (id: string, sequence?: { key: string; n: number }) => ({
+  id,
+  ...(sequence && { sequence }),
+  probe: false,
+  outcome: "success" as const,
+  fate: "finished" as const,
+});
 
 // The SQLite rows each call writes, as the object's storage reports them (docs/deploy.md prices them): fails if one costs more.
 describe("what the governor writes", () => {
