@@ -62,3 +62,27 @@ describe("pause and resume", () => {
     expect(await adminPost("/admin/routes/nope/resume", bound)).toBe(404);
   });
 });
+
+describe("a message held longer than Queues keeps one", () => {
+  it("becomes a dead letter with reason paused_too_long, never dropped", async () => {
+    const now = Date.now();
+    const { queue, pending } = timedQueue(() => now);
+    const bucket = uniqueId("long");
+    const bound = governedBindings([recorderRoute("held", bucket)], queue);
+    expect(await adminPost("/admin/routes/held/pause", bound)).toBe(204);
+    const id = uniqueId("boleto");
+    expect((await notify({ id, type: "acme.boleto.paid" }, bound)).status).toBe(202);
+    const [message] = pending.splice(0, 1);
+    const fifteenDaysAgo = new Date(now - 15 * 86_400_000).toISOString();
+    await consume([{ ...message!.body, heldSince: fifteenDaysAgo }], bound, now);
+    expect(pending).toEqual([]);
+    const dead = await admin<{ deadLetters: { reason: string; envelopeId: string }[] }>("/admin/dead-letters?route=held", bound);
+    expect(dead.body.deadLetters.find((d) => d.envelopeId === `acme:${id}`)?.reason).toBe("paused_too_long");
+    // One held for less is held again, keeping when it was first held.
+    expect((await notify({ id: uniqueId("boleto"), type: "acme.boleto.paid" }, bound)).status).toBe(202);
+    const [recent] = pending.splice(0, 1);
+    const tenDaysAgo = new Date(now - 10 * 86_400_000).toISOString();
+    await consume([{ ...recent!.body, heldSince: tenDaysAgo }], bound, now);
+    expect(pending.map((p) => p.body.heldSince)).toEqual([tenDaysAgo]);
+  });
+});
