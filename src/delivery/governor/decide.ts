@@ -8,8 +8,11 @@ export const SLOT_HORIZON_MS = 2_000;
  * `perSecond + 1` in any one-second window there. The price: 5% under the limit at most.
  */
 export const SLOT_JITTER_MS = 50;
-/** How long an attempt holds an ordered key's head (or a concurrency lease) if its report never comes. */
-export const LEASE_MS = 60_000;
+/**
+ * A head presented again moves `headDue` only when it is this stale: deciding writes no row for
+ * a key whose head is on time (the gap rule below counts in quarter hours anyway).
+ */
+const HEAD_SEEN_REFRESH_MS = 60_000;
 /** A head not seen for this long past when it was due, while later numbers wait, is given up on (kept as a dead letter if it ever comes). */
 export const GAP_MS = 15 * 60_000;
 /** Held messages come back at most this late, so a resume is felt within a minute at worst. */
@@ -58,12 +61,6 @@ export function decide(input: DecideInput): Decision {
   for (const candidate of candidates) {
     const verdict = judge(candidate, input, run, verdicts);
     verdicts[candidate.index] = verdict;
-    const sequence = asks[candidate.index]!.sequence;
-    if (verdict.kind === "attempt" && sequence && candidate.after === undefined) {
-      const key = keys.get(sequence.key)!;
-      key.headId = asks[candidate.index]!.id;
-      key.headUntil = now + LEASE_MS;
-    }
   }
   return { state, keys, verdicts, leased: run.leased, skipped };
 }
@@ -159,21 +156,25 @@ function orderedCandidates(input: DecideInput, keys: Map<string, KeyState>, verd
         verdicts[index] = input.skippedBefore.has(`${name}\u0000${n}`) ? { kind: "bury", reason: "sequence_skipped" } : { kind: "skip" };
         continue;
       }
-      const leasedByOther = key.headId !== undefined && key.headId !== ask.id && key.headUntil > now;
-      if (n === key.done + 1 && !leasedByOther && previous?.n !== n) {
-        key.headDue = Math.max(key.headDue, now);
+      if (n === key.done + 1) seen(key, now);
+      // A second copy of the head (Queues delivers at least once) waits: one at a time.
+      if (n === key.done + 1 && previous?.n !== n) {
         candidates.push({ index });
         previous = { id: ask.id, index, n };
       } else if (previous && n === previous.n + 1 && input.settings.rateLimit === undefined) {
         candidates.push({ index, after: { id: previous.id, index: previous.index } });
         previous = { id: ask.id, index, n };
       } else {
-        if (n === key.done + 1) key.headDue = Math.max(key.headDue, now);
         verdicts[index] = { kind: "hold", why: "order", delaySeconds: clampHold(Math.max((key.headDue - now) / 1000, n - key.done - 1)) };
       }
     }
   }
   return candidates;
+}
+
+/** The head was presented now: it is not missing. */
+function seen(key: KeyState, now: number): void {
+  if (now - key.headDue > HEAD_SEEN_REFRESH_MS) key.headDue = now;
 }
 
 /** While paused: every 5 s at first, then a tenth of the pause so far, at most a minute. */

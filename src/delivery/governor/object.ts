@@ -30,7 +30,7 @@ export class RouteGovernor extends DurableObject {
     // WITHOUT ROWID: a row written is one row billed, not a row and its primary key's index entry.
     sql.exec(
       "CREATE TABLE IF NOT EXISTS route (one INTEGER PRIMARY KEY CHECK (one = 1), state TEXT NOT NULL);" +
-        "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL, head_id TEXT, head_until INTEGER NOT NULL) WITHOUT ROWID;" +
+        "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL) WITHOUT ROWID;" +
         "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;" +
         "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID",
     );
@@ -134,13 +134,9 @@ export class RouteGovernor extends DurableObject {
     const keys = new Map<string, KeyState>();
     for (const name of names) {
       const row = this.ctx.storage.sql
-        .exec<{ last: number; done: number; head_due: number; head_id: string | null; head_until: number }>(
-          "SELECT last, done, head_due, head_id, head_until FROM keys WHERE key = ?",
-          name,
-        )
+        .exec<{ last: number; done: number; head_due: number }>("SELECT last, done, head_due FROM keys WHERE key = ?", name)
         .toArray()[0];
-      if (row)
-        keys.set(name, { key: name, last: row.last, done: row.done, headDue: row.head_due, headId: row.head_id ?? undefined, headUntil: row.head_until });
+      if (row) keys.set(name, { key: name, last: row.last, done: row.done, headDue: row.head_due });
       else if (create) keys.set(name, freshKey(name, now));
     }
     return keys;
@@ -149,13 +145,11 @@ export class RouteGovernor extends DurableObject {
   #storeKeys(keys: Iterable<KeyState>): void {
     for (const k of keys) {
       this.#exec(
-        "INSERT INTO keys (key, last, done, head_due, head_id, head_until) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET last = excluded.last, done = excluded.done, head_due = excluded.head_due, head_id = excluded.head_id, head_until = excluded.head_until",
+        "INSERT INTO keys (key, last, done, head_due) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET last = excluded.last, done = excluded.done, head_due = excluded.head_due",
         k.key,
         k.last,
         k.done,
         k.headDue,
-        k.headId ?? null,
-        k.headUntil,
       );
     }
   }

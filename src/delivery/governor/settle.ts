@@ -47,11 +47,9 @@ export function settle(input: { state: RouteState; keys: Map<string, KeyState>; 
     const { key: name, n } = result.sequence!;
     const key = keys.get(name);
     if (!key || n !== key.done + 1) continue;
-    if (key.headId === result.id) key.headId = undefined;
     if (result.fate === "finished") {
       key.done = n;
       key.headDue = now;
-      key.headId = undefined;
     } else if (result.fate === "retrying") {
       key.headDue = now + (result.retryDelaySeconds ?? 0) * 1000;
       if (key.last > n && settings.ordered?.onHeadFailure !== "deadletter") changes.push({ kind: "head_failing", key: name, n, waiting: key.last - n });

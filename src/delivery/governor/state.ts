@@ -35,15 +35,12 @@ export interface KeyState {
   last: number;
   /** Every number up to this was delivered or dead-lettered (or skipped: see decide.ts). */
   done: number;
-  /** When the head (done + 1) is expected next: its last presentation, or when its retry is due. */
+  /** When the head (done + 1) is expected next: its last presentation (to the minute), or when its retry is due. */
   headDue: number;
-  /** The message attempting the head now, and until when that lease holds. */
-  headId: string | undefined;
-  headUntil: number;
 }
 
 export function freshKey(key: string, now: number): KeyState {
-  return { key, last: 0, done: 0, headDue: now, headId: undefined, headUntil: 0 };
+  return { key, last: 0, done: 0, headDue: now };
 }
 
 /** What the consumer asks about one message. */

@@ -14,10 +14,7 @@ function run(state: Partial<RouteState>, settings: Settings, list: Ask[], now = 
   return decide({ state: { ...FRESH_ROUTE, ...state }, keys, leases, skippedBefore: new Set(), settings, asks: list, now });
 }
 
-const key = (name: string, last: number, done: number, headDue = NOW): [string, KeyState] => [
-  name,
-  { key: name, last, done, headDue, headId: undefined, headUntil: 0 },
-];
+const key = (name: string, last: number, done: number, headDue = NOW): [string, KeyState] => [name, { key: name, last, done, headDue }];
 
 describe("decide: pause and the breaker", () => {
   it("holds everything while paused: 5 s at first, then a tenth of the pause so far, at most 60 s", () => {
@@ -121,11 +118,10 @@ describe("decide: ordered keys", () => {
     expect(later.verdicts[0]).toEqual({ kind: "hold", why: "order", delaySeconds: 2 });
   });
 
-  it("does not attempt a head another message is attempting, and acks a number already finished", () => {
+  it("attempts one copy of a head delivered twice in a batch, and acks a number already finished", () => {
     const keys = new Map([key("b1", 3, 1)]);
-    keys.get("b1")!.headId = "other";
-    keys.get("b1")!.headUntil = NOW + 60_000;
-    expect(run({}, ORDERED, [seq("m2", "b1", 2), seq("m1", "b1", 1)], NOW, keys).verdicts).toEqual([
+    expect(run({}, ORDERED, [seq("m2", "b1", 2), seq("m2-copy", "b1", 2), seq("m1", "b1", 1)], NOW, keys).verdicts).toEqual([
+      { kind: "attempt", at: NOW, probe: false },
       { kind: "hold", why: "order", delaySeconds: 1 },
       { kind: "skip" },
     ]);
