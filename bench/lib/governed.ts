@@ -56,7 +56,7 @@ const VARIANTS: { name: string; governance: Record<string, unknown> }[] = [
 ];
 
 /** Plain and ordered run in turn this many times (a shared machine is noisy); the report keeps each one's median run and the median of the paired ratios. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 export async function measureGoverned(gatewayScript: string, log: (line: string) => void = () => {}): Promise<GovernedReport> {
   const runs: GovernedRow[][] = VARIANTS.map(() => []);
