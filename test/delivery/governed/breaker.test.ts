@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../../src/delivery/message";
 import { admin, notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
-import { arrivals, bucketUrl, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
+import { adminPost, arrivals, bucketUrl, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 describe("the circuit breaker", () => {
   it("opens after `failures` failed attempts on a route answering 503, then sends one probe per probeSeconds, and closes on the first success", async () => {
@@ -63,5 +63,42 @@ describe("the circuit breaker", () => {
     expect(new Set(delivered).size).toBe(30);
     const ops = (await arrivals(opsBucket)).map((a) => JSON.parse(a.body).type).filter((type: string) => type !== "hookgate.route.failing");
     expect(ops).toEqual(["hookgate.route.paused", "hookgate.route.resumed"]);
+  });
+
+  it("never tells a route about its own breaker, and tells the others about an operator's pause and resume", async () => {
+    const clock = Date.now();
+    const { queue, due, nextDue } = timedQueue(() => clock);
+    const bucket = uniqueId("self");
+    const watcher = uniqueId("watcher");
+    await control(bucket, { status: 503 });
+    const routes = [
+      { id: "self", events: ["acme.*", "hookgate.route.*"], url: bucketUrl(bucket), breaker: { failures: 3, probeSeconds: 30 } },
+      { id: "watcher", events: ["hookgate.route.*"], url: bucketUrl(watcher), breaker: false },
+    ];
+    const bound = governedBindings(routes, queue, { delivery: { maxAttempts: 50 } });
+    for (let i = 0; i < 3; i++) expect((await notify({ id: uniqueId("n"), type: "acme.paid" }, bound)).status).toBe(202);
+    const seen: DeliveryMessage[] = [];
+    while (nextDue() <= clock + 1) {
+      const bodies = due(clock);
+      seen.push(...bodies);
+      await consume(
+        bodies.filter((b) => b.routeId === "self"),
+        bound,
+        clock,
+      );
+    }
+    seen.push(...due(Number.POSITIVE_INFINITY));
+    expect((await admin<{ state: string }>("/admin/routes/self", bound)).body.state).toBe("open");
+    const about = (routeId: string) => seen.filter((b) => b.routeId === routeId && b.envelope?.type === "hookgate.route.paused");
+    expect(about("self")).toEqual([]);
+    expect(about("watcher")).toHaveLength(1);
+
+    expect(await adminPost("/admin/routes/watcher/pause", bound)).toBe(204);
+    expect(await adminPost("/admin/routes/watcher/resume", bound)).toBe(204);
+    const operator = due(Number.POSITIVE_INFINITY).filter((b) => b.routeId === "self" && b.envelope?.subject === "watcher");
+    expect(operator.map((b) => [b.envelope?.type, (b.envelope?.data as { by: string }).by])).toEqual([
+      ["hookgate.route.paused", "operator"],
+      ["hookgate.route.resumed", "operator"],
+    ]);
   });
 });
