@@ -96,7 +96,7 @@ describe("the circuit breaker", () => {
     expect(await adminPost("/admin/routes/watcher/pause", bound)).toBe(204);
     expect(await adminPost("/admin/routes/watcher/resume", bound)).toBe(204);
     const operator = due(Number.POSITIVE_INFINITY).filter((b) => b.routeId === "self" && b.envelope?.subject === "watcher");
-    expect(operator.map((b) => [b.envelope?.type, (b.envelope?.data as { by: string }).by])).toEqual([
+    expect(operator.map((b) => [b.envelope?.type, (b.envelope?.data as { by?: string } | undefined)?.by])).toEqual([
       ["hookgate.route.paused", "operator"],
       ["hookgate.route.resumed", "operator"],
     ]);
