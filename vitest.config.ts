@@ -19,7 +19,7 @@ export default defineConfig(async () => {
           kvNamespaces: ["DEDUP", "STATE"],
           d1Databases: ["EVENTS"],
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
-          durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } },
+          durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true }, ROUTE_GOVERNOR: { className: "RouteGovernor", useSQLite: true } },
           // The demo config is the default; tests that need another pass their own env.
           // LOCAL_DEV: the tests are local development, so their http://127.0.0.1 targets are allowed.
           bindings: {

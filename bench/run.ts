@@ -14,6 +14,7 @@ import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
 import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
+import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
@@ -43,6 +44,9 @@ async function main(writeLatest: boolean): Promise<number> {
   const delivery = await measureDelivery(builds.gateway);
   log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
   await closeAll();
+  // Issue 21's rows, in their own section (bench/results/governed.md); `npm run bench:governed` runs them alone.
+  const governed = await measureGoverned(builds.gateway, log);
+  await closeAll();
 
   const report: Report = {
     date: new Date().toISOString(),
@@ -61,6 +65,8 @@ async function main(writeLatest: boolean): Promise<number> {
   };
   const destination = reportDestination(LIMITS.cellSeconds, writeLatest ? [WRITE_LATEST_FLAG] : []);
   writeReport(join(ROOT, destination.dir), report);
+  writeGoverned(join(ROOT, destination.dir), governed);
+  log(`governed: ordered over plain ${governed.orderedOverPlain}x (goal ≥ 0.5x)`);
   for (const t of report.targets) log(`${t.pass ? "PASS" : "MISS"}  ${t.name}: ${t.measured ?? "n/a"}${t.unit} (goal ${t.goal})`);
   log(destination.note);
 
@@ -74,6 +80,7 @@ async function main(writeLatest: boolean): Promise<number> {
   ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
+  for (const row of governed.rows) if (!row.complete || row.outOfOrderKeys > 0) invalid.push(`governed: ${row.name} lost or reordered deliveries`);
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
   return invalid.length > 0 ? 1 : 0;
 }

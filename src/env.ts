@@ -1,5 +1,6 @@
 import type { ReplayMessage } from "./deadletters/bulk";
 import type { StrictNamespace } from "./dedup/strict";
+import type { GovernorNamespace } from "./delivery/governor/client";
 import type { DeliveryMessage } from "./delivery/message";
 import type { FollowUp } from "./ingest/followup";
 
@@ -20,6 +21,8 @@ export interface Env {
   EVENT_LOG_FLUSH_MS?: string;
   /** The authority for sources with `"dedup": "strict"` (src/dedup/strict-object.ts). */
   STRICT_DEDUP?: StrictNamespace;
+  /** Each route's governor: pause, breaker, rate limit, order (src/delivery/governor/object.ts). */
+  ROUTE_GOVERNOR?: GovernorNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
 }

@@ -13,6 +13,7 @@ import { log } from "./log";
 import { reconcileAll } from "./reconcile";
 
 export { StrictDedup } from "./dedup/strict-object";
+export { RouteGovernor } from "./delivery/governor/object";
 
 const app = createApp();
 registerHealth(app);

@@ -30,7 +30,7 @@ export interface DeliveryResult {
 
 export async function measureDelivery(gatewayScript: string): Promise<DeliveryResult> {
   const sink = await startSink();
-  const gateway = await startWorker({ scriptPath: gatewayScript, config: benchConfig(sink.url), bindings: true, consumer: CONSUMER });
+  const gateway = await startWorker({ scriptPath: gatewayScript, config: benchConfig(sink.url), bindings: true, consumer: CONSUMER, governor: true });
   const K = LIMITS.deliveryMessages;
   const pool = uniquePool("bench-hmac", K, `delivery-${process.pid}`);
 

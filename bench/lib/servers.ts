@@ -31,6 +31,10 @@ export interface WorkerSpec {
   eventLog?: boolean;
   /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
   strictDedup?: boolean;
+  /** The RouteGovernor Durable Object (the gateway's bundle only): needed wherever the consumer runs. */
+  governor?: boolean;
+  /** Log lines to keep whole (the others are only counted), for `keptLines`. */
+  keep?: RegExp;
 }
 
 export interface RunningWorker {
@@ -38,6 +42,8 @@ export interface RunningWorker {
   /** Lines the worker wrote to stdout/stderr (the gateway logs one per request). */
   readonly outputLines: number;
   readonly lastErrors: string[];
+  /** The log lines `keep` matched, in order. */
+  readonly keptLines: string[];
 }
 
 const closers: (() => Promise<void>)[] = [];
@@ -48,7 +54,7 @@ const closers: (() => Promise<void>)[] = [];
  */
 const portRange = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? "");
 let nextPortIndex = 0;
-function nextPort(): number {
+export function nextPort(): number {
   if (!portRange) return 0;
   const [low, high] = [Number(portRange[1]), Number(portRange[2])];
   const port = low + (nextPortIndex % (high - low + 1));
@@ -57,7 +63,7 @@ function nextPort(): number {
 }
 
 export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
-  const output = { lines: 0, errors: [] as string[] };
+  const output = { lines: 0, errors: [] as string[], keep: spec.keep, kept: [] as string[], partial: "" };
   const mf = new Miniflare({
     modules: true,
     scriptPath: spec.scriptPath,
@@ -70,7 +76,10 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
-    ...(spec.strictDedup && { durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } } }),
+    durableObjects: {
+      ...(spec.strictDedup && { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } }),
+      ...(spec.governor && { ROUTE_GOVERNOR: { className: "RouteGovernor", useSQLite: true } }),
+    },
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
     ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",
@@ -93,6 +102,9 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
     get lastErrors() {
       return output.errors;
     },
+    get keptLines() {
+      return output.kept;
+    },
   };
 }
 
@@ -114,11 +126,16 @@ async function migrate(db: Awaited<ReturnType<Miniflare["getD1Database"]>>): Pro
   }
 }
 
-function count(stream: Readable, output: { lines: number; errors: string[] }, keep: boolean): void {
+function count(stream: Readable, output: { lines: number; errors: string[]; keep?: RegExp; kept: string[]; partial: string }, keep: boolean): void {
   stream.on("data", (chunk: Buffer) => {
     const text = chunk.toString();
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) output.lines += 1;
     if (keep) output.errors = [...output.errors, text.trim()].slice(-5);
+    if (output.keep && !keep) {
+      const lines = (output.partial + text).split("\n");
+      output.partial = lines.pop() ?? "";
+      for (const line of lines) if (output.keep.test(line)) output.kept.push(line);
+    }
   });
 }
 

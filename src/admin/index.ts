@@ -9,6 +9,7 @@ import { registerEventAdmin } from "./events";
 import { htmlSafeJsonAnswers } from "./html-safe-json";
 import { registerMetricsAdmin } from "./metrics";
 import { registerOpenApi } from "./openapi";
+import { registerRouteStateAdmin } from "./route-state";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
 import { registerFilterTest } from "./test-filter";
@@ -42,6 +43,7 @@ export function registerAdmin(app: App): void {
   registerOpenApi(app);
   registerFilterTest(app);
   registerRouteAdmin(app);
+  registerRouteStateAdmin(app);
   registerSourceAdmin(app);
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);

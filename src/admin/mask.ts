@@ -48,6 +48,9 @@ export function routeView(
     method: route.method,
     auth,
     timeoutMs: route.timeoutMs,
+    breaker: route.breaker,
+    ...(route.rateLimit && { rateLimit: route.rateLimit }),
+    ...(route.ordered && { ordered: route.ordered }),
     ...times,
   };
   if (route.sources) view.sources = route.sources;

@@ -79,6 +79,10 @@ export function adminOpenApi(): Record<string, unknown> {
       },
       "/admin/routes/{id}": {
         parameters: [idParam("id", "Route id")],
+        get: {
+          summary: "One route (config or added), secrets masked, with its state: active, paused (by the operator) or open (by the breaker)",
+          responses: { "200": answer("The route", RouteView), "404": answer("No such route", ErrorAnswer), ...errors },
+        },
         put: {
           summary: "Change an added route: fields not named are kept, the merged route is validated whole",
           description: "A url on another origin must come with auth (and signingSecret, when the route has one) in the same request: 400 otherwise.",
@@ -96,6 +100,30 @@ export function adminOpenApi(): Record<string, unknown> {
             "204": answer("Deleted"),
             "404": answer("No such route", ErrorAnswer),
             "409": answer("A config route is read-only", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/routes/{id}/pause": {
+        parameters: [idParam("id", "Route id")],
+        post: {
+          summary: "Pause a route: no attempt is made and none used up; its messages wait (up to 14 days) until it is resumed",
+          responses: {
+            "204": answer("Paused (pausing a paused route changes nothing)"),
+            "404": answer("No such route", ErrorAnswer),
+            "503": answer("The route's governor could not be reached; retry", ErrorAnswer),
+            ...errors,
+          },
+        },
+      },
+      "/admin/routes/{id}/resume": {
+        parameters: [idParam("id", "Route id")],
+        post: {
+          summary: "Resume a paused or open route: waiting messages are delivered within its rate limit, starting within seconds",
+          responses: {
+            "204": answer("Active again"),
+            "404": answer("No such route", ErrorAnswer),
+            "503": answer("The route's governor could not be reached; retry", ErrorAnswer),
             ...errors,
           },
         },

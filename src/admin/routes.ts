@@ -5,6 +5,7 @@ import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { routeView } from "./mask";
 import { readJson } from "./read-json";
+import { withStates } from "./route-state";
 import { CreateRouteBody, UpdateRouteBody } from "./schemas";
 
 /** Routes added at run time, modeled on BS2's route registration API. Config routes are read-only. */
@@ -17,7 +18,7 @@ export function registerRouteAdmin(app: App): void {
       const resolved = resolveStoredRoute(item, read);
       return resolved.ok ? [routeView(resolved.route, "admin", item.route, timesOf(item))] : [];
     });
-    return c.json({ routes: [...config.routes.map((r) => routeView(r, "config")), ...added] });
+    return c.json({ routes: await withStates(c.env, [...config.routes.map((r) => routeView(r, "config")), ...added]) });
   });
 
   app.post("/admin/routes", async (c) => {
@@ -32,7 +33,7 @@ export function registerRouteAdmin(app: App): void {
     const item: StoredRoute = { id, createdAt: now, updatedAt: now, route: toStored(body) };
     const view = validated(item, config, c.env);
     await writeStoredRoutes(c.env.STATE, [...stored, item]);
-    return c.json(view, 201);
+    return c.json((await withStates(c.env, [view]))[0], 201);
   });
 
   app.put("/admin/routes/:id", async (c) => {
@@ -51,7 +52,7 @@ export function registerRouteAdmin(app: App): void {
     const updated: StoredRoute = { ...current, updatedAt: new Date().toISOString(), route: merged };
     const view = validated(updated, config, c.env);
     await writeStoredRoutes(c.env.STATE, stored.with(index, updated));
-    return c.json(view, 200);
+    return c.json((await withStates(c.env, [view]))[0], 200);
   });
 
   app.delete("/admin/routes/:id", async (c) => {

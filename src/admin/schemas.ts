@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { Breaker, Ordered, RateLimit } from "../config/governance";
 import { Route, RouteAuth } from "../config/schema";
 
 /**
@@ -32,6 +33,9 @@ const routeFields = {
   filter: Route.shape.filter,
   signingSecret: z.union([Route.shape.signingSecret.unwrap(), SecretRef]).optional(),
   timeoutMs: Route.shape.timeoutMs.unwrap().optional(),
+  breaker: z.union([z.literal(false), Breaker]).optional(),
+  rateLimit: RateLimit.optional(),
+  ordered: Ordered.optional(),
 };
 
 /** `id` is optional (generated as `r-…` without it), with the same rule as a config route's id. */
@@ -66,8 +70,18 @@ export const RouteView = z.object({
   }),
   signingSecret: Masked.optional(),
   timeoutMs: z.number(),
+  breaker: z.union([z.literal(false), z.object({ failures: z.number(), probeSeconds: z.number() })]).optional(),
+  rateLimit: z.object({ perSecond: z.number(), concurrency: z.number().optional() }).optional(),
+  ordered: z.object({ key: z.string(), onHeadFailure: z.enum(["block", "deadletter"]) }).optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
+  state: z
+    .enum(["active", "paused", "open"])
+    .optional()
+    .describe("active; paused by the operator; open: paused by the circuit breaker. Absent when the route's governor could not be read."),
+  since: z.string().optional().describe("When the state last changed"),
+  reason: z.string().optional().describe("Why, for people"),
+  by: z.enum(["operator", "breaker"]).optional().describe("Who changed the state last"),
 });
 export type RouteView = z.infer<typeof RouteView>;
 

@@ -3,6 +3,7 @@ import { reservedNamespaceOf } from "../adapters/reserved";
 import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
 import { RouteFilter } from "../routing/filter";
+import { routeGovernance } from "./governance";
 import { nearest } from "./spelling";
 
 /**
@@ -370,6 +371,7 @@ export const Route = closed({
     .enum(["cloudevents", "slack"])
     .default("cloudevents")
     .describe('What the target receives: "cloudevents", the envelope; "slack", {"text": "..."}, a one-line summary Slack, Teams and Discord webhooks accept.'),
+  ...routeGovernance,
 }).describe("One internal target and the envelopes it takes.");
 export type Route = z.infer<typeof Route>;
 

@@ -47,6 +47,12 @@ export const DeadLetterReason = z.enum([
   "too_many_notifications",
   "reserved_type",
   "unserializable",
+  /** Held (route paused or open, or waiting its turn) longer than Queues keeps a message: 14 days. */
+  "paused_too_long",
+  /** An ordered route's head that failed with `"onHeadFailure": "deadletter"`. */
+  "order_head_failed",
+  /** An ordered message that came after its number was given up on (docs/delivery.md): kept, never delivered out of order. */
+  "sequence_skipped",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

@@ -1,7 +1,9 @@
 import { adapt } from "../adapters/adapt";
 import { base64Decode } from "../bytes";
 import { type GatewayConfig, MAX_NOTIFICATIONS_PER_REQUEST_LIMIT } from "../config/schema";
-import { envelopeIdOf } from "../delivery/message";
+import { numberMessages } from "../delivery/governor/client";
+import { type DeliveryMessage, envelopeIdOf } from "../delivery/message";
+import { loadPayload } from "../delivery/payload";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
@@ -125,9 +127,16 @@ async function replayDelivery(
   if (!route?.ok) throw new GatewayError("conflict", `route ${routeId} no longer exists or is unusable; add it again, or name another route, before replaying`);
   const carried = record.envelope ? { envelope: record.envelope } : record.envelopeKey ? { envelopeKey: record.envelopeKey } : undefined;
   if (!carried) throw new GatewayError("conflict", "this dead letter holds no envelope to deliver (an unreadable queue message; its content is in lastError)");
-  await markedSend(env, config, record, now, waitUntil, () =>
-    env.DELIVERIES.send({ v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, byOperator: true, ...carried }, { contentType: "json" }),
-  );
+  const body: DeliveryMessage = { v: 1, routeId, source: record.source, attempts: [], replayOf: record.id, byOperator: true, ...carried };
+  const ordered = route.route.ordered;
+  await markedSend(env, config, record, now, waitUntil, async () => {
+    // An ordered route: a new number, after whatever is in flight for the key (docs/delivery.md).
+    const payload = ordered ? await loadPayload(body, env.STATE) : undefined;
+    if (ordered && payload?.ok) {
+      await numberMessages(env.ROUTE_GOVERNOR, [{ routeId, ordered, messages: [{ body, envelope: payload.envelope }] }], now.getTime());
+    }
+    await env.DELIVERIES.send(body, { contentType: "json" });
+  });
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }
 

@@ -25,13 +25,17 @@ export interface AttemptResult {
   outcome: DeliveryOutcome;
 }
 
-/** One HTTP attempt, bounded by the route's timeout. Never throws for what the target does. */
-export async function attemptDelivery(route: Route, payload: OutgoingEnvelope, deps: DeliveryDeps): Promise<AttemptResult> {
+/**
+ * One HTTP attempt, bounded by the route's timeout. Never throws for what the target does.
+ * `sequence`: an ordered route's number for the envelope's key, sent as `hookgate-sequence`.
+ */
+export async function attemptDelivery(route: Route, payload: OutgoingEnvelope, deps: DeliveryDeps, sequence?: number): Promise<AttemptResult> {
   const started = deps.now();
   const timestamp = Math.floor(started / 1000);
   const sent = route.method === "GET" ? "" : route.format === "slack" ? slackMessage(payload.envelope) : payload.body;
   const signature = route.signingSecret ? await signStandardWebhook(route.signingSecret, webhookId(payload.envelope), timestamp, sent) : undefined;
   const request = buildDeliveryRequest(route, payload.envelope, sent, timestamp, signature);
+  if (sequence !== undefined) request.init.headers["hookgate-sequence"] = String(sequence);
   const signal = AbortSignal.timeout(route.timeoutMs);
   const attempt = (status: number | undefined, error: string | undefined): Attempt => ({
     at: new Date(started).toISOString(),

@@ -12,7 +12,9 @@ import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
 import { backoffSeconds } from "./backoff";
-import { classify, type NextStep } from "./classify";
+import { classify } from "./classify";
+import { governBatch, type Settled } from "./governor/batch";
+import { type GovernedStep, orderedNext, settledOf } from "./governor/outcome";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { BatchOutcomes } from "./outcomes";
 import { loadPayload } from "./payload";
@@ -46,15 +48,19 @@ export async function handleDeliveryBatch(
   // One heavy replay (a quarantined request, read again whole) per batch; the others are sent
   // again as new messages, so waiting never uses up their Queues retries.
   const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));
+  // Route governance (pause, breaker, rate limit, order): one call per route now, one after.
+  const deliveries = batch.messages.filter((m) => !deferred.has(m) && !isReplayMessage(m.body));
+  const governor = await governBatch(env, config, deliveries, deps, outcomes, waitUntil);
   const results = await Promise.allSettled(
     batch.messages.map((m) =>
       deferred.has(m)
         ? sendAgainLater(m, env.DELIVERIES, HEAVY_REPLAY_DELAY_SECONDS)
         : isReplayMessage(m.body)
           ? handleReplayMessage(m, env, config, deps.now, waitUntil)
-          : handleMessage(m, env, deps, config, outcomes),
+          : governor.run(m, () => handleMessage(m, env, deps, config, outcomes)),
     ),
   );
+  await governor.report();
   results.forEach((result, i) => {
     if (result.status === "fulfilled") return;
     const message = batch.messages[i]!;
@@ -66,25 +72,33 @@ export async function handleDeliveryBatch(
   waitUntil(outcomes.record(env, config));
 }
 
-async function handleMessage(message: Message<unknown>, env: Bindings, deps: DeliveryDeps, config: GatewayConfig, outcomes: BatchOutcomes): Promise<void> {
+/** Settles one message; for a governed route, says what its attempt came to (undefined: no attempt, nothing finished). */
+async function handleMessage(
+  message: Message<unknown>,
+  env: Bindings,
+  deps: DeliveryDeps,
+  config: GatewayConfig,
+  outcomes: BatchOutcomes,
+): Promise<Settled | undefined> {
   const ttlDays = config.delivery.deadLetterTtlDays;
-  if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => message.ack());
+  if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => void message.ack());
   const parsed = DeliveryMessage.safeParse(message.body);
-  if (!parsed.success) return keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message);
+  if (!parsed.success) return void (await keepUnreadable(message, env.STATE, deps.now(), ttlDays, parsed.error.issues[0]?.message));
   const delivery = parsed.data;
   const envelopeId = envelopeIdOf(delivery);
   let envelope: Envelope | undefined = delivery.envelope;
-  const bury = async (reason: DeadLetterReason, attempts: Attempt[], detail?: string, attempt?: Attempt) => {
+  const bury = async (reason: DeadLetterReason, attempts: Attempt[], detail?: string, attempt?: Attempt): Promise<Settled> => {
     const record = await deliveryDeadLetter(delivery, delivery.routeId, attempts, reason, deps.now(), detail);
     await storeDeadLetter(env.STATE, record, delivery.replayOf, ttlDays);
     log({ event: "dead_letter_stored", deadLetterId: record.id, envelopeId, routeId: delivery.routeId, reason });
     message.ack();
     outcomes.dead({ envelopeId, routeId: delivery.routeId, envelope, reason, lastStatus: record.lastStatus, deadLetterId: record.id }, attempt);
+    return { outcome: "neutral", fate: "finished" };
   };
 
   // KV is eventually consistent: a route added or an envelope stored a moment ago may not be
   // visible here yet, so a miss is retried a few times before it is buried.
-  const notYet = (reason: string) => {
+  const notYet = (reason: string): undefined => {
     log({ event: "delivery_waiting_for_kv", routeId: delivery.routeId, reason, attempt: message.attempts });
     message.retry({ delaySeconds: KV_PROPAGATION_DELAY_SECONDS });
   };
@@ -103,14 +117,15 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     return;
   }
 
-  const result = await attemptDelivery(found.route, payload, deps);
+  const result = await attemptDelivery(found.route, payload, deps, delivery.sequence?.n);
   const attempts = [...delivery.attempts, result.attempt];
-  const next = classify(result.outcome, {
+  const classified = classify(result.outcome, {
     attempt: attempts.length,
     maxAttempts: config.delivery.maxAttempts,
     now: deps.now(),
     random: deps.random,
   });
+  const next = orderedNext(classified, found.route, delivery.sequence !== undefined);
   logAttempt(envelopeId, found.route, attempts.length, result, next);
 
   if (next.kind === "done") {
@@ -118,12 +133,14 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     message.ack();
     outcomes.delivered(payload.envelope, delivery.routeId, result.attempt, delivery.byOperator === true || delivery.replayOf !== undefined);
   } else if (next.kind === "retry") {
+    // A wait before this attempt is over: the next hold counts from its own start.
     const attempt = { ...result.attempt, retryAt: new Date(deps.now() + next.delaySeconds * 1000).toISOString() };
-    await resend(message, env.DELIVERIES, { ...delivery, attempts: [...delivery.attempts, attempt] }, next.delaySeconds);
+    await resend(message, env.DELIVERIES, { ...delivery, attempts: [...delivery.attempts, attempt], heldSince: undefined }, next.delaySeconds);
     outcomes.retried(payload.envelope, delivery.routeId, attempt);
   } else {
     await bury(next.reason, attempts, undefined, result.attempt);
   }
+  return settledOf(result.outcome, next);
 }
 
 /** Not a delivery message: kept whole as a dead letter, never acked and dropped. */
@@ -134,7 +151,7 @@ async function keepUnreadable(message: Message<unknown>, kv: KVNamespace, now: n
   message.ack();
 }
 
-function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, next: NextStep): void {
+function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, next: GovernedStep): void {
   const failedToConnect = result.outcome.kind !== "response";
   log({
     event: "delivery_attempt",

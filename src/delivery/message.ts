@@ -37,6 +37,10 @@ export const DeliveryMessage = z
      * its receipt-to-delivery time measures the operator's wait, so it is not timed.
      */
     byOperator: z.literal(true).optional(),
+    /** An ordered route's place for this envelope: its key's value and its number, given at acceptance. */
+    sequence: z.object({ key: z.string(), n: z.number().int().positive() }).optional(),
+    /** When the governor first held this message back (paused, open, rate limit, order); no attempt was used. */
+    heldSince: z.string().optional(),
   })
   .refine((m) => (m.envelope === undefined) !== (m.envelopeKey === undefined), {
     message: "needs exactly one of envelope, envelopeKey",

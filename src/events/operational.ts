@@ -12,7 +12,13 @@ import { EventLog } from "./log";
  * (`events: ["hookgate.*"]`). Each fires at most once per subject (a source or a route) per
  * window, and never about an operational event's own delivery, so trouble cannot loop.
  */
-export type OperationalType = "hookgate.delivery.dead" | "hookgate.request.quarantined" | "hookgate.source.refusing" | "hookgate.route.failing";
+export type OperationalType =
+  | "hookgate.delivery.dead"
+  | "hookgate.request.quarantined"
+  | "hookgate.source.refusing"
+  | "hookgate.route.failing"
+  | "hookgate.route.paused"
+  | "hookgate.route.resumed";
 
 const WINDOW_MS = 10 * 60_000;
 /** The operational events' source name, for route filters and the event log. */
@@ -25,6 +31,8 @@ export interface OperationalEvent {
   /** One line for people (and `"format": "slack"` routes). */
   summary: string;
   data: Record<string, unknown>;
+  /** A route that never gets this event: the one it is about (a route's breaker never reports to itself). */
+  notTo?: string;
 }
 
 /** True for an envelope the gateway made itself: nothing about it is emitted again. */
@@ -40,7 +48,9 @@ const firedHere = new Map<string, number>();
  */
 export async function emitOperational(env: Bindings, config: GatewayConfig, event: OperationalEvent, now: Date): Promise<void> {
   try {
-    const routes = (await routingRules(config, env.STATE)).filter((route) => routeMatches(route, SOURCE_NAME, { type: event.type } as Envelope));
+    const routes = (await routingRules(config, env.STATE)).filter(
+      (route) => route.id !== event.notTo && routeMatches(route, SOURCE_NAME, { type: event.type } as Envelope),
+    );
     if (routes.length === 0) return;
     if (!(await mayFire(env, config, `${event.type}|${event.subject}`, now.getTime()))) return;
     const envelope: Envelope = {

@@ -2,6 +2,7 @@ import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
 import { claimIds, claimNone, type DedupSource } from "../dedup";
+import { numberMessages, orderedGroups } from "../delivery/governor/client";
 import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
@@ -76,12 +77,19 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     await claim.abandoned(freshMarks);
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
   }
-  const sending = prepare(ctx, plan, claim.followUps(freshMarks));
+  // Ordered routes: each message's number for its key, fixed before the send, in acceptance order.
+  const ordering = orderedGroups(
+    plan.messages.map((m) => m.body),
+    routes.value,
+    fresh,
+  );
+  const sending = prepare(ctx, plan, claim.followUps(freshMarks), ordering.length);
   if (sending.overBudget !== undefined) {
     await claim.abandoned(freshMarks);
     return { accepted: [], duplicates: [], overBudget: sending.overBudget };
   }
   try {
+    await numberMessages(ctx.env.ROUTE_GOVERNOR, ordering, ctx.now.getTime());
     await enqueue(ctx, plan, sending);
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
@@ -107,13 +115,13 @@ interface Sending {
  * follow-up messages, sent last. Every write and send is counted against the invocation's
  * operations before the first is made.
  */
-function prepare({ source }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[]): Sending {
+function prepare({ source }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[], orderedRoutes: number): Sending {
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
   const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
   const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps, ...marks]);
-  // A dead letter is a read and two writes (its record and its listing key).
-  const writes = plan.aside.length + keptHere.length * 3;
+  // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
+  const writes = plan.aside.length + keptHere.length * 3 + orderedRoutes;
   return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length }) };
 }
 

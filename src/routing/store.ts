@@ -50,10 +50,11 @@ export function resolveStoredRoute(stored: StoredRoute, read: SecretReader): Res
 }
 
 /** What fan-out needs of a route: which envelopes it takes. Secrets are not needed for it. */
-export type RoutingRule = Pick<Route, "id" | "events" | "sources" | "filter">;
+export type RoutingRule = Pick<Route, "id" | "events" | "sources" | "filter"> & Partial<Pick<Route, "ordered">>;
 
-// Config objects refuse unknown keys; here the other fields of a stored route are simply not needed.
-const RoutingFields = Route.pick({ events: true, sources: true, filter: true }).strip();
+// Config objects refuse unknown keys; here the other fields of a stored route are simply not needed
+// (`ordered`: an ordered route's messages are numbered at acceptance).
+const RoutingFields = Route.pick({ events: true, sources: true, filter: true, ordered: true }).strip();
 
 /**
  * Every route an envelope may be queued for: the config's, then every added one whose

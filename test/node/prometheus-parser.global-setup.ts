@@ -2,14 +2,14 @@
  * A Prometheus text parser as a service on 127.0.0.1, for the workerd tests that scrape the
  * gateway: prom2javascript (npm) reads whole histograms per label set, and loads only in Node
  * (it needs node:readline, which workerd does not give). POST the text to
- * http://127.0.0.1:{HOOKGATE_TEST_PORT + 2}/parse: 200 with the families as prom2javascript
+ * http://127.0.0.1:{HOOKGATE_TEST_PORT + 3}/parse: 200 with the families as prom2javascript
  * reads them, or 422 with the parser's error. vitest.config.ts hands the port to the tests.
  */
 import { createServer } from "node:http";
 import { getMetricsFromIterator } from "prom2javascript";
 
 export default async function setup() {
-  const port = Number(process.env.HOOKGATE_TEST_PORT ?? 8880) + 2;
+  const port = Number(process.env.HOOKGATE_TEST_PORT ?? 8880) + 3;
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);

@@ -6,6 +6,7 @@
  * (two checkouts testing side by side); vitest.config.ts hands the same number to the tests.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { startRecorder } from "./recorder";
 
 const SECRET = "whsec_aW50ZXJvcC1yZWNlaXZlci1zaWduaW5nLWtleQ==";
 
@@ -39,7 +40,10 @@ function start(port: number, extra: Record<string, string>): Promise<ChildProces
 export default async function setup() {
   const base = Number(process.env.HOOKGATE_TEST_PORT ?? 8880);
   const children = await Promise.all([start(base, {}), start(base + 1, { MAX_IN_FLIGHT: "1", WORK_MS: "3000", RETRY_AFTER_SECONDS: "30" })]);
+  // The governed-delivery tests' receiver (test/node/recorder.ts), on the port after them.
+  const recorder = await startRecorder(base + 2);
   return () => {
     for (const child of children) child.kill();
+    recorder.close();
   };
 }

@@ -22,6 +22,7 @@ export function RoutesView(props: { routes: RouteItem[] }) {
               <th scope="col">Sources</th>
               <th scope="col">Target</th>
               <th scope="col">Auth</th>
+              <th scope="col">State</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -42,7 +43,13 @@ export function RoutesView(props: { routes: RouteItem[] }) {
                   {route.auth.type}
                   {route.signingSecret !== undefined ? ", signed" : ""}
                 </td>
-                <td>{route.readOnly ? <span class="muted">change it in the config</span> : <RouteActions route={route} />}</td>
+                <td>
+                  <RouteState route={route} />
+                </td>
+                <td>
+                  <PauseOrResume route={route} />
+                  {route.readOnly ? <span class="muted">change it in the config</span> : <RouteActions route={route} />}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -56,6 +63,42 @@ export function RoutesView(props: { routes: RouteItem[] }) {
         </div>
       </ApiForm>
     </section>
+  );
+}
+
+/** active, paused (by the operator) or open (by the breaker), since when and why. */
+function RouteState(props: { route: RouteItem }) {
+  const { route } = props;
+  if (route.state === undefined) return <span class="muted">unknown</span>;
+  return (
+    <span data-state={route.state} title={route.reason}>
+      {route.state === "open" ? "open (breaker)" : route.state}
+      {route.since !== undefined && route.state !== "active" ? <span class="muted"> since {route.since}</span> : null}
+    </span>
+  );
+}
+
+/** Pause an active route; resume a paused or open one (docs/console.md). */
+function PauseOrResume(props: { route: RouteItem }) {
+  const { route } = props;
+  const path = `/admin/routes/${encodeURIComponent(route.id)}`;
+  if (route.state === "active") {
+    return (
+      <ApiForm
+        call={`POST ${path}/pause`}
+        done="Route paused."
+        confirm={`Pause route ${route.id}? Nothing is delivered to it until it is resumed.`}
+        label={`Pause ${route.id}`}
+      >
+        <button type="submit">Pause</button>
+      </ApiForm>
+    );
+  }
+  if (route.state === undefined) return null;
+  return (
+    <ApiForm call={`POST ${path}/resume`} done="Route resumed." label={`Resume ${route.id}`}>
+      <button type="submit">Resume</button>
+    </ApiForm>
   );
 }
 

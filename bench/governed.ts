@@ -1,0 +1,38 @@
+/**
+ * `npm run bench:governed`: only the governed-delivery rows of `npm run bench` (issue 21): builds
+ * the gateway, drains the same notifications through a plain, an ordered (100 keys) and a
+ * rate-limited route, and writes bench/results/governed.{md,json} (or quick/ for a quick look).
+ */
+import { join } from "node:path";
+import { buildAll, ROOT, stopBuilds } from "./lib/build";
+import { LIMITS } from "./lib/config";
+import { reportDestination } from "./lib/destination";
+import { governedMarkdown, measureGoverned, writeGoverned } from "./lib/governed";
+import { closeAll } from "./lib/servers";
+
+async function main(): Promise<number> {
+  const builds = await buildAll();
+  const report = await measureGoverned(builds.gateway, (line) => console.log(`bench: ${line}`));
+  const destination = reportDestination(LIMITS.cellSeconds, process.argv.slice(2));
+  writeGoverned(join(ROOT, destination.dir), report);
+  console.log(governedMarkdown(report));
+  return report.rows.every((r) => r.complete && r.outOfOrderKeys === 0) ? 0 : 1;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    stopBuilds();
+    void closeAll().finally(() => process.exit(130));
+  });
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  stopBuilds();
+  await closeAll();
+}
+process.exit(code);

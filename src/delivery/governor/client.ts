@@ -1,0 +1,101 @@
+import type { Ordered } from "../../config/governance";
+import type { Envelope } from "../../envelope";
+import { count } from "../../events/metrics";
+import { log } from "../../log";
+import { type DeliveryMessage, envelopeIdOf } from "../message";
+import { orderKeyOf } from "./key";
+import type { RouteGovernor } from "./object";
+import type { Change, RouteState } from "./state";
+
+export type GovernorNamespace = DurableObjectNamespace<RouteGovernor>;
+
+/** One object per route, named by the route's id. */
+export function governorOf(namespace: GovernorNamespace | undefined, routeId: string) {
+  if (!namespace) throw new Error("the ROUTE_GOVERNOR binding is missing (wrangler.toml)");
+  return namespace.getByName(routeId);
+}
+
+/** What the admin API shows of a route's governance. */
+export interface RouteStateView {
+  state: RouteState["mode"];
+  since?: string;
+  reason?: string;
+  by?: "operator" | "breaker";
+}
+
+export function stateView(state: RouteState): RouteStateView {
+  return {
+    state: state.mode,
+    ...(state.since > 0 && { since: new Date(state.since).toISOString() }),
+    ...(state.reason !== "" && { reason: state.reason }),
+    ...(state.by !== undefined && { by: state.by }),
+  };
+}
+
+export async function readRouteState(namespace: GovernorNamespace | undefined, routeId: string): Promise<RouteStateView> {
+  return stateView((await governorOf(namespace, routeId).read()).state);
+}
+
+export async function pauseRouteNow(namespace: GovernorNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
+  return (await governorOf(namespace, routeId).pause(now, "paused by the operator")).change;
+}
+
+export async function resumeRouteNow(namespace: GovernorNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
+  return (await governorOf(namespace, routeId).resume(now)).change;
+}
+
+/** An ordered route and the messages accepted for it, in acceptance order. */
+export interface ToNumber {
+  routeId: string;
+  ordered: Ordered;
+  messages: { body: DeliveryMessage; envelope: Envelope }[];
+}
+
+/**
+ * Gives each message of an ordered route its key's next number, at acceptance: one call to
+ * each ordered route's object, whatever the number of envelopes. Queues keep no order, so the
+ * order must be fixed before the messages are sent. An envelope without a value at the key
+ * gets no number (delivered unordered) and is counted. Throws if an object cannot be reached:
+ * the caller then answers 503 and nothing was sent.
+ */
+export async function numberMessages(namespace: GovernorNamespace | undefined, groups: ToNumber[], now: number): Promise<void> {
+  await Promise.all(
+    groups.map(async ({ routeId, ordered, messages }) => {
+      const keyed = messages.flatMap((m) => {
+        const key = orderKeyOf(m.envelope, ordered.key);
+        if (key === undefined) {
+          count("delivery", routeId, "unordered", now);
+          log({ event: "delivery_unordered", routeId, envelopeId: m.envelope.id, key: ordered.key });
+          return [];
+        }
+        return [{ body: m.body, key }];
+      });
+      if (keyed.length === 0) return;
+      const { numbers, rowsWritten } = await governorOf(namespace, routeId).assign(
+        keyed.map((k) => k.key),
+        now,
+      );
+      log({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length });
+      keyed.forEach((k, i) => {
+        k.body.sequence = { key: k.key, n: numbers[i]! };
+      });
+    }),
+  );
+}
+
+/** The messages of ordered routes, grouped by route, in the order they were planned. */
+export function orderedGroups(messages: DeliveryMessage[], routes: { id: string; ordered?: Ordered | undefined }[], envelopes: Envelope[]): ToNumber[] {
+  const ordered = new Map(routes.flatMap((r) => (r.ordered ? [[r.id, r.ordered] as const] : [])));
+  if (ordered.size === 0) return [];
+  const byId = new Map(envelopes.map((e) => [e.id, e]));
+  const groups = new Map<string, ToNumber>();
+  for (const body of messages) {
+    const settings = ordered.get(body.routeId);
+    const envelope = byId.get(envelopeIdOf(body));
+    if (!settings || !envelope) continue;
+    const group = groups.get(body.routeId) ?? { routeId: body.routeId, ordered: settings, messages: [] };
+    group.messages.push({ body, envelope });
+    groups.set(body.routeId, group);
+  }
+  return [...groups.values()];
+}

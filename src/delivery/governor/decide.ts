@@ -1,0 +1,187 @@
+import { type Ask, freshKey, type HoldReason, type KeyState, type RouteState, type Settings, type Verdict } from "./state";
+
+/** A rate-limit slot may be granted this far ahead: the consumer waits for it (a batch's worth at most). */
+export const SLOT_HORIZON_MS = 2_000;
+/**
+ * Slots are spaced as if each second had this many more milliseconds, so that requests a few
+ * milliseconds early or late at the receiver (the network, the consumer's timers) still fit
+ * `perSecond + 1` in any one-second window there. The price: 5% under the limit at most.
+ */
+export const SLOT_JITTER_MS = 50;
+/**
+ * A head presented again moves `headDue` only when it is this stale: deciding writes no row for
+ * a key whose head is on time (the gap rule below counts in quarter hours anyway).
+ */
+const HEAD_SEEN_REFRESH_MS = 60_000;
+/** A head not seen for this long past when it was due, while later numbers wait, is given up on (kept as a dead letter if it ever comes). */
+export const GAP_MS = 15 * 60_000;
+/** Held messages come back at most this late, so a resume is felt within a minute at worst. */
+export const MAX_HOLD_SECONDS = 60;
+const MIN_PAUSED_HOLD_SECONDS = 5;
+
+export interface Decision {
+  state: RouteState;
+  /** The keys read, as they are now (changed or not). */
+  keys: Map<string, KeyState>;
+  verdicts: Verdict[];
+  /** Ids that took a concurrency lease. */
+  leased: string[];
+  /** Numbers given up on (decide's gap rule), to remember as skipped. */
+  skipped: { key: string; n: number }[];
+}
+
+export interface DecideInput {
+  state: RouteState;
+  keys: Map<string, KeyState>;
+  /** Concurrency leases held now (not expired). */
+  leases: number;
+  /** `key \u0000 n` of numbers skipped earlier, among those asked about. */
+  skippedBefore: Set<string>;
+  settings: Settings;
+  asks: Ask[];
+  now: number;
+}
+
+/**
+ * One batch's verdicts for one route: which messages are attempted now (and at what time),
+ * which wait, in the order they should go. Pure: the same input gives the same answer.
+ */
+export function decide(input: DecideInput): Decision {
+  const { settings, asks, now } = input;
+  const state = { ...input.state };
+  if (state.mode === "open" && settings.breaker === false) {
+    Object.assign(state, { mode: "active", since: now, reason: "breaker turned off", by: "breaker", failures: 0 });
+  }
+  const keys = new Map([...input.keys].map(([k, v]) => [k, { ...v }]));
+  const verdicts: Verdict[] = new Array(asks.length);
+  const skipped: { key: string; n: number }[] = [];
+  const candidates = orderedCandidates(input, keys, verdicts, skipped);
+  const cap = settings.breaker && state.failures > 0 ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;
+  const run: Run = { state, granted: 0, cap, probeGiven: false, leased: [] };
+  for (const candidate of candidates) {
+    const verdict = judge(candidate, input, run, verdicts);
+    verdicts[candidate.index] = verdict;
+  }
+  return { state, keys, verdicts, leased: run.leased, skipped };
+}
+
+/** What one batch has granted so far. */
+interface Run {
+  state: RouteState;
+  granted: number;
+  /** The breaker's limit on this batch's attempts once failures have begun. */
+  cap: number;
+  probeGiven: boolean;
+  leased: string[];
+}
+
+/** One candidate through the gates in order: its turn, the pause, the open breaker, the breaker's cap, concurrency, the rate. */
+function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Verdict[]): Verdict {
+  const { settings, now } = input;
+  const { state } = run;
+  const { index, after } = candidate;
+  const hold = (why: HoldReason, delaySeconds: number): Verdict => ({ kind: "hold", why, delaySeconds: clampHold(delaySeconds) });
+  if (after !== undefined && verdicts[after.index]?.kind !== "attempt") return hold("order", 1);
+  if (state.mode === "paused") return hold("paused", pausedHoldSeconds(state, now));
+  const probe = state.mode === "open";
+  if (probe && (run.probeGiven || after !== undefined || now < state.probeAt)) {
+    return hold("open", Math.min(pausedHoldSeconds(state, now), Math.ceil((state.probeAt - now) / 1000)));
+  }
+  if (run.granted >= run.cap) return hold("breaker", MIN_PAUSED_HOLD_SECONDS);
+  const concurrency = settings.rateLimit?.concurrency;
+  const leases = after === undefined && concurrency !== undefined;
+  if (leases && input.leases + run.leased.length >= concurrency) return hold("concurrency", 2);
+  let at = now;
+  const perSecond = settings.rateLimit?.perSecond;
+  if (perSecond !== undefined) {
+    const interval = (1000 + SLOT_JITTER_MS) / perSecond;
+    at = Math.max(now, state.nextSlot);
+    if (at - now > SLOT_HORIZON_MS) {
+      state.holdCursor = Math.max(state.holdCursor, state.nextSlot) + interval;
+      return hold("rate", Math.ceil((state.holdCursor - now) / 1000));
+    }
+    state.nextSlot = at + interval;
+  }
+  run.granted += 1;
+  if (leases) run.leased.push(input.asks[index]!.id);
+  if (probe) {
+    run.probeGiven = true;
+    state.probeAt = now + (settings.breaker ? settings.breaker.probeSeconds * 1000 : 0);
+  }
+  return { kind: "attempt", at, probe, ...(after !== undefined && { after: after.id }) };
+}
+
+interface Candidate {
+  index: number;
+  /** The message of the same key that must finish first, in this batch. */
+  after?: { id: string; index: number };
+}
+
+/**
+ * Unordered messages are all candidates. Per key, only the head (done + 1) is, and the run of
+ * numbers right after it that this batch also holds, each after the one before (not on a
+ * rate-limited route, where a late start could bunch requests). The rest wait, or are
+ * duplicates of what is finished.
+ */
+function orderedCandidates(input: DecideInput, keys: Map<string, KeyState>, verdicts: Verdict[], skipped: { key: string; n: number }[]): Candidate[] {
+  const { asks, now } = input;
+  const candidates: Candidate[] = [];
+  const byKey = new Map<string, number[]>();
+  asks.forEach((ask, index) => {
+    if (!ask.sequence) {
+      candidates.push({ index });
+      return;
+    }
+    const group = byKey.get(ask.sequence.key);
+    if (group) group.push(index);
+    else byKey.set(ask.sequence.key, [index]);
+  });
+  for (const [name, indexes] of byKey) {
+    indexes.sort((a, b) => asks[a]!.sequence!.n - asks[b]!.sequence!.n);
+    const numbers = indexes.map((i) => asks[i]!.sequence!.n);
+    const key = keys.get(name) ?? { ...freshKey(name, now), last: Math.max(...numbers), done: Math.min(...numbers) - 1 };
+    keys.set(name, key);
+    // A head that never came (its acceptance failed after its number was given, or Queues lost
+    // track of it) must not hold its key forever.
+    while (numbers.some((n) => n > key.done + 1) && !numbers.includes(key.done + 1) && now > key.headDue + GAP_MS && key.done < key.last) {
+      key.done += 1;
+      key.headDue = now;
+      skipped.push({ key: name, n: key.done });
+    }
+    let previous: { id: string; index: number; n: number } | undefined;
+    for (const index of indexes) {
+      const ask = asks[index]!;
+      const n = ask.sequence!.n;
+      if (n <= key.done) {
+        verdicts[index] = input.skippedBefore.has(`${name}\u0000${n}`) ? { kind: "bury", reason: "sequence_skipped" } : { kind: "skip" };
+        continue;
+      }
+      if (n === key.done + 1) seen(key, now);
+      // A second copy of the head (Queues delivers at least once) waits: one at a time.
+      if (n === key.done + 1 && previous?.n !== n) {
+        candidates.push({ index });
+        previous = { id: ask.id, index, n };
+      } else if (previous && n === previous.n + 1 && input.settings.rateLimit === undefined) {
+        candidates.push({ index, after: { id: previous.id, index: previous.index } });
+        previous = { id: ask.id, index, n };
+      } else {
+        verdicts[index] = { kind: "hold", why: "order", delaySeconds: clampHold(Math.max((key.headDue - now) / 1000, n - key.done - 1)) };
+      }
+    }
+  }
+  return candidates;
+}
+
+/** The head was presented now: it is not missing. */
+function seen(key: KeyState, now: number): void {
+  if (now - key.headDue > HEAD_SEEN_REFRESH_MS) key.headDue = now;
+}
+
+/** While paused: every 5 s at first, then a tenth of the pause so far, at most a minute. */
+export function pausedHoldSeconds(state: RouteState, now: number): number {
+  return clampHold(Math.max(MIN_PAUSED_HOLD_SECONDS, (now - state.since) / 10_000));
+}
+
+function clampHold(seconds: number): number {
+  return Math.min(MAX_HOLD_SECONDS, Math.max(1, Math.ceil(seconds)));
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import type { DeliveryMessage } from "../../../src/delivery/message";
+import { admin, notify } from "../../events/helpers";
+import { uniqueId } from "../../helpers";
+import { adminPost, arrivals, bucketUrl, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
+
+describe("the circuit breaker", () => {
+  it("opens after `failures` failed attempts on a route answering 503, then sends one probe per probeSeconds, and closes on the first success", async () => {
+    const start = Date.now();
+    let clock = start;
+    const { queue, due, nextDue, pending } = timedQueue(() => clock);
+    const bucket = uniqueId("down");
+    const opsBucket = uniqueId("ops");
+    await control(bucket, { status: 503 });
+    const routes = [recorderRoute("down", bucket), { id: "ops", events: ["hookgate.route.*"], url: bucketUrl(opsBucket), breaker: false }];
+    const bound = governedBindings(routes, queue, { delivery: { maxAttempts: 50 } });
+    const ids = Array.from({ length: 30 }, () => uniqueId("pix"));
+    for (const id of ids) expect((await notify({ id, type: "acme.pix.paid" }, bound)).status).toBe(202);
+
+    // Five minutes of the test's clock, one batch at a time; the default breaker is {failures: 10, probeSeconds: 30}.
+    const seen: { at: number; total: number }[] = [];
+    const opsMessages: DeliveryMessage[] = [];
+    while (nextDue() <= start + 300_000) {
+      clock = Math.max(clock, nextDue());
+      const bodies = due(clock);
+      opsMessages.push(...bodies.filter((b) => b.routeId === "ops"));
+      await consume(
+        bodies.filter((b) => b.routeId === "down"),
+        bound,
+        clock,
+      );
+      seen.push({ at: clock, total: (await arrivals(bucket)).length });
+    }
+    const total = (await arrivals(bucket)).length;
+    const openedAt = seen.find((s) => s.total >= 10)!.at;
+    expect(seen.find((s) => s.total >= 10)!.total).toBe(10);
+    // After it opened, only probes: at most one per 30 s.
+    const probes = total - 10;
+    expect(probes).toBeGreaterThanOrEqual(Math.floor((start + 300_000 - openedAt) / 30_000) - 1);
+    expect(probes).toBeLessThanOrEqual(Math.floor((start + 300_000 - openedAt) / 30_000) + 1);
+    for (let i = 1; i < seen.length; i++) {
+      if (seen[i]!.at <= openedAt) continue;
+      const within = seen.filter((s) => s.at > seen[i]!.at - 30_000 && s.at <= seen[i]!.at);
+      const before = seen.filter((s) => s.at <= seen[i]!.at - 30_000).at(-1)?.total ?? 10;
+      expect(seen[i]!.total - Math.max(before, 10)).toBeLessThanOrEqual(within.length > 0 ? 1 : 0);
+    }
+    const state = await admin<{ state: string; by: string; reason: string }>("/admin/routes/down", bound);
+    expect(state.body).toMatchObject({ state: "open", by: "breaker", reason: "10 failed attempts in a row" });
+    const stateEvents = (b: DeliveryMessage) => b.routeId === "ops" && /^hookgate\.route\.(paused|resumed)$/.test(b.envelope?.type ?? "");
+    const paused = [...opsMessages, ...pending.map((p) => p.body)].filter(stateEvents);
+    expect(paused.map((b) => b.envelope?.type)).toEqual(["hookgate.route.paused"]);
+    expect(paused[0]!.envelope?.data).toMatchObject({ routeId: "down", by: "breaker" });
+
+    // The target comes back: the next probe closes the breaker and the rest follow.
+    await control(bucket, { status: 200 });
+    for (const b of opsMessages) await queue.send(b);
+    while (Number.isFinite(nextDue())) {
+      clock = Math.max(clock, nextDue());
+      await consume(due(clock), bound, clock);
+    }
+    expect((await admin<{ state: string }>("/admin/routes/down", bound)).body.state).toBe("active");
+    const delivered = (await arrivals(bucket)).filter((a) => a.status === 200).map((a) => JSON.parse(a.body).id);
+    expect(new Set(delivered).size).toBe(30);
+    const ops = (await arrivals(opsBucket)).map((a) => JSON.parse(a.body).type).filter((type: string) => type !== "hookgate.route.failing");
+    expect(ops).toEqual(["hookgate.route.paused", "hookgate.route.resumed"]);
+  });
+
+  it("never tells a route about its own breaker, and tells the others about an operator's pause and resume", async () => {
+    const clock = Date.now();
+    const { queue, due, nextDue } = timedQueue(() => clock);
+    const bucket = uniqueId("self");
+    const watcher = uniqueId("watcher");
+    await control(bucket, { status: 503 });
+    const routes = [
+      { id: "self", events: ["acme.*", "hookgate.route.*"], url: bucketUrl(bucket), breaker: { failures: 3, probeSeconds: 30 } },
+      { id: "watcher", events: ["hookgate.route.*"], url: bucketUrl(watcher), breaker: false },
+    ];
+    const bound = governedBindings(routes, queue, { delivery: { maxAttempts: 50 } });
+    for (let i = 0; i < 3; i++) expect((await notify({ id: uniqueId("n"), type: "acme.paid" }, bound)).status).toBe(202);
+    const seen: DeliveryMessage[] = [];
+    while (nextDue() <= clock + 1) {
+      const bodies = due(clock);
+      seen.push(...bodies);
+      await consume(
+        bodies.filter((b) => b.routeId === "self"),
+        bound,
+        clock,
+      );
+    }
+    seen.push(...due(Number.POSITIVE_INFINITY));
+    expect((await admin<{ state: string }>("/admin/routes/self", bound)).body.state).toBe("open");
+    const about = (routeId: string) => seen.filter((b) => b.routeId === routeId && b.envelope?.type === "hookgate.route.paused");
+    expect(about("self")).toEqual([]);
+    expect(about("watcher")).toHaveLength(1);
+
+    expect(await adminPost("/admin/routes/watcher/pause", bound)).toBe(204);
+    expect(await adminPost("/admin/routes/watcher/resume", bound)).toBe(204);
+    const operator = due(Number.POSITIVE_INFINITY).filter((b) => b.routeId === "self" && b.envelope?.subject === "watcher");
+    expect(operator.map((b) => [b.envelope?.type, (b.envelope?.data as { by?: string } | undefined)?.by])).toEqual([
+      ["hookgate.route.paused", "operator"],
+      ["hookgate.route.resumed", "operator"],
+    ]);
+  });
+});
