@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parseConfig } from "../src/config/load";
-import { configWarnings } from "../src/config/warnings";
+import { configWarnings, environmentNotes } from "../src/config/warnings";
 import { isLocalDev } from "../src/net/targets";
 import { secretReader } from "./lib/dotvars";
 
@@ -34,6 +34,7 @@ function main(argv: string[]): number {
   }
   const { sources, routes } = loaded.config;
   for (const warning of configWarnings(loaded.config)) console.warn(`warning: ${warning}`);
+  for (const note of environmentNotes({ EVENT_LOG_FLUSH_MS: read("EVENT_LOG_FLUSH_MS") })) console.warn(`note: ${note}`);
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets)`);
   return 0;
 }

@@ -37,7 +37,7 @@ export const DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST = 1000;
 export const MAX_NOTIFICATIONS_PER_REQUEST_LIMIT = 10_000;
 export const MaxNotifications = z.number().int().min(1).max(MAX_NOTIFICATIONS_PER_REQUEST_LIMIT);
 
-/** Durable Objects a strict source's ids are spread over (docs/dedup-and-batches.md says when to raise it). */
+/** The bound `dedupShards` had before the ledger; kept so older configs stay valid. */
 export const MAX_STRICT_DEDUP_SHARDS = 32;
 
 const PspUrl = z.string().refine(isAllowedTargetUrl, "must be an https URL (http only for localhost, 127.0.0.1 or [::1])");
@@ -88,19 +88,19 @@ export const Source = closed({
     .min(60, "must be at least 60")
     .optional()
     .describe("How long an accepted notification id is remembered, in seconds; at least 60. Default: 604800 (7 days); BMP 3600."),
-  /** `kv`: best effort (KV markers); `strict`: exactly one acceptance, through a Durable Object. */
+  /** Kept for configs written before the ledger: every source now gets exactly-once acceptance (docs/dedup-and-batches.md). */
   dedup: z
     .enum(["kv", "strict"])
     .default("kv")
-    .describe("kv: best-effort dedup on KV markers; strict: exactly one acceptance, through a Durable Object (docs/dedup-and-batches.md)."),
-  /** Strict only: how many Durable Objects share the source's ids. */
+    .describe("Accepted for older configs; both values now mean exactly-once acceptance through the ledger (docs/dedup-and-batches.md)."),
+  /** Kept for configs written before the ledger; `ledger.shards` spreads every source now. */
   dedupShards: z
     .number()
     .int()
     .min(1)
     .max(MAX_STRICT_DEDUP_SHARDS)
     .optional()
-    .describe("strict only: how many Durable Objects share the source's ids. Default 1."),
+    .describe("Accepted for older configs (strict only); no longer changes anything: ledger.shards spreads every source."),
   /** A request carrying more is quarantined whole; default: the gateway's `maxNotificationsPerRequest`. */
   maxNotificationsPerRequest: MaxNotifications.optional().describe("A request carrying more notifications is quarantined whole. Default: the gateway's."),
   maxBodyBytes: z

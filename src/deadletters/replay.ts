@@ -5,9 +5,9 @@ import { envelopeIdOf } from "../delivery/message";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
-import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
+import type { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { routeMatches } from "../routing/match";
 import { findRoute, routingRules } from "../routing/store";
@@ -46,7 +46,7 @@ export async function replayDeadLetter(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
-  events?: EventLog,
+  events?: Recorder,
   options: ReplayOptions = {},
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
@@ -163,7 +163,7 @@ async function replayQuarantined(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
-  events?: EventLog,
+  events?: Recorder,
 ): Promise<Replayed> {
   const kept = record.request;
   const runtime = sourceRuntime(config, record.source, { fetch: (input, init) => fetch(input, init) });

@@ -6,8 +6,8 @@ import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
-import { EventLog } from "../events/log";
 import { isFollowUp, runFollowUp } from "../ingest/followup";
+import { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
@@ -42,7 +42,7 @@ export async function handleDeliveryBatch(
     return;
   }
   const config = loaded.config;
-  const outcomes = new BatchOutcomes(EventLog.for(env, config), deps.now);
+  const outcomes = new BatchOutcomes(Recorder.for(env, config), deps.now);
   // One heavy replay (a quarantined request, read again whole) per batch; the others are sent
   // again as new messages, so waiting never uses up their Queues retries.
   const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));
@@ -104,7 +104,7 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
   }
 
   const result = await attemptDelivery(found.route, payload, deps);
-  const attempts = [...delivery.attempts, result.attempt];
+  let attempts = [...delivery.attempts, result.attempt];
   const next = classify(result.outcome, {
     attempt: attempts.length,
     maxAttempts: config.delivery.maxAttempts,
@@ -118,8 +118,11 @@ async function handleMessage(message: Message<unknown>, env: Bindings, deps: Del
     message.ack();
     outcomes.delivered(payload.envelope, delivery.routeId, result.attempt);
   } else if (next.kind === "retry") {
+    // When the next attempt is due: the console shows "next in ~4 min".
+    const attempt = { ...result.attempt, retryAt: new Date(deps.now() + next.delaySeconds * 1000).toISOString() };
+    attempts = [...delivery.attempts, attempt];
     await resend(message, env.DELIVERIES, { ...delivery, attempts }, next.delaySeconds);
-    outcomes.retried(payload.envelope, delivery.routeId, result.attempt);
+    outcomes.retried(payload.envelope, delivery.routeId, attempt);
   } else {
     await bury(next.reason, attempts, undefined, result.attempt);
   }

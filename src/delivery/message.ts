@@ -8,6 +8,8 @@ export const Attempt = z.object({
   status: z.number().int().optional(),
   error: z.string().optional(),
   durationMs: z.number().nonnegative(),
+  /** When the message was sent again for the next attempt (set by the consumer when it re-sends with a delay). */
+  retryAt: z.string().optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 
