@@ -100,8 +100,8 @@ export function listRows(tables: DayTables, query: ShardQuery): ShardPage {
   for (const day of days) {
     if (query.position && day > query.position.day) continue;
     const table = `ev_${day}`;
-    const bounds = tables.run<{ lo: number | null; hi: number | null }>(`SELECT min(seq) AS lo, max(seq) AS hi FROM ${table}`)[0];
-    if (!bounds || bounds.lo === null || bounds.hi === null) continue;
+    const bounds = seqBounds(tables, table);
+    if (!bounds) continue;
     let hi = query.position?.day === day ? query.position.seq : bounds.hi + 1;
     let lo = bounds.lo;
     if (query.until !== undefined) hi = Math.min(hi, firstSeqFrom(tables, table, query.until + 1, bounds.lo, bounds.hi + 1));
@@ -152,6 +152,13 @@ function firstSeqFrom(tables: DayTables, table: string, at: number, lo: number, 
     else low = row.seq + 1;
   }
   return low;
+}
+
+/** The first and last seq, each by the rowid's own min/max shortcut (together in one statement SQLite would scan). */
+function seqBounds(tables: DayTables, table: string): { lo: number; hi: number } | undefined {
+  const hi = tables.run<{ hi: number | null }>(`SELECT max(seq) AS hi FROM ${table}`)[0]?.hi ?? null;
+  const lo = tables.run<{ lo: number | null }>(`SELECT min(seq) AS lo FROM ${table}`)[0]?.lo ?? null;
+  return hi === null || lo === null ? undefined : { lo, hi };
 }
 
 function receivedAtOf(tables: DayTables, table: string, seq: number): number | undefined {
