@@ -31,6 +31,8 @@ export interface WorkerSpec {
   eventLog?: boolean;
   /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
   strictDedup?: boolean;
+  /** Durable Objects the script exports, bound by name: the gateway's LEDGER, bare-io's MARKS, the ledger-shard worker's. */
+  objects?: Record<string, string>;
 }
 
 export interface RunningWorker {
@@ -39,6 +41,10 @@ export interface RunningWorker {
   readonly outputLines: number;
   readonly lastErrors: string[];
 }
+
+/** The gateway's ledger and bare-io's stand-in for it. */
+export const GATEWAY_OBJECTS = { LEDGER: "Ledger" };
+export const BARE_IO_OBJECTS = { MARKS: "BareMarks" };
 
 const closers: (() => Promise<void>)[] = [];
 
@@ -70,7 +76,12 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
-    ...(spec.strictDedup && { durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } } }),
+    ...((spec.strictDedup || spec.objects) && {
+      durableObjects: {
+        ...(spec.strictDedup && { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } }),
+        ...Object.fromEntries(Object.entries(spec.objects ?? {}).map(([binding, className]) => [binding, { className, useSQLite: true }])),
+      },
+    }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
     ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",

@@ -13,7 +13,7 @@ import { type EventDetail, type EventQuery, EventRequest, EventState, type Event
 import { allShards, keyOfId, shardOf, shardStub } from "./shard";
 
 /** Rows a shard examines at most for one page: the bound on what a filter without an index costs (docs/event-log.md). */
-export const SCAN_BUDGET = 5_000;
+export const SCAN_BUDGET = 2_500;
 
 /** The position of every shard still to be read; base64url JSON, opaque to callers. `[]`: from its newest row. */
 type Cursor = Record<number, [string, number] | []>;
