@@ -10,7 +10,7 @@
  * Writes bench/results/ledger.{md,json}.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -129,7 +129,9 @@ async function main(): Promise<void> {
     (process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? process.argv[process.argv.indexOf("--only") + 1] ?? "cost,drain,console").split(","),
   );
   const load = loadavg().map((n) => Math.round(n * 100) / 100);
-  const report: Record<string, unknown> = { date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAvgAtStart: load } };
+  // Rows not run this time keep their last figures (each row can run alone).
+  const earlier = existsSync(join(OUT, "ledger.json")) ? (JSON.parse(readFileSync(join(OUT, "ledger.json"), "utf8")) as Record<string, unknown>) : {};
+  const report: Record<string, unknown> = { ...earlier, date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAvgAtStart: load } };
   if (only.has("cost")) report.cost = costs();
   if (only.has("drain")) report.drain = await drain(build(undefined, "gateway"));
   if (only.has("console")) report.console = await consoleQueries(build("bench/workers/ledger-shard.ts", "ledger-shard"));
