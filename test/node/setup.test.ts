@@ -80,7 +80,12 @@ describe("writing the ids into wrangler.toml", () => {
         { queue: "hookgate-dead-letters-staging", max_retries: 100 },
       ],
     });
-    expect(staging.durable_objects).toEqual({ bindings: [{ name: "STRICT_DEDUP", class_name: "StrictDedup" }] });
+    expect(staging.durable_objects).toEqual({
+      bindings: [
+        { name: "LEDGER", class_name: "Ledger" },
+        { name: "STRICT_DEDUP", class_name: "StrictDedup" },
+      ],
+    });
     expect(staging.vars).toEqual({ DEAD_LETTER_QUEUE: "hookgate-dead-letters-staging" });
   });
 
