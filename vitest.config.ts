@@ -19,7 +19,11 @@ export default defineConfig(async () => {
           kvNamespaces: ["DEDUP", "STATE"],
           d1Databases: ["EVENTS"],
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
-          durableObjects: { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true }, ROUTE_GOVERNOR: { className: "RouteGovernor", useSQLite: true } },
+          durableObjects: {
+            LEDGER: { className: "Ledger", useSQLite: true },
+            STRICT_DEDUP: { className: "StrictDedup", useSQLite: true },
+            ROUTE_GOVERNOR: { className: "RouteGovernor", useSQLite: true },
+          },
           // The demo config is the default; tests that need another pass their own env.
           // LOCAL_DEV: the tests are local development, so their http://127.0.0.1 targets are allowed.
           bindings: {
@@ -27,9 +31,8 @@ export default defineConfig(async () => {
             DEAD_LETTER_QUEUE: "hookgate-dead-letters",
             GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
             TEST_MIGRATIONS: migrations,
-            EVENT_LOG_FLUSH_MS: "0",
             // The example receivers' first port (test/node/receivers.global-setup.ts); the
-            // Prometheus parser listens two ports above it (test/node/prometheus-parser.global-setup.ts).
+            // Prometheus parser listens three ports above it (test/node/prometheus-parser.global-setup.ts).
             TEST_RECEIVER_PORT: process.env.HOOKGATE_TEST_PORT ?? "8880",
           },
           cf: false,

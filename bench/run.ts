@@ -18,7 +18,7 @@ import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
-import { closeAll, startWorker } from "./lib/servers";
+import { BARE_IO_OBJECTS, closeAll, GATEWAY_OBJECTS, startWorker } from "./lib/servers";
 import { type Plan, type Row, runPlans } from "./lib/suite";
 import { toolVersions } from "./lib/versions";
 
@@ -87,8 +87,8 @@ async function main(writeLatest: boolean): Promise<number> {
 
 async function measureIngest(gatewayScript: string, bareIoScript: string): Promise<{ ingest: Row[]; ingestRounds: Rounds }> {
   const config = benchConfig(NO_SINK);
-  const gateway = await startWorker({ scriptPath: gatewayScript, config, bindings: true });
-  const bare = await startWorker({ scriptPath: bareIoScript, config, bindings: true });
+  const gateway = await startWorker({ scriptPath: gatewayScript, config, bindings: true, objects: GATEWAY_OBJECTS });
+  const bare = await startWorker({ scriptPath: bareIoScript, config, bindings: true, objects: BARE_IO_OBJECTS });
   log(`(a)/(b) ingest: gateway ${gateway.url}, bare-io ${bare.url}`);
   const ingest = await runPlans(
     [
@@ -110,12 +110,13 @@ async function measureIngest(gatewayScript: string, bareIoScript: string): Promi
 
 /** (f) The same gateway, with D1 bound both times: the event log on against the log off. */
 async function measureEventLog(gatewayScript: string): Promise<Rounds> {
-  const on = await startWorker({ scriptPath: gatewayScript, config: benchConfig(NO_SINK), bindings: true, eventLog: true });
+  const on = await startWorker({ scriptPath: gatewayScript, config: benchConfig(NO_SINK), bindings: true, eventLog: true, objects: GATEWAY_OBJECTS });
   const off = await startWorker({
     scriptPath: gatewayScript,
     config: { ...benchConfig(NO_SINK), eventLog: { enabled: false } },
     bindings: true,
     eventLog: true,
+    objects: GATEWAY_OBJECTS,
   });
   log(`(f) event log: on ${on.url}, off ${off.url}`);
   const rounds = [planOf("f.gateway-log-off.accepted.bench-hmac", off.url), planOf("f.gateway-log-on.accepted.bench-hmac", on.url)];
@@ -144,7 +145,7 @@ async function measureInMemory(inMemoryScript: string, bareBodyScript: string): 
 
 async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
   const config = benchConfig(NO_SINK);
-  const real = await startWorker({ scriptPath: gatewayScript, config, bindings: true, strictDedup: true });
+  const real = await startWorker({ scriptPath: gatewayScript, config, bindings: true, strictDedup: true, objects: GATEWAY_OBJECTS });
   const inMemory = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
   log(`strict dedup and Pix batches: gateway ${real.url}, in-memory ${inMemory.url}`);
   return measureBatches({ real: real.url, inMemory: inMemory.url }, log);

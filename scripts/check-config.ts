@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
-import { configWarnings } from "../src/config/warnings";
+import { configWarnings, environmentNotes } from "../src/config/warnings";
 import { isLocalDev } from "../src/net/targets";
 import { readCommandLine, usageOf } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
@@ -68,6 +68,7 @@ function main(argv: string[]): number {
   const adminToken = read("ADMIN_TOKEN");
   const weakToken = adminToken ? adminTokenProblem(adminToken) : undefined;
   if (weakToken) console.warn(`warning: ${weakToken}`);
+  for (const note of environmentNotes({ EVENT_LOG_FLUSH_MS: read("EVENT_LOG_FLUSH_MS") })) console.warn(`note: ${note}`);
   const how = local ? ", as `npm start` runs it: loopback targets allowed" : "";
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets${how})`);
   return 0;

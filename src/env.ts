@@ -1,28 +1,31 @@
-import type { ReplayMessage } from "./deadletters/bulk";
-import type { StrictNamespace } from "./dedup/strict";
-import type { GovernorNamespace } from "./delivery/governor/client";
 import type { DeliveryMessage } from "./delivery/message";
-import type { FollowUp } from "./ingest/followup";
+import type { FollowUp, ReplayMessage } from "./queue/messages";
 
-/** The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name. */
+/**
+ * The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name.
+ * This file sits at the bottom: it imports the queue's message shapes and nothing above them.
+ */
 export interface Env {
   GATEWAY_CONFIG?: unknown;
   /** Turns the admin API on; without it `/admin/*` is 404. */
   ADMIN_TOKEN?: string;
   /** "1" in local development (`npm start`, the tests): allows loopback delivery targets. Never set it in production. */
   LOCAL_DEV?: string;
+  /** The ledger: sharded SQLite Durable Objects that dedup and keep the event log (src/ledger/object.ts). */
+  LEDGER?: DurableObjectNamespace;
+  /** Dedup marks of gateways before the ledger: read during an upgrade (`ledger.kvMarksUntil`), no longer written per notification. */
   DEDUP: KVNamespace;
   STATE: KVNamespace;
   /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
-  /** The event log (D1); without it nothing is recorded and the admin event views answer 404. */
+  /** Metrics per minute, alerts, route health, the requests that carried no envelope; and the event log before the ledger, read by id until it ages out. */
   EVENTS?: D1Database;
-  /** How long an isolate gathers event-log records before one write (ms; default 1000, 0 at once). */
+  /** Accepted for deployments that set it; no longer changes anything (docs/event-log.md). */
   EVENT_LOG_FLUSH_MS?: string;
-  /** The authority for sources with `"dedup": "strict"` (src/dedup/strict-object.ts). */
-  STRICT_DEDUP?: StrictNamespace;
+  /** The Durable Object of `"dedup": "strict"` before the ledger; bound only so the deployed class stays valid (docs/deploy.md). */
+  STRICT_DEDUP?: DurableObjectNamespace;
   /** Each route's governor: pause, breaker, rate limit, order (src/delivery/governor/object.ts). */
-  ROUTE_GOVERNOR?: GovernorNamespace;
+  ROUTE_GOVERNOR?: DurableObjectNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
 }

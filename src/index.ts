@@ -5,15 +5,16 @@ import { handleDeadLetterBatch } from "./deadletters/queue";
 import type { DeliveryDeps } from "./delivery/attempt";
 import { handleDeliveryBatch } from "./delivery/consumer";
 import type { Bindings } from "./env";
-import { pruneEventLog } from "./events/retention";
 import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
+import { pruneLedger } from "./ledger/retention";
 import { log } from "./log";
 import { reconcileAll } from "./reconcile";
 
-export { StrictDedup } from "./dedup/strict-object";
 export { RouteGovernor } from "./delivery/governor/object";
+export { Ledger } from "./ledger/object";
+export { StrictDedup } from "./ledger/strict-dedup";
 
 const app = createApp();
 registerHealth(app);
@@ -35,7 +36,7 @@ export default {
     return handleDeliveryBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
   },
 
-  /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly event-log retention; another cron (a manual run) both. */
+  /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly ledger and event-log retention; another cron (a manual run) both. */
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
     if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // docs/contract.md §11
     if (controller.cron === RECONCILE_CRON) return;
@@ -44,6 +45,6 @@ export default {
       log({ event: "scheduled_config_broken", problems: loaded.problems });
       return;
     }
-    await pruneEventLog(env, loaded.config, new Date(controller.scheduledTime));
+    await pruneLedger(env, loaded.config, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Bindings>;

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { benchConfig, LIMITS } from "./config";
 import { blast, round } from "./load";
 import { uniquePool } from "./requests";
-import { type ConsumerSettings, startSink, startWorker } from "./servers";
+import { type ConsumerSettings, GATEWAY_OBJECTS, startSink, startWorker } from "./servers";
 
 /** wrangler.toml's batch size and retries; a 0.1 s batch timeout so the last partial batch does not wait 1 s. */
 export const CONSUMER: ConsumerSettings = { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 5 };
@@ -28,9 +28,18 @@ export interface DeliveryResult {
   complete: boolean;
 }
 
-export async function measureDelivery(gatewayScript: string): Promise<DeliveryResult> {
+/** `eventLog`: the event log on (the default) with its D1 bound, or off; undefined: no D1 bound, the log's default config. */
+export async function measureDelivery(gatewayScript: string, eventLog?: boolean): Promise<DeliveryResult> {
   const sink = await startSink();
-  const gateway = await startWorker({ scriptPath: gatewayScript, config: benchConfig(sink.url), bindings: true, consumer: CONSUMER, governor: true });
+  const config = eventLog === undefined ? benchConfig(sink.url) : { ...benchConfig(sink.url), eventLog: { enabled: eventLog } };
+  const gateway = await startWorker({
+    scriptPath: gatewayScript,
+    config,
+    bindings: true,
+    consumer: CONSUMER,
+    objects: GATEWAY_OBJECTS,
+    eventLog: eventLog !== undefined,
+  });
   const K = LIMITS.deliveryMessages;
   const pool = uniquePool("bench-hmac", K, `delivery-${process.pid}`);
 

@@ -15,7 +15,7 @@ import { LIMITS } from "./config";
 import { CONSUMER } from "./delivery";
 import { blast, round } from "./load";
 import { cycle, type Prepared } from "./requests";
-import { closeAll, nextPort, startWorker } from "./servers";
+import { closeAll, GATEWAY_OBJECTS, nextPort, startWorker } from "./servers";
 
 const KEYS = 100;
 const RATE_PER_SECOND = 100;
@@ -84,7 +84,14 @@ async function measureOne(gatewayScript: string, name: string, governance: Recor
   // The sink holds its answers until every notification is queued: the longest timeout, so no attempt fails meanwhile (the breaker would open).
   const route = { id: "governed", events: ["*"], url: sink.url, timeoutMs: 30_000, ...governance };
   const config = { sources: { "bench-none": { provider: "generic", idPath: "body.id", eventType: "bench.event", auth: [{ type: "none" }] } }, routes: [route] };
-  const gateway = await startWorker({ scriptPath: gatewayScript, config, bindings: true, consumer: CONSUMER, governor: true, keep: /"governor_call"/ });
+  const gateway = await startWorker({
+    scriptPath: gatewayScript,
+    config,
+    bindings: true,
+    consumer: CONSUMER,
+    objects: GATEWAY_OBJECTS,
+    keep: /"governor_call"/,
+  });
   const K = LIMITS.deliveryMessages;
   const tag = `governed-${process.pid}-${Date.now()}`;
   const prepared: Prepared[] = Array.from({ length: K }, (_, i) => ({

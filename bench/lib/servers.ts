@@ -31,10 +31,10 @@ export interface WorkerSpec {
   eventLog?: boolean;
   /** The StrictDedup Durable Object (the gateway's bundle only: it exports the class). */
   strictDedup?: boolean;
-  /** The RouteGovernor Durable Object (the gateway's bundle only): needed wherever the consumer runs. */
-  governor?: boolean;
   /** Log lines to keep whole (the others are only counted), for `keptLines`. */
   keep?: RegExp;
+  /** Durable Objects the script exports, bound by name: the gateway's LEDGER and ROUTE_GOVERNOR, bare-io's MARKS, the ledger-shard worker's. */
+  objects?: Record<string, string>;
 }
 
 export interface RunningWorker {
@@ -45,6 +45,10 @@ export interface RunningWorker {
   /** The log lines `keep` matched, in order. */
   readonly keptLines: string[];
 }
+
+/** The gateway's ledger and route governors, and bare-io's stand-in for the ledger. */
+export const GATEWAY_OBJECTS = { LEDGER: "Ledger", ROUTE_GOVERNOR: "RouteGovernor" };
+export const BARE_IO_OBJECTS = { MARKS: "BareMarks" };
 
 const closers: (() => Promise<void>)[] = [];
 
@@ -76,10 +80,12 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
       kvNamespaces: { DEDUP: "bench-dedup", STATE: "bench-state" },
       queueProducers: { DELIVERIES: { queueName: DELIVERY_QUEUE } },
     }),
-    durableObjects: {
-      ...(spec.strictDedup && { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } }),
-      ...(spec.governor && { ROUTE_GOVERNOR: { className: "RouteGovernor", useSQLite: true } }),
-    },
+    ...((spec.strictDedup || spec.objects) && {
+      durableObjects: {
+        ...(spec.strictDedup && { STRICT_DEDUP: { className: "StrictDedup", useSQLite: true } }),
+        ...Object.fromEntries(Object.entries(spec.objects ?? {}).map(([binding, className]) => [binding, { className, useSQLite: true }])),
+      },
+    }),
     ...(spec.consumer && { queueConsumers: { [DELIVERY_QUEUE]: spec.consumer } }),
     ...(spec.eventLog && { d1Databases: { EVENTS: `bench-events-${closers.length}` } }),
     host: "127.0.0.1",

@@ -1,7 +1,8 @@
 /**
  * (c): the real gateway (src/index.ts, bundled in through the "hookgate-gateway" alias)
  * with its bindings swapped for in-memory stand-ins, so a request costs only the
- * gateway's own work: routing, config, auth, body, adapter, envelope, logging.
+ * gateway's own work: routing, config, auth, body, adapter, envelope, logging (the ledger is
+ * a Set here).
  */
 import gateway from "hookgate-gateway";
 import type { KvLike, QueueLike, WaitUntil } from "./bindings";
@@ -46,7 +47,31 @@ class CountingQueue implements QueueLike {
   }
 }
 
-const standIns = { DEDUP: new MemoryKv(), STATE: new MemoryKv(), DELIVERIES: new CountingQueue() };
+/** The ledger as a Set: every key fresh once, then seen; confirm, release and report do nothing. */
+const seen = new Set<string>();
+const memoryShard = {
+  reserve: async (input: { keys: string[] }) =>
+    input.keys.map((key) => {
+      if (seen.has(key)) return { seen: key };
+      seen.add(key);
+      return { fresh: true };
+    }),
+  confirm: async () => {},
+  release: async () => {},
+  report: async () => 0,
+};
+
+class MemoryLedger {
+  idFromName(name: string): string {
+    return name;
+  }
+
+  get(): typeof memoryShard {
+    return memoryShard;
+  }
+}
+
+const standIns = { DEDUP: new MemoryKv(), STATE: new MemoryKv(), DELIVERIES: new CountingQueue(), LEDGER: new MemoryLedger() };
 let wrapped: { of: object; env: Record<string, unknown> } | undefined;
 
 export default {

@@ -13,3 +13,12 @@ declare module "hookgate-gateway" {
   };
   export default worker;
 }
+
+// The Durable Object base class bare-io.ts extends, as far as it uses it (the scripts' Node
+// config has no Workers types; wrangler bundles the real one).
+declare module "cloudflare:workers" {
+  export class DurableObject {
+    protected ctx: { storage: { sql: { exec(query: string, ...params: unknown[]): { toArray(): unknown[] } } } };
+    constructor(ctx: unknown, env: unknown);
+  }
+}

@@ -1,4 +1,4 @@
-import type { ProviderName } from "../config/schema";
+import type { ProviderName } from "../config/providers";
 
 /**
  * Type namespaces that provider adapters and the gateway own. A route without `sources`

@@ -2,8 +2,8 @@ import { BulkReplayBody, recordReplay, startBulkReplay } from "../deadletters/bu
 import { replayDeadLetter } from "../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../deadletters/store";
 import { GatewayError } from "../errors";
-import { EventLog } from "../events/log";
 import type { App } from "../http/app";
+import { Recorder } from "../ledger/recorder";
 import { invalid, readJson, readOptionalJson } from "./read-json";
 import { DeadLetterQuery, ReplayBody } from "./schemas";
 
@@ -32,7 +32,7 @@ export function registerDeadLetterAdmin(app: App): void {
     const id = c.req.param("id");
     const record = await getDeadLetter(c.env.STATE, id);
     if (!record) throw new GatewayError("not_found", "no such dead letter");
-    const events = EventLog.for(c.env, c.get("config"));
+    const events = Recorder.for(c.env, c.get("config"));
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
     const options = await readOptionalJson(c.req.raw, ReplayBody);
     const replayed = await replayDeadLetter(c.env, c.get("config"), record, new Date(), waitUntil, events, options);

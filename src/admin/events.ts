@@ -1,11 +1,11 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import { EventLog } from "../events/log";
-import { eventEnvelope, getEvent, listEvents } from "../events/queries";
-import { EventQuery, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
 import { acceptEnvelopes } from "../ingest/accept";
+import { CursorError, eventEnvelope, getEvent, listEvents } from "../ledger/queries";
+import { Recorder } from "../ledger/recorder";
+import { EventQuery, RedeliverBody } from "../ledger/schema";
 import { routingRules } from "../routing/store";
 import { invalid, readJson } from "./read-json";
 
@@ -14,21 +14,26 @@ export function registerEventAdmin(app: App): void {
   app.get("/admin/events", async (c) => {
     const query = EventQuery.safeParse(c.req.query());
     if (!query.success) throw invalid(query.error, "(query)");
-    return c.json(await listEvents(eventLog(c.env, c.get("config")), query.data));
+    const config = logOn(c.env, c.get("config"));
+    try {
+      return c.json(await listEvents(c.env, config, query.data));
+    } catch (error) {
+      if (error instanceof CursorError) throw new GatewayError("bad_request", error.message);
+      throw error;
+    }
   });
 
   app.get("/admin/events/:id", async (c) => {
-    const detail = await getEvent(eventLog(c.env, c.get("config")), c.env.STATE, c.req.param("id"));
+    const detail = await getEvent(c.env, logOn(c.env, c.get("config")), c.req.param("id"));
     if (!detail) throw new GatewayError("not_found", "no such event in the log");
     return c.json(detail);
   });
 
   app.post("/admin/events/:id/redeliver", async (c) => {
     const id = c.req.param("id");
-    const config = c.get("config");
-    const db = eventLog(c.env, config);
+    const config = logOn(c.env, c.get("config"));
     const body = await readJson(c.req.raw, RedeliverBody);
-    const found = await eventEnvelope(db, c.env.STATE, id);
+    const found = await eventEnvelope(c.env, config, id);
     if (!found) throw new GatewayError("not_found", "no such event in the log");
     if (!found.envelope)
       throw new GatewayError("conflict", "the envelope is no longer kept (it was too large for the log and has expired); it cannot be sent again");
@@ -38,7 +43,7 @@ export function registerEventAdmin(app: App): void {
     const unknown = wanted.find((routeId) => !rules.some((r) => r.id === routeId));
     if (unknown !== undefined) throw new GatewayError("bad_request", `routes: no route "${unknown}"`);
     const routes = rules.filter((r) => wanted.includes(r.id));
-    const events = EventLog.for(c.env, config);
+    const events = Recorder.for(c.env, config);
     const now = new Date();
     const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
     const source = { name: found.envelope.source.replace(/^\/(hooks\/)?/, ""), dedupTtlSeconds: 0 };
@@ -55,8 +60,15 @@ export function registerEventAdmin(app: App): void {
   });
 }
 
-export function eventLog(env: Bindings, config: GatewayConfig): D1Database {
+/** The config, when the event log is on; 404 otherwise. */
+function logOn(env: Bindings, config: GatewayConfig): GatewayConfig {
+  if (!config.eventLog.enabled || !env.LEDGER) throw new GatewayError("not_found", "the event log is off (eventLog.enabled is false, or no LEDGER binding)");
+  return config;
+}
+
+/** Metrics' D1 database (per-minute counts, totals, the dead-letter tally); 404 when the log is off. */
+export function metricsDb(env: Bindings, config: GatewayConfig): D1Database {
   const db = config.eventLog.enabled ? env.EVENTS : undefined;
-  if (!db) throw new GatewayError("not_found", "the event log is off (no EVENTS database bound, or eventLog.enabled is false)");
+  if (!db) throw new GatewayError("not_found", "metrics are off (no EVENTS database bound, or eventLog.enabled is false)");
   return db;
 }

@@ -1,4 +1,4 @@
-import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../events/latency";
+import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../ledger/latency";
 import type { HistogramSample, MetricFamily } from "./metrics-prometheus";
 
 /** One counter's total since the beginning, as events/totals.ts reads it. */

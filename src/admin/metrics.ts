@@ -1,10 +1,10 @@
 import { countDeadLetters } from "../deadletters/tally";
-import { flushMetrics, queryMetrics } from "../events/metrics";
-import { MetricsQuery } from "../events/schema";
-import { readMetricTotals } from "../events/totals";
 import type { App } from "../http/app";
+import { flushMetrics, queryMetrics } from "../ledger/metrics";
+import { MetricsQuery } from "../ledger/schema";
+import { readMetricTotals } from "../ledger/totals";
 import { routingRules } from "../routing/store";
-import { eventLog } from "./events";
+import { metricsDb } from "./events";
 import { gatewayMetricFamilies } from "./metrics-families";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./metrics-prometheus";
 import { invalid } from "./read-json";
@@ -19,7 +19,7 @@ export function registerMetricsAdmin(app: App): void {
     const query = MetricsQuery.safeParse(c.req.query());
     if (!query.success) throw invalid(query.error, "(query)");
     const config = c.get("config");
-    const db = eventLog(c.env, config);
+    const db = metricsDb(c.env, config);
     const now = new Date();
     // This isolate's counters join the answer; other isolates' arrive within their flush interval.
     await flushMetrics(db, now);

@@ -1,8 +1,8 @@
 import * as z from "zod";
 import { BulkReplayAnswer, BulkReplayBody } from "../deadletters/bulk";
 import { DeadLetter } from "../deadletters/record";
-import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../events/schema";
 import type { App } from "../http/app";
+import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../ledger/schema";
 import {
   CreateRouteBody,
   DeadLetterPageView,

@@ -3,8 +3,8 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { GatewayError } from "../errors";
-import { getEvent } from "../events/queries";
 import type { App } from "../http/app";
+import { getEvent } from "../ledger/queries";
 import { RouteFilter } from "../routing/filter";
 import { explainFilter } from "../routing/filter-match";
 import { readJson } from "./read-json";
@@ -48,9 +48,10 @@ export function registerFilterTest(app: App): void {
 
 /** A past event's envelope, from the event log: the one place to change when the log moves. */
 async function pastEnvelope(env: Bindings, config: GatewayConfig, id: string): Promise<Envelope> {
-  const db = config.eventLog.enabled ? env.EVENTS : undefined;
-  if (!db) throw new GatewayError("not_found", "the event log is off (no EVENTS database bound, or eventLog.enabled is false); give the envelope instead");
-  const detail = await getEvent(db, env.STATE, id);
+  if (!config.eventLog.enabled || !env.LEDGER) {
+    throw new GatewayError("not_found", "the event log is off (eventLog.enabled is false, or no LEDGER binding); give the envelope instead");
+  }
+  const detail = await getEvent(env, config, id);
   if (!detail) throw new GatewayError("not_found", "no such event in the log");
   if (!detail.event) throw new GatewayError("conflict", "the envelope is no longer kept (it was too large for the log and has expired)");
   return detail.event;

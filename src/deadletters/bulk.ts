@@ -2,8 +2,9 @@ import * as z from "zod";
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import { EventLog } from "../events/log";
+import { Recorder } from "../ledger/recorder";
 import { log } from "../log";
+import { REPLAY_CHUNK, ReplayMessage } from "../queue/messages";
 import { DeadLetterSummary } from "./record";
 import { type Replayed, replayDeadLetter } from "./replay";
 import { type DeadLetterFilter, getDeadLetter, listDeadLetters } from "./store";
@@ -26,7 +27,8 @@ import { type DeadLetterFilter, getDeadLetter, listDeadLetters } from "./store";
  * refused) and removes an unrouted or quarantined one once enqueued, so a replay message that
  * Queues delivers twice finds nothing left to do for the ids it already handled.
  */
-export const REPLAY_CHUNK = 15;
+export { REPLAY_CHUNK };
+
 const MAX_LIST_PAGES = 200;
 const SEND_BATCH_MESSAGES = 100;
 
@@ -47,14 +49,7 @@ export const BulkReplayAnswer = z.object({
   cursor: z.string().optional().describe("Set when more records remain than one call lists: call again with the same filter and this cursor"),
 });
 
-export const ReplayMessage = z.object({
-  v: z.literal(1),
-  kind: z.literal("replay"),
-  deadLetterIds: z.array(z.string()).min(1).max(REPLAY_CHUNK),
-  /** One quarantined request: read again and accepted whole, a batch of up to 10,000 notifications. */
-  heavy: z.literal(true).optional(),
-});
-export type ReplayMessage = z.infer<typeof ReplayMessage>;
+export { ReplayMessage };
 
 export function isReplayMessage(body: unknown): boolean {
   return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "replay";
@@ -107,7 +102,7 @@ export async function handleReplayMessage(
     message.ack();
     return;
   }
-  const events = EventLog.for(env, config);
+  const events = Recorder.for(env, config);
   const at = new Date(now());
   let replayed = 0;
   let skipped = 0;
@@ -132,7 +127,7 @@ export async function handleReplayMessage(
 }
 
 /** Routes a delivery or unrouted dead letter went to again; a quarantined one is recorded as it is accepted. */
-export function recordReplay(events: EventLog, kind: string, replayed: Replayed): void {
+export function recordReplay(events: Recorder, kind: string, replayed: Replayed): void {
   if (kind === "quarantine") return;
   for (const id of replayed.ids) events.redelivering(id, replayed.routes, "replayed");
 }

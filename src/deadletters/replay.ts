@@ -7,9 +7,9 @@ import { loadPayload } from "../delivery/payload";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
-import type { EventLog } from "../events/log";
 import { acceptEnvelopes } from "../ingest/accept";
 import { sourceRuntime } from "../ingest/source-runtime";
+import type { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { routeTakes } from "../routing/match";
 import { findRoute, routingRules } from "../routing/store";
@@ -48,7 +48,7 @@ export async function replayDeadLetter(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
-  events?: EventLog,
+  events?: Recorder,
   options: ReplayOptions = {},
 ): Promise<Replayed> {
   if (record.state === "replaying" && !isStale(record, now)) {
@@ -184,7 +184,7 @@ async function replayQuarantined(
   record: DeadLetter,
   now: Date,
   waitUntil: (promise: Promise<unknown>) => void,
-  events?: EventLog,
+  events?: Recorder,
 ): Promise<Replayed> {
   const kept = record.request;
   const runtime = sourceRuntime(config, record.source, { fetch: (input, init) => fetch(input, init) });

@@ -6,8 +6,8 @@ import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
-import { EventLog } from "../events/log";
 import { isFollowUp, runFollowUp } from "../ingest/followup";
+import { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
@@ -44,7 +44,7 @@ export async function handleDeliveryBatch(
     return;
   }
   const config = loaded.config;
-  const outcomes = new BatchOutcomes(EventLog.for(env, config), deps.now);
+  const outcomes = new BatchOutcomes(Recorder.for(env, config), deps.now);
   // One heavy replay (a quarantined request, read again whole) per batch; the others are sent
   // again as new messages, so waiting never uses up their Queues retries.
   const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));

@@ -2,10 +2,10 @@ import type { GatewayConfig } from "../config/schema";
 import type { DeadLetterReason } from "../deadletters/record";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
-import { type RouteRun, recordRouteHealth } from "../events/alerts";
-import type { EventLog } from "../events/log";
-import { count, countLatency } from "../events/metrics";
-import { emitOperational, isOperational } from "../events/operational";
+import { type RouteRun, recordRouteHealth } from "../ledger/alerts";
+import { count, countLatency } from "../ledger/metrics";
+import { emitOperational, isOperational } from "../ledger/operational";
+import type { Recorder } from "../ledger/recorder";
 import type { Attempt } from "./message";
 
 export interface Buried {
@@ -19,17 +19,17 @@ export interface Buried {
 
 /**
  * What one queue batch came to, gathered while its messages are settled and recorded once
- * after: the event log's rows (one D1 batch), the counters, each route's run of failures, and
+ * after: the ledger's lines (one call per shard), the counters, each route's run of failures, and
  * an operational event per dead letter. Operational events' own deliveries are logged and
  * counted like any other, but never raise another operational event.
  */
 export class BatchOutcomes {
-  readonly #events: EventLog;
+  readonly #events: Recorder;
   readonly #now: () => number;
   readonly #runs = new Map<string, RouteRun>();
   readonly #buried: Buried[] = [];
 
-  constructor(events: EventLog, now: () => number) {
+  constructor(events: Recorder, now: () => number) {
     this.#events = events;
     this.#now = now;
   }

@@ -1,11 +1,11 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
-import { checkRefusals } from "../events/alerts";
-import { EventLog } from "../events/log";
-import { count, countAnswer, UNKNOWN_SOURCE } from "../events/metrics";
-import { emitOperational } from "../events/operational";
 import { BEFORE_AUTHENTICATION, type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
+import { checkRefusals } from "../ledger/alerts";
+import { count, countAnswer, UNKNOWN_SOURCE } from "../ledger/metrics";
+import { emitOperational } from "../ledger/operational";
+import { Recorder } from "../ledger/recorder";
 import type { App } from "./app";
 
 /** Answers that come only after the request authenticated: they are recorded, not just counted. */
@@ -16,9 +16,9 @@ export function registerHooks(app: App): void {
   app.all("/hooks/*", async (c) => {
     const config = c.get("config");
     const now = new Date();
-    const events = EventLog.for(c.env, config);
-    const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
     const requestId = c.get("requestId");
+    const events = Recorder.for(c.env, config, { requestId, at: now });
+    const waitUntil = (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise);
     const name = parseHookPath(c.req.path).name;
     const source = Object.hasOwn(config.sources, name) ? name : UNKNOWN_SOURCE;
     let outcome: IngestOutcome;

@@ -1,13 +1,14 @@
 import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
-import { claimIds, claimNone, type DedupSource } from "../dedup";
 import { numberMessages, orderedGroups } from "../delivery/governor/client";
 import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
 import { GatewayError } from "../errors";
-import type { EventLog } from "../events/log";
+import { type AcceptedEnvelope, type Claim, claimKeys, recordAccepted } from "../ledger/claim";
+import { count } from "../ledger/metrics";
+import type { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
@@ -20,8 +21,8 @@ const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
 export interface AcceptContext {
   env: Bindings;
   config: GatewayConfig;
-  /** The source's dedup window and mode (`kv` unless it says `strict`). */
-  source: DedupSource;
+  /** The source and its dedup window. */
+  source: { name: string; dedupTtlSeconds: number };
   now: Date;
   waitUntil: (promise: Promise<unknown>) => void;
   /**
@@ -34,8 +35,8 @@ export interface AcceptContext {
   routes?: RoutingRule[];
   /** `true`: `routes` are an operator's choice, delivered to without matching the envelope. */
   chosenRoutes?: boolean;
-  /** Where the accepted envelopes and their routes are recorded; flushed by the caller. */
-  events?: EventLog;
+  /** The request being answered: its line joins the rows the ledger writes; flushed by the caller. */
+  events?: Recorder;
   /** A dead letter being replayed: its messages say so, and the consumer removes it once delivered. */
   replayOf?: string;
   /** Sent again by an operator (redeliver, replay): its messages say so, and their delivery is not timed. */
@@ -48,33 +49,39 @@ export type Accepted =
   | { accepted: []; duplicates: []; overBudget: string };
 
 /**
- * The one door for accepting envelopes: drops what was seen, enqueues one message per
- * (envelope, matching route), and only then marks the envelopes as seen. Throws
- * `unavailable` when anything could not be kept, so the caller is retried and nothing is lost.
+ * The one door for accepting envelopes: the ledger drops what was seen and holds the rest,
+ * one message per (envelope, matching route) is enqueued, and only then the ledger writes the
+ * rows (docs/dedup-and-batches.md). Throws `unavailable` when anything could not be kept, so
+ * the caller is retried and nothing is lost.
  */
 export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[]): Promise<Accepted> {
   const unique = [...new Map(envelopes.map((e) => [e.id, e])).values()];
   const marks = unique.map((e) => ({ key: dedupKeyOf(e), id: e.id }));
+  const ledger = ctx.events?.context() ?? { env: ctx.env, config: ctx.config };
   const [claimed, routes] = await Promise.allSettled([
-    ctx.dedup === "check" ? claimIds(ctx.env, ctx.source, marks) : claimNone(marks),
+    ctx.dedup === "check"
+      ? claimKeys(ledger, ctx.source, marks, ctx.now.getTime())
+      : Promise.resolve(claimNone(marks, (routed) => recordAccepted(ledger, routed))),
     ctx.routes ?? routingRules(ctx.config, ctx.env.STATE),
   ]);
   if (claimed.status === "rejected") throw claimed.reason;
   const claim = claimed.value;
   const fresh = unique.filter((_, i) => claim.fresh[i]);
   const freshIds = fresh.map((e) => e.id);
-  const freshMarks = marks.filter((_, i) => claim.fresh[i]);
   if (routes.status === "rejected") {
-    await claim.abandoned(freshMarks);
+    await claim.abandoned();
     throw GatewayError.unavailable("the route table could not be read; retry");
   }
   // A duplicate is named by the id it was first accepted under (a recurring id's occurrence).
   const duplicates = claim.seenAs.flatMap((id, i) => (claim.fresh[i] || id === undefined ? [] : [id]));
-  if (fresh.length === 0) return { accepted: [], duplicates };
+  if (fresh.length === 0) {
+    ctx.waitUntil(claim.accepted([]));
+    return { accepted: [], duplicates };
+  }
 
   const plan = planDelivery(ctx.source.name, fresh, routes.value, ctx.chosenRoutes);
   if (plan.overBudget !== undefined) {
-    await claim.abandoned(freshMarks);
+    await claim.abandoned();
     return { accepted: [], duplicates: [], overBudget: plan.overBudget };
   }
   // Ordered routes: each message's number for its key, fixed before the send, in acceptance order.
@@ -83,9 +90,9 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     routes.value,
     fresh,
   );
-  const sending = prepare(ctx, plan, claim.followUps(freshMarks), ordering.length);
+  const sending = prepare(ctx, plan, ordering.length);
   if (sending.overBudget !== undefined) {
-    await claim.abandoned(freshMarks);
+    await claim.abandoned();
     return { accepted: [], duplicates: [], overBudget: sending.overBudget };
   }
   try {
@@ -93,14 +100,24 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     await enqueue(ctx, plan, sending);
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
-    await claim.abandoned(freshMarks);
+    await claim.abandoned();
     throw GatewayError.unavailable("the notification could not be queued; retry");
   }
-  // Marked (confirmed) only now that the queue holds every message; a failure here costs at
-  // most a duplicate delivery, which the envelope id makes harmless.
-  ctx.waitUntil(claim.accepted(freshMarks));
-  ctx.events?.envelopesAccepted(plan.routed);
+  // The rows (the dedup marks) are written only now that the queue holds every message; until
+  // then the shard holds the keys in memory. A failure here costs at most a duplicate delivery.
+  ctx.waitUntil(claim.accepted(plan.routed));
+  countFiltered(plan.routed, ctx.now.getTime());
   return { accepted: freshIds, duplicates };
+}
+
+/** Every notification passes (a dead letter replayed, the gateway's own events): recorded, never checked. */
+function claimNone(marks: { key: string }[], record: Claim["accepted"]): Claim {
+  return { fresh: marks.map(() => true), seenAs: marks.map(() => undefined), accepted: record, abandoned: async () => {} };
+}
+
+/** Routes whose payload filter left an envelope out: counted per route (`filtered`), never queued. */
+function countFiltered(routed: AcceptedEnvelope[], at: number): void {
+  for (const { filteredRouteIds = [] } of routed) for (const id of filteredRouteIds) count("delivery", id, "filtered", at);
 }
 
 /** What enqueueing takes, before any I/O: the dead letters kept here and the sendBatch calls. */
@@ -111,15 +128,15 @@ interface Sending {
 }
 
 /**
- * A few unrouted envelopes are kept from here; more (and marks) follow the deliveries as
- * follow-up messages, sent last. Every write and send is counted against the invocation's
- * operations before the first is made.
+ * A few unrouted envelopes are kept from here; more follow the deliveries as follow-up
+ * messages, sent last. Every write and send is counted against the invocation's operations
+ * before the first is made.
  */
-function prepare({ source }: AcceptContext, plan: DeliveryPlan, marks: PlannedMessage<FollowUp>[], orderedRoutes: number): Sending {
+function prepare({ source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number): Sending {
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
   const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
-  const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps, ...marks]);
+  const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps]);
   // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
   const writes = plan.aside.length + keptHere.length * 3 + orderedRoutes;
   return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length }) };
@@ -132,7 +149,7 @@ async function enqueue({ env, config, source, now, replayOf, byOperator }: Accep
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
     ...sending.keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
-  // One after another: marks travel last, so they are sent only once every delivery is queued.
+  // One after another, follow-ups last.
   const said = { ...(replayOf !== undefined && { replayOf }), ...(byOperator && { byOperator: true as const }) };
   const body = (m: DeliveryMessage | FollowUp) => ("task" in m || Object.keys(said).length === 0 ? m : { ...m, ...said });
   for (const batch of sending.batches) {

@@ -6,7 +6,7 @@ import { quarantine } from "../deadletters/quarantine";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
-import type { EventLog } from "../events/log";
+import type { Recorder } from "../ledger/recorder";
 import { allows } from "../net/ip";
 import { isSecureOrLocal } from "../net/loopback";
 import { acceptEnvelopes } from "./accept";
@@ -24,7 +24,7 @@ export interface IngestRequest {
   now: Date;
   waitUntil: (promise: Promise<unknown>) => void;
   /** Where accepted envelopes are recorded (the caller flushes it). */
-  events?: EventLog;
+  events?: Recorder;
 }
 
 /** What the caller answers, and what the request log says about it. */

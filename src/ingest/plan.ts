@@ -1,7 +1,7 @@
 import { utf8Length } from "../bytes";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Envelope } from "../envelope";
-import type { AcceptedEnvelope } from "../events/log";
+import type { AcceptedEnvelope } from "../ledger/claim";
 import { passesFilter, routeMatches } from "../routing/match";
 import type { RoutingRule } from "../routing/store";
 

@@ -3,7 +3,6 @@ import type { Adapter } from "../adapters/types";
 import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
 import type { AuthDeps } from "../auth/types";
 import type { GatewayConfig, Source } from "../config/schema";
-import type { DedupMode } from "../dedup";
 import { GatewayError } from "../errors";
 import { compileAllowList, type IpAllowList } from "../net/ip";
 
@@ -21,8 +20,6 @@ export interface SourceRuntime {
   authenticate: ReturnType<typeof createSourceAuthenticator>;
   challenge: string | undefined;
   dedupTtlSeconds: number;
-  /** How ids are kept (see src/dedup/): `kv` markers, or a strict Durable Object over `shards` objects. */
-  dedup: DedupMode;
   /** More notifications than this in one request: the request is quarantined whole. */
   maxNotifications: number;
   /** Header and query names that carry a credential: stripped from anything kept. */
@@ -80,7 +77,6 @@ function compile(name: string, source: Source, gatewayMaxNotifications: number, 
     authenticate: createSourceAuthenticator(source.auth, deps),
     challenge: wwwAuthenticate(source.auth),
     dedupTtlSeconds: source.dedupTtlSeconds ?? adapter.defaultDedupTtlSeconds,
-    dedup: source.dedup === "strict" ? { kind: "strict", shards: source.dedupShards ?? 1 } : { kind: "kv" },
     maxNotifications: source.maxNotificationsPerRequest ?? gatewayMaxNotifications,
     credentialHeaders,
     credentialQuery,

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
+import { writeStoredRoutes } from "../../src/routing/store";
 import { EC_CERT_PEM, EC_FINGERPRINT, pemBody } from "../certificates/fixtures";
 import { callWorker, errorOf, recordingQueue, uniqueId, verifiedClientCertificate } from "../helpers";
 
@@ -32,7 +33,8 @@ function setup(overrides: Record<string, unknown> = {}) {
 
 /** The admin API keeps added routes in one KV document; each test starts from none. */
 async function clearAddedRoutes() {
-  await env.STATE.delete("routes");
+  // Through the store, as the gateway writes: an isolate's cached copy of the added routes goes too.
+  await writeStoredRoutes(env.STATE, []);
 }
 
 describe("the admin API's door", () => {

@@ -2,9 +2,9 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src";
-import { count, flushMetrics } from "../../src/events/metrics";
-import { ACME_PASSWORD, ADMIN_TOKEN, admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../events/helpers";
+import { count, flushMetrics } from "../../src/ledger/metrics";
 import { callWorker, uniqueId } from "../helpers";
+import { ACME_PASSWORD, ADMIN_TOKEN, admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../ledger/helpers";
 import { parsePrometheus, sample } from "./prometheus-parser";
 
 async function scrape(bound: Parameters<typeof callWorker>[1], init: RequestInit = {}, query = "?format=prometheus") {

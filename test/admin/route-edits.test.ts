@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { writeStoredRoutes } from "../../src/routing/store";
 import { callWorker, errorOf, uniqueId } from "../helpers";
 import { adminClient } from "./client";
 
@@ -15,7 +16,8 @@ type Route = {
 };
 
 beforeEach(async () => {
-  await env.STATE.delete("routes");
+  // Through the store, as the gateway writes: an isolate's cached copy of the added routes goes too.
+  await writeStoredRoutes(env.STATE, []);
 });
 
 describe("PUT /admin/routes/{id}, a partial update", () => {

@@ -47,7 +47,7 @@ const deliveries = (sent: unknown[]) => sent.filter((m): m is DeliveryMessage =>
 const followUps = (sent: unknown[]) => sent.filter((m): m is FollowUp => typeof m === "object" && m !== null && "task" in m);
 
 describe("a 1,000-item Pix batch", () => {
-  it("is accepted whole within the free plan's 50 subrequests, one delivery per item, marked only through messages sent after them", async () => {
+  it("is accepted whole within the free plan's 50 subrequests, one delivery per item, marked in the ledger only after the enqueue", async () => {
     const batch = items(1000);
     const counter = countingBindings();
     const response = await post("pix", { pix: batch }, counter.bindings);
@@ -57,21 +57,17 @@ describe("a 1,000-item Pix batch", () => {
     expect(answer.ids).toHaveLength(1000);
     const sent = deliveries(counter.sent);
     expect(new Set(sent.map((m) => m.envelope!.id)).size).toBe(1000);
-    // 1 route read + 10 bulk reads + 11 sendBatch calls; no KV write from the request itself.
+    // 1 route read + 16 shard reserves + 10 sendBatch calls + 16 shard confirms; no KV mark at all.
     expect(counter.count()).toBeLessThanOrEqual(FREE_SUBREQUESTS);
-    expect(counter.count()).toBe(22);
-    expect(counter.count("DEDUP.put")).toBe(0);
-    expect(counter.count("DEDUP.get")).toBe(10);
-    expect(counter.count("DELIVERIES.sendBatch")).toBe(11);
-    // The marks come after every delivery message.
-    const marks = followUps(counter.sent);
-    expect(marks.map((m) => m.task)).toEqual(Array(20).fill("mark"));
-    expect(counter.sent.indexOf(marks[0])).toBe(1000);
+    expect(counter.count()).toBe(43);
+    expect(counter.count("DEDUP")).toBe(0);
+    expect(counter.count("DELIVERIES.sendBatch")).toBe(10);
+    expect(followUps(counter.sent)).toEqual([]);
+    // The confirms (the rows) come after the last sendBatch.
+    const lastSend = counter.calls.lastIndexOf("DELIVERIES.sendBatch");
+    expect(counter.calls.indexOf("LEDGER.confirm")).toBeGreaterThan(lastSend);
 
-    // Before the consumer did the marks, nothing is marked; after, the same batch is a duplicate.
-    expect(await env.DEDUP.get(answer.ids[0]!)).toBeNull();
-    const run = await runBatch(marks, { ...env, GATEWAY_CONFIG: JSON.stringify(config) } as never, deps(target().fetch));
-    expect(marks.every((_, i) => run.acked(i))).toBe(true);
+    // The same batch again is a duplicate, enqueued nowhere.
     const again = countingBindings();
     const second = await post("pix", { pix: batch }, again.bindings);
     expect(second.status).toBe(200);

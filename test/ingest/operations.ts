@@ -21,24 +21,27 @@ export function countingBindings(options: { failQueue?: boolean } = {}) {
         };
       },
     });
-  const strict = env.STRICT_DEDUP!;
-  const namespace = new Proxy(strict, {
-    get(object, property) {
-      const value = Reflect.get(object, property);
-      if (property === "getByName") return (name: string) => counted("STRICT_DEDUP", object.getByName(name));
-      return typeof value === "function" ? value.bind(object) : value;
-    },
-  });
   return {
     bindings: {
       DEDUP: counted("DEDUP", env.DEDUP),
       STATE: counted("STATE", env.STATE),
       DELIVERIES: counted("DELIVERIES", recorder.queue),
-      STRICT_DEDUP: namespace,
+      LEDGER: countedNamespace(env.LEDGER!, (stub) => counted("LEDGER", stub)),
     },
     calls,
     /** Every message sent, deliveries and follow-ups. */
     sent: recorder.sent as unknown[],
     count: (prefix = "") => calls.filter((c) => c.startsWith(prefix)).length,
   };
+}
+
+/** A Durable Object namespace whose stubs count their calls. */
+export function countedNamespace(namespace: DurableObjectNamespace, wrap: (stub: DurableObjectStub) => DurableObjectStub): DurableObjectNamespace {
+  return new Proxy(namespace, {
+    get(object, property) {
+      const value = Reflect.get(object, property);
+      if (property === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => wrap(object.get(id, options));
+      return typeof value === "function" ? value.bind(object) : value;
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { basic, callWorker, captureLogs, errorOf, recordingQueue, standardWebhooksSignature, uniqueId } from "../helpers";
+import { rowsOf } from "../ledger/shards";
 
 const WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -89,12 +90,12 @@ describe("the ingest pipeline", () => {
     expect(recorder.sent.length).toBe(sentBefore);
   });
 
-  it("marks the id as seen with the source's TTL only after the enqueue succeeded", async () => {
+  it("marks the id as seen in the ledger only after the enqueue succeeded, and no longer in KV", async () => {
     const { env: bound } = bindings();
     const id = uniqueId();
     await callWorker(acmeRequest(id), bound);
-    const marker = await env.DEDUP.getWithMetadata(`acme:${id}`);
-    expect(marker.value).not.toBeNull();
+    expect((await rowsOf(`acme:${id}`)).map((r) => r.id)).toEqual([`acme:${id}`]);
+    expect(await env.DEDUP.get(`acme:${id}`)).toBeNull();
   });
 
   it("answers 503 with Retry-After when the queue fails, marks nothing, and takes the provider's retry", async () => {
@@ -106,6 +107,7 @@ describe("the ingest pipeline", () => {
     expect(response.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect((await errorOf(response)).code).toBe("unavailable");
     expect(await env.DEDUP.get(`acme:${id}`)).toBeNull();
+    expect(await rowsOf(`acme:${id}`)).toEqual([]);
 
     const { env: healthy, recorder } = bindings();
     const retry = await callWorker(acmeRequest(id), healthy);

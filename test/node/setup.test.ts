@@ -82,6 +82,7 @@ describe("writing the ids into wrangler.toml", () => {
     });
     expect(staging.durable_objects).toEqual({
       bindings: [
+        { name: "LEDGER", class_name: "Ledger" },
         { name: "STRICT_DEDUP", class_name: "StrictDedup" },
         { name: "ROUTE_GOVERNOR", class_name: "RouteGovernor" },
       ],

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { unroutedDeadLetter } from "../../src/deadletters/build";
 import { putDeadLetter } from "../../src/deadletters/store";
 import { envelope } from "../delivery/helpers";
-import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../events/helpers";
 import { callWorker, uniqueId } from "../helpers";
+import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../ledger/helpers";
 
 /** BS2's boleto notification (the fields of its document's table, as test/adapters/bs2-boleto.test.ts), at a status. */
 const boleto = (id: string, status: number) => ({

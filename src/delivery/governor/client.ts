@@ -1,6 +1,6 @@
 import type { Ordered } from "../../config/governance";
 import type { Envelope } from "../../envelope";
-import { count } from "../../events/metrics";
+import { count } from "../../ledger/metrics";
 import { log } from "../../log";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
 import { orderKeyOf } from "./key";
@@ -10,9 +10,9 @@ import type { Change, RouteState } from "./state";
 export type GovernorNamespace = DurableObjectNamespace<RouteGovernor>;
 
 /** One object per route, named by the route's id. */
-export function governorOf(namespace: GovernorNamespace | undefined, routeId: string) {
+export function governorOf(namespace: DurableObjectNamespace | undefined, routeId: string) {
   if (!namespace) throw new Error("the ROUTE_GOVERNOR binding is missing (wrangler.toml)");
-  return namespace.getByName(routeId);
+  return (namespace as unknown as GovernorNamespace).getByName(routeId);
 }
 
 /** What the admin API shows of a route's governance. */
@@ -32,15 +32,15 @@ export function stateView(state: RouteState): RouteStateView {
   };
 }
 
-export async function readRouteState(namespace: GovernorNamespace | undefined, routeId: string): Promise<RouteStateView> {
+export async function readRouteState(namespace: DurableObjectNamespace | undefined, routeId: string): Promise<RouteStateView> {
   return stateView((await governorOf(namespace, routeId).read()).state);
 }
 
-export async function pauseRouteNow(namespace: GovernorNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
+export async function pauseRouteNow(namespace: DurableObjectNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
   return (await governorOf(namespace, routeId).pause(now, "paused by the operator")).change;
 }
 
-export async function resumeRouteNow(namespace: GovernorNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
+export async function resumeRouteNow(namespace: DurableObjectNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
   return (await governorOf(namespace, routeId).resume(now)).change;
 }
 
@@ -58,7 +58,7 @@ export interface ToNumber {
  * gets no number (delivered unordered) and is counted. Throws if an object cannot be reached:
  * the caller then answers 503 and nothing was sent.
  */
-export async function numberMessages(namespace: GovernorNamespace | undefined, groups: ToNumber[], now: number): Promise<void> {
+export async function numberMessages(namespace: DurableObjectNamespace | undefined, groups: ToNumber[], now: number): Promise<void> {
   await Promise.all(
     groups.map(async ({ routeId, ordered, messages }) => {
       const keyed = messages.flatMap((m) => {

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from "../../config/schema";
 import type { Bindings } from "../../env";
-import { emitOperational } from "../../events/operational";
+import { emitOperational } from "../../ledger/operational";
 import type { Change } from "./state";
 
 /**

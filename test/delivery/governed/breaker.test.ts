@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryMessage } from "../../../src/delivery/message";
-import { admin, notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
+import { admin, notify } from "../../ledger/helpers";
 import { adminPost, arrivals, bucketUrl, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 describe("the circuit breaker", () => {

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { governorOf } from "../../../src/delivery/governor/client";
 import type { Settings } from "../../../src/delivery/governor/state";
 import { uniqueId } from "../../helpers";
 
 const NOW = Date.parse("2026-05-01T12:00:00Z");
 const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30 } };
-const governor = () => env.ROUTE_GOVERNOR!.getByName(uniqueId("route"));
+const governor = () => governorOf(env.ROUTE_GOVERNOR, uniqueId("route"));
 const success = (id: string, sequence?: { key: string; n: number }) => ({
   id,
   ...(sequence && { sequence }),

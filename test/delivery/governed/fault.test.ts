@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
+import { notify } from "../../ledger/helpers";
 import { arrivals, consume, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 /** A governor namespace whose objects cannot be reached, as during an outage. */

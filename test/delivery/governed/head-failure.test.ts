@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admin, notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
+import { admin, notify } from "../../ledger/helpers";
 import { arrivals, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 async function drainAll(due: (now: number) => unknown[], nextDue: () => number, bound: Parameters<typeof consume>[1], clock: { now: number }) {

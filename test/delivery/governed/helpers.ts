@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import type { DeliveryDeps } from "../../../src/delivery/attempt";
 import type { DeliveryMessage } from "../../../src/delivery/message";
 import type { Bindings } from "../../../src/env";
-import { ADMIN_TOKEN, bindings, eventConfig } from "../../events/helpers";
 import { callWorker } from "../../helpers";
+import { ADMIN_TOKEN, bindings, eventConfig } from "../../ledger/helpers";
 import { deps, runBatch } from "../helpers";
 
 /** The real receiver test/node/recorder.ts runs on 127.0.0.1 (the port after the example receivers). */

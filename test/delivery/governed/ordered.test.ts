@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
+import { notify } from "../../ledger/helpers";
 import { arrivals, consume, control, governedBindings, recorderRoute, seeded, shuffled, timedQueue } from "./helpers";
 
 const KEYS = 20;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admin, notify } from "../../events/helpers";
 import { uniqueId } from "../../helpers";
+import { admin, notify } from "../../ledger/helpers";
 import { adminPost, arrivals, consume, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 interface Detail {

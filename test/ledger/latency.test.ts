@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LATENCY_BOUNDS_MS, latencyBucket, quantile } from "../../src/events/latency";
+import { LATENCY_BOUNDS_MS, latencyBucket, quantile } from "../../src/ledger/latency";
 
 const histogram = (entries: Record<string, number>) => new Map(Object.entries(entries));
 

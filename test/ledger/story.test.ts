@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";
+import { everyShardText } from "./shards";
 
 interface Detail {
   event: { id: string; subject?: string; data: unknown };
@@ -82,6 +83,13 @@ describe("a notification's story, read back from the event log", () => {
       expect(text).not.toContain("not-the-password");
       expect(text.toLowerCase()).not.toContain("basic ");
     }
+    // Every table of every shard of the ledger, too.
+    const shards = await everyShardText();
+    expect(shards).toContain("acme:");
+    expect(shards).not.toContain("acme-s3cret-pa55");
+    expect(shards).not.toContain("not-the-password");
+    expect(shards).not.toContain(btoa("acme:acme-s3cret-pa55"));
+    expect(shards.toLowerCase()).not.toContain("basic ");
   });
 
   it("records refused requests only as counts: a stranger adds no row", async () => {

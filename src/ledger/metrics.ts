@@ -3,16 +3,18 @@ import { latencyBucket, quantile } from "./latency";
 import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
 
 /**
- * Counts per minute (docs/contract.md §8.1), kept in the isolate and written with the next event-log
- * batch at most every FLUSH_INTERVAL_MS: one upsert row per (minute, scope, name, key) instead of
- * one per request, so a flood of refusals costs the log almost nothing. The price: counts an
- * isolate held when it was evicted (at most the last interval's) are lost.
+ * Counts per minute (docs/contract.md §8.1), kept in the isolate and written to D1 by the first
+ * invocation that ends after FLUSH_INTERVAL_MS have passed (in its waitUntil; nothing waits on a
+ * timer): one upsert row per (minute, scope, name, key) instead of one per request, so a flood of
+ * refusals costs almost nothing. The price: counts an isolate held when it was evicted (at most
+ * the last interval's) are lost. They stay in D1, one database every location sees: a few rows
+ * per isolate-minute, about nothing per notification (docs/event-log.md).
  *
  * scopes: `ingest` (name = source, key = answer code), `delivery` (name = route, key =
  * delivered | retried | dead | filtered), `latency` (name = route, key = histogram bound in ms, see
  * latency.ts), `latency_sum` (name = route, key = "ms": the milliseconds observed), `answer` and
  * `answer_sum` (the same for the time /hooks took to answer, name = source),
- * `eventlog` (name = "gateway", key = unrecorded: rows D1 did not take).
+ * `eventlog` (name = "gateway", key = unrecorded: lines the ledger did not take).
  *
  * Every upsert also adds to the row of minute TOTALS_MINUTE: the totals since the beginning,
  * which retention never deletes. A Prometheus scrape reads those rows alone (one per series),
@@ -88,6 +90,17 @@ function counterStatements(db: D1Database, taken: [string, number][]): D1Prepare
     );
   }
   return statements;
+}
+
+/** Writes this isolate's counters when a write is due; never throws (a refused write's counters go with the next). */
+export async function writeMetricsIfDue(db: D1Database, now: Date): Promise<void> {
+  const { statements, restore } = metricStatements(db, now);
+  if (statements.length === 0) return;
+  try {
+    await db.batch(statements);
+  } catch {
+    restore();
+  }
 }
 
 /** Writes this isolate's counters now; used before answering a metrics query so it includes them. */

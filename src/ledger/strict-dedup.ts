@@ -7,7 +7,13 @@ export const IN_FLIGHT = 2;
 export type Verdict = typeof RESERVED | typeof DUPLICATE | typeof IN_FLIGHT;
 
 /**
- * The authority for the ids of one strict source (or one shard of it), in SQLite storage. A
+ * RETIRED: the ledger (./object.ts) gives every source what this gave `"dedup": "strict"`
+ * sources. The class stays exported because a deployed Durable Object class cannot simply
+ * vanish (wrangler refuses a deploy that drops it without a `deleted_classes` migration, which
+ * would also delete its data); nothing calls it any more. docs/deploy.md says how to delete it
+ * once `ledger.kvMarksUntil` has passed.
+ *
+ * It was the authority for the ids of one strict source (or one shard of it), in SQLite storage. A
  * Durable Object runs one call at a time and each method here is synchronous, so a check and
  * the write that follows it are one atomic step: of two requests carrying the same id, one
  * reserves it and the other sees the reservation.

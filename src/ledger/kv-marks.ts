@@ -1,5 +1,8 @@
 /**
- * The default dedup: one DEDUP KV key per accepted notification, written only after the
+ * The marks the gateway wrote before the ledger (read during an upgrade, see
+ * `ledger.kvMarksUntil`, and written by mark messages still queued from before it).
+ *
+ * Before the ledger, the default dedup: one DEDUP KV key per accepted notification, written only after the
  * enqueue succeeded and expiring with the source's window. The key is `dedupKeyOf` the envelope
  * (its id, or for a recurring id the id all its occurrences share) and the value the envelope id
  * it was accepted under, so a retry is answered with the id it repeats (docs/ids.md).

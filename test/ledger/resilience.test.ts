@@ -2,8 +2,19 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src";
+import { REPORT_TIMEOUT_MS } from "../../src/ledger/recorder";
+import { dayOf } from "../../src/ledger/tables";
+import { deps, runBatch } from "../delivery/helpers";
 import { basic, uniqueId } from "../helpers";
-import { ACME_PASSWORD, bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";
+import { countedNamespace } from "../ingest/operations";
+import { ACME_PASSWORD, admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";
+import { rowsOf, shard } from "./shards";
+
+/** The envelopes of the events a query lists, each read back from its detail. */
+async function envelopesOf(bound: Parameters<typeof admin>[1], query: string): Promise<unknown[]> {
+  const page = await admin<{ events: { id: string }[] }>(`/admin/events?${query}`, bound);
+  return Promise.all(page.body.events.map(async (e) => (await admin<{ event: unknown }>(`/admin/events/${encodeURIComponent(e.id)}`, bound)).body.event));
+}
 
 /** A D1 that refuses every write (its reads are never reached by ingest or delivery). */
 function failingD1(): D1Database {
@@ -32,23 +43,94 @@ function logLines(spy: { mock: { calls: unknown[][] } }): Record<string, unknown
   });
 }
 
-describe("with D1 down", () => {
-  it("every notification is still accepted and delivered; the failure is counted and logged once a batch", async () => {
+/** The real ledger, except that the consumer's report never reaches it. */
+function ledgerUnreachableForReports(): DurableObjectNamespace {
+  return countedNamespace(
+    env.LEDGER!,
+    (stub) =>
+      new Proxy(stub, {
+        get(target, property) {
+          if (property === "report") return async () => Promise.reject(new Error("Durable Object reset because its code was updated"));
+          const value = Reflect.get(target, property);
+          // An RPC method is itself a stub: call it through Reflect.apply, never .bind (a remote "bind").
+          return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value, target, args) : value;
+        },
+      }),
+  );
+}
+
+describe("with the ledger unreachable when the consumer reports", () => {
+  it("every delivery still happens and is acked; the missing lines are counted and logged once a batch", async () => {
     const spy = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const { queue, take } = capturingQueue();
+    const bound = bindings(eventConfig([route("ledger"), route("erp")]), { DELIVERIES: queue, LEDGER: ledgerUnreachableForReports() });
+    const delivered: string[] = [];
+    const ids = [uniqueId("down"), uniqueId("down"), uniqueId("down")];
+    for (const id of ids) expect((await notify({ id, type: "acme.paid" }, bound)).status).toBe(202);
+    const bodies = take();
+    const run = await runBatch(
+      bodies,
+      bound,
+      deps(async (input: RequestInfo | URL) => {
+        delivered.push(String(input));
+        return new Response("ok");
+      }),
+    );
+    expect(delivered).toHaveLength(6);
+    expect(bodies.every((_, i) => run.acked(i))).toBe(true);
+    const failures = logLines(spy).filter((l) => l.event === "event_log_write_failed");
+    // One line for the batch, never one per row; its six lines counted.
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ lines: 6 });
+    expect(JSON.stringify(failures[0])).toContain("code was updated");
+    // The rows were written at acceptance and stay pending: the attempts are what went missing.
+    const detail = await admin<{ state: string }>(
+      `/admin/events/${encodeURIComponent(`acme:${ids[0]}`)}`,
+      bindings(eventConfig([route("ledger"), route("erp")])),
+    );
+    expect(detail.body.state).toBe("pending");
+    spy.mockRestore();
+  });
+
+  it("a report that hangs does not hold the consumer longer than its bound", async () => {
+    const { queue, take } = capturingQueue();
+    const hanging = countedNamespace(
+      env.LEDGER!,
+      (stub) =>
+        new Proxy(stub, {
+          get(target, property) {
+            if (property === "report") return () => new Promise(() => {});
+            const value = Reflect.get(target, property);
+            return typeof value === "function" ? (...args: unknown[]) => Reflect.apply(value, target, args) : value;
+          },
+        }),
+    );
+    const bound = bindings(eventConfig([route("ledger")]), { DELIVERIES: queue, LEDGER: hanging });
+    expect((await notify({ id: uniqueId("hang"), type: "acme.paid" }, bound)).status).toBe(202);
+    const started = Date.now();
+    const run = await runBatch(
+      take(),
+      bound,
+      deps(async () => new Response("ok")),
+    );
+    expect(run.acked(0)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(REPORT_TIMEOUT_MS + 1_500);
+  });
+});
+
+describe("with D1 down", () => {
+  it("every notification is still accepted, delivered and recorded in the ledger (D1 keeps only metrics and alerts)", async () => {
     const { queue, take } = capturingQueue();
     const bound = bindings(eventConfig([route("ledger"), route("erp")]), { DELIVERIES: queue, EVENTS: failingD1() });
     const delivered: string[] = [];
-    for (let i = 0; i < 3; i++) expect((await notify({ id: uniqueId("down"), type: "acme.paid" }, bound)).status).toBe(202);
+    const id = uniqueId("down");
+    for (const n of [id, uniqueId("down"), uniqueId("down")]) expect((await notify({ id: n, type: "acme.paid" }, bound)).status).toBe(202);
     await drain(take, bound, (url) => {
       delivered.push(url);
       return new Response("ok");
     });
     expect(delivered).toHaveLength(6);
-    const failures = logLines(spy).filter((l) => l.event === "event_log_write_failed");
-    // One line per ingest request (3) and per consumer batch (1), never one per row.
-    expect(failures).toHaveLength(4);
-    expect(failures.every((l) => typeof l.statements === "number" && JSON.stringify(l).includes("D1_ERROR"))).toBe(true);
-    spy.mockRestore();
+    expect((await admin<{ state: string }>(`/admin/events/${encodeURIComponent(`acme:${id}`)}`, bound)).body.state).toBe("delivered");
   });
 
   it("a D1 that hangs does not hold the answer", async () => {
@@ -59,7 +141,6 @@ describe("with D1 down", () => {
       headers: { authorization: basic("acme", ACME_PASSWORD) },
       body: JSON.stringify({ id: uniqueId("hang"), type: "acme.paid" }),
     });
-    // The answer comes while the log's write is still waiting (it is abandoned after a bound).
     const response = await worker.fetch(request, bound as never, ctx);
     expect(response.status).toBe(202);
   });
@@ -76,18 +157,16 @@ describe("operational events", () => {
     await notify({ id: uniqueId("y"), type: "acme.paid" }, bound);
     // The ledger refuses for good; the on-call route refuses too, which must not raise another event.
     await drain(take, bound, () => new Response("gone", { status: 410 }));
-    const dead = await env
-      .EVENTS!.prepare("SELECT envelope FROM events WHERE type = 'hookgate.delivery.dead' AND subject = ?1")
-      .bind(ledger)
-      .all<{ envelope: string }>();
-    expect(dead.results).toHaveLength(1);
-    const event = JSON.parse(dead.results[0]!.envelope) as { source: string; data: Record<string, unknown> };
+    const dead = await envelopesOf(bound, `type=hookgate.delivery.dead&subject=${ledger}`);
+    expect(dead).toHaveLength(1);
+    const event = dead[0] as { source: string; data: Record<string, unknown> };
     expect(event.source).toBe("/hookgate");
     expect(event.data).toMatchObject({ routeId: ledger, reason: "rejected", lastStatus: 410 });
-    const aboutOncall = await env
-      .EVENTS!.prepare("SELECT count(*) AS n FROM events WHERE type LIKE 'hookgate.%' AND subject = 'oncall'")
-      .first<{ n: number }>();
-    expect(aboutOncall?.n).toBe(0);
+    const aboutOncall = [
+      ...(await envelopesOf(bound, "type=hookgate.delivery.dead&subject=oncall")),
+      ...(await envelopesOf(bound, "type=hookgate.route.failing&subject=oncall")),
+    ];
+    expect(aboutOncall).toHaveLength(0);
   });
 
   it("hookgate.request.quarantined names the source and the dead letter", async () => {
@@ -124,13 +203,10 @@ describe("operational events", () => {
     });
     const row = await env.EVENTS!.prepare("SELECT consecutive_failures AS n FROM route_health WHERE route_id = ?1").bind(flaky).first<{ n: number }>();
     expect(row?.n).toBe(10);
-    const failing = await env
-      .EVENTS!.prepare("SELECT envelope FROM events WHERE type = 'hookgate.route.failing' AND subject = ?1")
-      .bind(flaky)
-      .all<{ envelope: string }>();
-    expect(failing.results).toHaveLength(1);
+    const failing = await envelopesOf(bound, `type=hookgate.route.failing&subject=${flaky}`);
+    expect(failing).toHaveLength(1);
     const { slackMessage } = await import("../../src/delivery/request");
-    const text = JSON.parse(slackMessage(JSON.parse(failing.results[0]!.envelope))) as { text: string };
+    const text = JSON.parse(slackMessage(failing[0] as never)) as { text: string };
     expect(text.text).toBe(`hookgate.route.failing ${flaky}: route ${flaky} failed 3 attempts in a row`);
   });
 });
@@ -166,7 +242,7 @@ describe("retention", () => {
     await waitOnExecutionContext(ctx);
 
     expect(await db.prepare("SELECT id FROM events WHERE id = ?1").bind(oldId).first()).toBeNull();
-    expect(await db.prepare("SELECT id FROM events WHERE id = ?1").bind(`acme:${freshId}`).first()).not.toBeNull();
+    expect(await rowsOf(`acme:${freshId}`)).toHaveLength(1);
     expect(await db.prepare("SELECT 1 FROM requests WHERE request_id = 'old-request'").first()).toBeNull();
     expect(
       await db
@@ -191,9 +267,41 @@ describe("retention", () => {
   });
 });
 
+describe("ledger retention", () => {
+  it("drops whole day tables older than the retention and the longest dedup window, and keeps the rest", async () => {
+    const { runInDurableObject } = await import("cloudflare:test");
+    const old = dayOf(Date.now() - 40 * 86_400_000);
+    const recent = dayOf(Date.now() - 5 * 86_400_000);
+    await runInDurableObject(shard(3), async (_: unknown, state) => {
+      for (const day of [old, recent])
+        state.storage.sql.exec(
+          `CREATE TABLE IF NOT EXISTS ev_${day} (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, id TEXT NOT NULL, source TEXT NOT NULL, type TEXT NOT NULL, subject TEXT, time TEXT NOT NULL, received_at INTEGER NOT NULL, state TEXT NOT NULL, envelope TEXT, requests TEXT NOT NULL, deliveries TEXT NOT NULL)`,
+        );
+    });
+    // The object reads its tables when it starts: a new instance sees the ones made behind its back.
+    const { abortAllDurableObjects } = await import("cloudflare:test");
+    await abortAllDurableObjects();
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }),
+      bindings(eventConfig([route("ledger")])) as never,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const tables = await runInDurableObject(shard(3), async (_: unknown, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'ev_%'")
+        .toArray()
+        .map((t) => t.name),
+    );
+    expect(tables).not.toContain(`ev_${old}`);
+    expect(tables).toContain(`ev_${recent}`);
+  });
+});
+
 describe("metrics a refused write could not take", () => {
   it("are kept in the isolate and go with the next write", async () => {
-    const { count, flushMetrics } = await import("../../src/events/metrics");
+    const { count, flushMetrics } = await import("../../src/ledger/metrics");
     const source = uniqueId("metrics");
     const now = new Date();
     count("ingest", source, "accepted", now.getTime(), 3);

@@ -8,15 +8,15 @@ import { Envelope } from "../envelope";
  */
 
 /**
- * An (envelope, route) pair: queued or waiting to retry, taken, or given up on; or `filtered`:
- * the route's events and sources matched but its filter did not (recorded, never delivered).
+ * An (envelope, route) pair: queued or waiting to retry, taken, given up on, or `filtered` (the
+ * route's events and sources matched but its payload filter did not: recorded, never delivered).
  */
 export const RouteState = z.enum(["pending", "delivered", "dead", "filtered"]);
 export type RouteState = z.infer<typeof RouteState>;
 
 /**
  * `delivered` when every route took it (or filtered it), `dead` when any gave up, `unrouted` when
- * no route's events and sources matched, `filtered` when every route that matched filtered it out.
+ * none matched, `filtered` when every matching route's payload filter left it out.
  */
 export const EventState = z.enum(["pending", "delivered", "dead", "unrouted", "filtered"]);
 export type EventState = z.infer<typeof EventState>;
@@ -32,6 +32,18 @@ export const EventRequest = z.object({
 });
 export type EventRequest = z.infer<typeof EventRequest>;
 
+export const DeliveryProgress = z.object({
+  state: RouteState,
+  attempts: z.number().int().nonnegative(),
+  lastStatus: z.number().int().optional(),
+  nextAttemptAt: z.string().optional().describe("When the next attempt is due (ISO 8601), while it waits to retry"),
+});
+export type DeliveryProgress = z.infer<typeof DeliveryProgress>;
+
+/** What an operator did to a route's delivery (docs/console.md). */
+export const OperatorAction = z.object({ at: z.string(), action: z.enum(["redelivered", "replayed"]) });
+export type OperatorAction = z.infer<typeof OperatorAction>;
+
 export const EventSummary = z.object({
   id: z.string(),
   source: z.string(),
@@ -41,38 +53,20 @@ export const EventSummary = z.object({
   receivedat: z.string(),
   state: EventState,
   routes: z.record(z.string(), RouteState).describe("Each route's state for this envelope"),
-  deliveries: z
-    .record(
-      z.string(),
-      z.object({
-        state: RouteState,
-        attempts: z.number().int().describe("Attempts made so far"),
-        lastStatus: z.number().int().optional().describe("The last attempt's HTTP status"),
-        nextAttemptAt: z.string().optional().describe("When a pending route is tried again (ISO 8601)"),
-      }),
-    )
-    .optional()
-    .describe("Each route's progress: attempts, last status and, while retrying, the next attempt's time"),
+  deliveries: z.record(z.string(), DeliveryProgress).optional().describe("Each route's progress: attempts made, the last status, the next attempt"),
 });
 export type EventSummary = z.infer<typeof EventSummary>;
 
 export const EventPage = z.object({
   events: z.array(EventSummary),
-  cursor: z.string().optional().describe("Pass as `cursor` for the next (older) page"),
+  cursor: z.string().optional().describe("Pass as `cursor` for the next (older) page; opaque"),
 });
-
-/** What an operator did to a route's delivery, shown on the timeline. */
-export const DeliveryAction = z.object({
-  at: z.string().describe("When (ISO 8601)"),
-  action: z.enum(["redelivered", "replayed"]),
-});
-export type DeliveryAction = z.infer<typeof DeliveryAction>;
 
 export const Delivery = z.object({
   routeId: z.string(),
   state: RouteState,
   attempts: z.array(Attempt),
-  actions: z.array(DeliveryAction).optional().describe("Redeliveries and replays an operator asked for"),
+  actions: z.array(OperatorAction).optional().describe("Redeliveries and replays an operator asked for"),
 });
 
 export const EventDetail = z.object({
@@ -93,8 +87,13 @@ export const EventQuery = z
     state: EventState.optional(),
     since: isoTime.optional(),
     until: isoTime.optional(),
-    q: z.string().min(1).optional().describe("An envelope id or a subject"),
-    cursor: z.string().regex(/^\d+$/, "must be a cursor from an earlier page").optional(),
+    route: z.string().optional(),
+    id: z.string().min(1).optional().describe("An envelope id, or a recurring notification's id without its @window suffix"),
+    q: z.string().min(1).optional().describe("An envelope id (with or without a recurring id's @window suffix) or a subject"),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, "must be a cursor from an earlier page")
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();

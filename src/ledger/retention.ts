@@ -2,14 +2,44 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { log } from "../log";
 import { TOTALS_MINUTE } from "./metrics";
+import { allShards, shardStub } from "./shard";
+import { dayOf } from "./tables";
 
 const DAY = 86_400_000;
 /** Rows deleted a statement, and statements a run: a run stays well inside one invocation's limits. */
 const ROWS_PER_DELETE = 5_000;
 const DELETES_PER_RUN = 40;
 
+/** The longest dedup window a source may have (the default is 7 days; configs may set more). */
+function longestWindowMs(config: GatewayConfig): number {
+  const windows = Object.values(config.sources).map((s) => (s.dedupTtlSeconds ?? 7 * 86_400) * 1000);
+  return Math.max(7 * DAY, ...windows);
+}
+
 /**
- * Deletes what is older than `eventLog.retentionDays`, oldest first. Rows are in receipt order
+ * Retention, from the hourly Cron Trigger: each shard drops its day tables older than both the
+ * event log's retention and the longest dedup window (whole tables: no row delete is billed),
+ * and D1 loses its old metrics, alerts and the rows of the event log before the ledger.
+ */
+export async function pruneLedger(env: Bindings, config: GatewayConfig, now: Date): Promise<void> {
+  const keepMs = Math.max(config.eventLog.enabled ? config.eventLog.retentionDays * DAY : 0, longestWindowMs(config)) + DAY;
+  const keepFromDay = dayOf(now.getTime() - keepMs);
+  const namespace = env.LEDGER;
+  await Promise.all([
+    pruneEventLog(env, config, now),
+    ...(namespace
+      ? allShards(config.ledger).map((shard) =>
+          shardStub(namespace, config.ledger, shard)
+            .drop(keepFromDay)
+            .then((dropped) => dropped.length > 0 && log({ event: "ledger_pruned", shard, dropped }))
+            .catch((error: unknown) => log({ event: "ledger_prune_failed", shard, error: error instanceof Error ? error.message.slice(0, 200) : "unknown" })),
+        )
+      : []),
+  ]);
+}
+
+/**
+ * D1: deletes what is older than `eventLog.retentionDays`, oldest first. Rows are in receipt order
  * by `seq` (near enough: a quarantined request replayed later keeps its first receipt time),
  * so each delete reads only the rows it removes and one more: no index on time is needed. A run removes at most DELETES_PER_RUN × ROWS_PER_DELETE events; what is left is
  * removed by the next runs. Never throws: a failed prune is logged and tried again next time.

@@ -5,7 +5,7 @@ import { acceptEnvelopes } from "../ingest/accept";
 import { log } from "../log";
 import { routeMatches } from "../routing/match";
 import { routingRules } from "../routing/store";
-import { EventLog } from "./log";
+import { Recorder } from "./recorder";
 
 /**
  * The gateway's own CloudEvents (docs/contract.md §8.2), delivered through ordinary routes
@@ -64,7 +64,7 @@ export async function emitOperational(env: Bindings, config: GatewayConfig, even
       data: { summary: event.summary, ...event.data },
       receivedat: now.toISOString(),
     };
-    const events = EventLog.for(env, config);
+    const events = Recorder.for(env, config);
     const pending: Promise<unknown>[] = [];
     await acceptEnvelopes(
       { env, config, source: { name: SOURCE_NAME, dedupTtlSeconds: 0 }, now, waitUntil: (p) => pending.push(p), dedup: "skip", routes, events },

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:ledger [-- --only cost,drain,console]`: the ledger's rows of the report, each
+ * runnable alone (a full `npm run bench` is long):
+ * - `cost per million, event log on` / `off`: the operations the workerd cost test meters
+ *   (test/ledger/cost.test.ts holds the gateway to bench/lib/cost.ts), priced, with monthly totals;
+ * - `delivery drain, event log on / off`: bench (d), the consumer draining 1,000 messages to a
+ *   local sink, with the log on and off, at defaults (no EVENT_LOG_FLUSH_MS);
+ * - `console queries on a 1,000,000-event shard`: one shard filled by SQL, each console query
+ *   timed (p50/p99) through the object's RPC, as the admin API calls it.
+ * Writes bench/results/ledger.{md,json}.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { Miniflare } from "miniflare";
+import { costPerMillion, DESIGNED, monthlyTotal } from "./lib/cost";
+import { measureDelivery } from "./lib/delivery";
+import { closeAll } from "./lib/servers";
+
+const ROOT = join(import.meta.dirname, "..");
+const BUILD = join(ROOT, "bench/.build-ledger");
+const OUT = join(ROOT, "bench/results");
+const FILL = Number(process.env.LEDGER_BENCH_ROWS ?? 1_000_000);
+const SAMPLES = 40;
+
+function build(entry: string | undefined, name: string): string {
+  const outdir = join(BUILD, name);
+  const args = entry
+    ? ["wrangler", "deploy", entry, "--dry-run", "--config", "bench/workers/wrangler.bench.toml", "--name", `bench-${name}`, "--outdir", outdir]
+    : ["wrangler", "deploy", "--dry-run", "--outdir", outdir];
+  execFileSync("npx", args, { cwd: ROOT, stdio: "ignore", env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" } });
+  const js = readdirSync(outdir).filter((f) => f.endsWith(".js"));
+  if (js.length !== 1) throw new Error(`expected one .js bundle in ${outdir}`);
+  return join(outdir, js[0]!);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const ms = (n: number) => Math.round(n * 10) / 10;
+
+function costs() {
+  const rows = (["logOn", "logOff"] as const).map((key) => {
+    const ops = DESIGNED[key];
+    return {
+      name: key === "logOn" ? "cost per million, event log on" : "cost per million, event log off",
+      perMillion: Math.round(costPerMillion(ops) * 100) / 100,
+      goal: key === "logOn" ? 5 : 3,
+      monthly: Object.fromEntries([1e6, 10e6, 100e6].map((n) => [n, Math.round(monthlyTotal(ops, n) * 100) / 100])),
+      ops,
+    };
+  });
+  const extras = (["extraRoute", "retry", "duplicate"] as const).map((key) => ({
+    name: key,
+    perMillion: Math.round(costPerMillion(DESIGNED[key]) * 100) / 100,
+  }));
+  return { rows, extras };
+}
+
+/** Paired rounds, off then on, so both see the same machine; the ratio is the median of the rounds'. */
+async function drain(gateway: string, rounds = 3) {
+  const pairs = [];
+  for (let i = 0; i < rounds; i++) {
+    const off = await measureDelivery(gateway, false);
+    await closeAll();
+    const on = await measureDelivery(gateway, true);
+    await closeAll();
+    pairs.push({ on, off, ratio: on.deliveredPerSecond / Math.max(1, off.deliveredPerSecond), load: loadavg()[0] });
+  }
+  const ratios = pairs.map((p) => p.ratio).sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)]!;
+  const middle = pairs.find((p) => p.ratio === median)!;
+  return {
+    on: middle.on,
+    off: middle.off,
+    ratio: Math.round(median * 100) / 100,
+    rounds: pairs.map((p) => ({ on: p.on.deliveredPerSecond, off: p.off.deliveredPerSecond, complete: p.on.complete && p.off.complete, load: p.load })),
+  };
+}
+
+async function consoleQueries(shardScript: string) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: shardScript,
+    modulesRoot: join(shardScript, ".."),
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat_v2"],
+    durableObjects: { LEDGER: { className: "BenchShard", useSQLite: true } },
+  });
+  try {
+    await mf.ready;
+    const call = async (method: string, ...args: unknown[]) => {
+      const response = await mf.dispatchFetch(`http://bench/${method}`, { method: "POST", body: JSON.stringify(args) });
+      if (!response.ok) throw new Error(`${method}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    const day = "20261202";
+    const started = performance.now();
+    const filled = (await call("fill", FILL, day)) as { rows: number; databaseBytes: number };
+    const fillSeconds = (performance.now() - started) / 1000;
+    await call("restart").catch(() => undefined);
+    const fresh = { list: (q: unknown) => call("list", q), find: (keys: string[], limit: number) => call("find", keys, limit) };
+    const dayStart = Date.parse("2026-12-02T00:00:00Z");
+    // SCAN_BUDGET of src/ledger/queries.ts: what the admin API asks each shard to examine at most.
+    const base = { limit: 50, budget: 2_500 };
+    const queries: [string, () => Promise<unknown>][] = [
+      ["newest first (the landing view)", () => fresh.list({ ...base })],
+      ["source=pix", () => fresh.list({ ...base, source: "pix" })],
+      ["state=dead", () => fresh.list({ ...base, state: "dead" })],
+      ["route=ledger", () => fresh.list({ ...base, route: "ledger" })],
+      ["type that matches nothing (worst bounded scan)", () => fresh.list({ ...base, type: "nothing.matches" })],
+      ["subject=S-123456 (bounded scan)", () => fresh.list({ ...base, subject: "S-123456" })],
+      ["since/until one hour mid-day", () => fresh.list({ ...base, since: dayStart + 12 * 3_600_000, until: dayStart + 13 * 3_600_000 })],
+      ["id (key index)", () => fresh.find(["src1:evt-500001"], 10)],
+      ["id without @window suffix (key index range)", () => fresh.find(["src1:evt-50000"], 10)],
+    ];
+    const results = [];
+    for (const [name, run] of queries) {
+      await run();
+      const times: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        const t = performance.now();
+        await run();
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      results.push({ name, p50: ms(pct(times, 0.5)), p99: ms(pct(times, 0.99)) });
+    }
+    return {
+      rows: filled.rows,
+      databaseBytes: filled.databaseBytes,
+      bytesPerRow: Math.round(filled.databaseBytes / filled.rows),
+      fillSeconds: ms(fillSeconds),
+      results,
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const only = new Set(
+    (process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? process.argv[process.argv.indexOf("--only") + 1] ?? "cost,drain,console").split(","),
+  );
+  const load = loadavg().map((n) => Math.round(n * 100) / 100);
+  // Rows not run this time keep their last figures (each row can run alone).
+  const earlier = existsSync(join(OUT, "ledger.json")) ? (JSON.parse(readFileSync(join(OUT, "ledger.json"), "utf8")) as Record<string, unknown>) : {};
+  const report: Record<string, unknown> = {
+    ...earlier,
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAvgAtStart: load },
+  };
+  if (only.has("cost")) report.cost = costs();
+  if (only.has("drain")) report.drain = await drain(build(undefined, "gateway"));
+  if (only.has("console")) report.console = await consoleQueries(build("bench/workers/ledger-shard.ts", "ledger-shard"));
+  report.loadAvgAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "ledger.json"), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(OUT, "ledger.md"), markdown(report));
+  console.log(markdown(report));
+}
+
+function markdown(report: Record<string, unknown>): string {
+  const lines = [
+    `# The ledger's bench rows (${report.date})`,
+    "",
+    `Machine: ${JSON.stringify(report.machine)}; load average at the end ${JSON.stringify(report.loadAvgAtEnd)}.`,
+    "",
+  ];
+  const cost = report.cost as ReturnType<typeof costs> | undefined;
+  if (cost) {
+    lines.push("| target | measured | goal | 1 M/month | 10 M/month | 100 M/month |", "|---|---|---|---|---|---|");
+    for (const r of cost.rows)
+      lines.push(
+        `| ${r.name} | $${r.perMillion.toFixed(2)} | ≤ $${r.goal.toFixed(2)} ${r.perMillion <= r.goal ? "PASS" : "MISS"} | $${r.monthly[1e6]} | $${r.monthly[10e6]} | $${r.monthly[100e6]} |`,
+      );
+    lines.push(
+      "",
+      `Each extra route $${cost.extras[0]!.perMillion}/M, each retry $${cost.extras[1]!.perMillion}/M, each duplicate $${cost.extras[2]!.perMillion}/M.`,
+      "",
+    );
+  }
+  const drained = report.drain as Awaited<ReturnType<typeof drain>> | undefined;
+  if (drained)
+    lines.push(
+      `| delivery drain, event log on / off | median of ${drained.rounds.length} paired rounds: ${drained.ratio}× (${drained.rounds.map((r) => `${r.on}/s vs ${r.off}/s`).join("; ")}) | ≥ 0.9× ${drained.ratio >= 0.9 ? "PASS" : "MISS"} | every round complete: ${drained.rounds.every((r) => r.complete)} |`,
+      "",
+    );
+  const shard = report.console as Awaited<ReturnType<typeof consoleQueries>> | undefined;
+  if (shard) {
+    lines.push(
+      `console queries on a 1,000,000-event shard: ${shard.rows} rows, ${shard.bytesPerRow} bytes per row (${shard.databaseBytes} bytes), filled in ${shard.fillSeconds} s`,
+      "",
+    );
+    lines.push("| query | p50 ms | p99 ms | goal ≤ 50 ms p99 |", "|---|---|---|---|");
+    for (const r of shard.results) lines.push(`| ${r.name} | ${r.p50} | ${r.p99} | ${r.p99 <= 50 ? "PASS" : "MISS"} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+main().then(
+  () => closeAll(),
+  async (error: unknown) => {
+    console.error(error);
+    await closeAll();
+    process.exitCode = 1;
+  },
+);

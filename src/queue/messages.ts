@@ -1,0 +1,32 @@
+import * as z from "zod";
+import { Envelope } from "../envelope";
+
+/**
+ * The messages the DELIVERIES queue carries besides deliveries (src/delivery/message.ts), which
+ * several rooms send and the one consumer tells apart: they live with the queue, so env.ts and
+ * every sender import them from here and nothing below imports a room above it.
+ */
+
+/** Dead letters a chunk of a bulk replay carries (src/deadletters/bulk.ts). */
+export const REPLAY_CHUNK = 15;
+
+export const ReplayMessage = z.object({
+  v: z.literal(1),
+  kind: z.literal("replay"),
+  deadLetterIds: z.array(z.string()).min(1).max(REPLAY_CHUNK),
+  /** One quarantined request: read again and accepted whole, a batch of up to 10,000 notifications. */
+  heavy: z.literal(true).optional(),
+});
+export type ReplayMessage = z.infer<typeof ReplayMessage>;
+
+/** KV work a large batch hands to the consumer (src/ingest/followup.ts). */
+export const FollowUp = z.discriminatedUnion("task", [
+  z.object({
+    v: z.literal(1),
+    task: z.literal("mark"),
+    marks: z.array(z.object({ key: z.string().min(1), id: z.string().min(1) })).min(1),
+    ttlSeconds: z.number().int().min(60),
+  }),
+  z.object({ v: z.literal(1), task: z.literal("unrouted"), source: z.string().min(1), envelope: Envelope }),
+]);
+export type FollowUp = z.infer<typeof FollowUp>;
