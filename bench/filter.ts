@@ -11,10 +11,21 @@
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { readCommandLine } from "../scripts/lib/args";
 import { filterProblems, MAX_FILTER_DEPTH, MAX_FILTER_NODES } from "../src/routing/filter";
 import { explainFilter, filterMatches } from "../src/routing/filter-match";
 import { MAX_FILTER_WORK } from "../src/routing/filter-operators";
 import { ROOT } from "./lib/build";
+
+readCommandLine(process.argv.slice(2), {
+  help: `npm run bench:filter
+
+Times matching a 1 MiB envelope against the largest filter a route may carry (goal: under 5 ms
+of CPU) in this Node process, and writes bench/results/filter.{md,json}. Exit 1 on a miss.
+
+  -h, --help        this text`,
+  options: {},
+});
 
 const MIB = 1024 * 1024;
 const WARM_UP = 20;

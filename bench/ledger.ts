@@ -9,11 +9,13 @@
  *   timed (p50/p99) through the object's RPC, as the admin API calls it.
  * Writes bench/results/ledger.{md,json}.
  */
+
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
+import { readCommandLine } from "../scripts/lib/args";
 import { costPerMillion, DESIGNED, monthlyTotal } from "./lib/cost";
 import { measureDelivery } from "./lib/delivery";
 import { closeAll } from "./lib/servers";
@@ -138,9 +140,20 @@ async function consoleQueries(shardScript: string) {
 }
 
 async function main(): Promise<void> {
-  const only = new Set(
-    (process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? process.argv[process.argv.indexOf("--only") + 1] ?? "cost,drain,console").split(","),
-  );
+  const { values } = readCommandLine(process.argv.slice(2), {
+    help: `npm run bench:ledger [-- --only cost,drain,console]
+
+The ledger's rows: the metered cost per million (log on and off), delivery drain with the log on
+and off at the defaults, and console queries on a 1,000,000-event shard. Writes
+bench/results/ledger.{md,json}; a row not run keeps its last figures.
+
+  --only ROWS       a comma-separated subset of cost, drain, console (default: all three)
+  -h, --help        this text`,
+    options: { only: { type: "string", default: "cost,drain,console" } },
+  });
+  const only = new Set(values.only.split(","));
+  const unknown = [...only].filter((row) => !["cost", "drain", "console"].includes(row));
+  if (unknown.length > 0) throw new Error(`--only takes cost, drain and console, not ${unknown.join(", ")}`);
   const load = loadavg().map((n) => Math.round(n * 100) / 100);
   // Rows not run this time keep their last figures (each row can run alone).
   const earlier = existsSync(join(OUT, "ledger.json")) ? (JSON.parse(readFileSync(join(OUT, "ledger.json"), "utf8")) as Record<string, unknown>) : {};

@@ -9,7 +9,22 @@ import { commandLine, usageOf } from "../../scripts/lib/args";
 
 const run = promisify(execFile);
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
-const WITH_ARGUMENTS = ["start", "send", "check-config", "setup", "fake-psp", "receiver", "bench", "bench:profile", "soak", "schema", "check-links"];
+const WITH_ARGUMENTS = [
+  "start",
+  "send",
+  "check-config",
+  "setup",
+  "fake-psp",
+  "receiver",
+  "bench",
+  "bench:profile",
+  "bench:filter",
+  "bench:governed",
+  "bench:ledger",
+  "soak",
+  "schema",
+  "check-links",
+];
 
 /** Runs `npm run NAME -- ...args` without npm's own start-up: the script's tsx command. */
 async function runScript(name: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
