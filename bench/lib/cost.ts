@@ -35,18 +35,23 @@ const BATCH = 10;
 /**
  * The designed operations, each an upper bound the cost test checks against what it meters:
  * one route, delivered at the first attempt; the consumer's report is at most one call per
- * message (a batch's messages share a call when they share a shard: fewer in practice).
+ * message (a batch's messages share a call when they share a shard: fewer in practice). The
+ * route's governor is called once per route per consumer batch (its `decide`; a healthy route
+ * writes nothing and reports nothing): 1/BATCH of a call per notification, like the consumer's
+ * invocation. The cost test checks those calls per batch.
  */
 export const DESIGNED: Record<"logOn" | "logOff" | "extraRoute" | "retry" | "duplicate", Operations> = {
-  // request + consumer share; 3 queue ops; reserve + confirm + report; row and key index + route update.
-  logOn: { workerRequests: 1 + 1 / BATCH, queueOperations: 3, doRequests: 3, doRowsWritten: 3, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
-  // reserve + confirm; the mark alone.
-  logOff: { workerRequests: 1 + 1 / BATCH, queueOperations: 3, doRequests: 2, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
-  // its message, its share of the consumer, its update (the report call is shared with the first route's).
-  extraRoute: { workerRequests: 1 / BATCH, queueOperations: 3, doRequests: 0, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
-  // the message re-sent, the consumer's share, a report call, the route's update; route health in D1
-  // (a failing batch and the success that ends the run: per batch and route, not per message).
-  retry: { workerRequests: 1 / BATCH, queueOperations: 3, doRequests: 1, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 2 },
+  // request + consumer share; 3 queue ops; reserve + confirm + report, the governor's share; row and key index + route update.
+  logOn: { workerRequests: 1 + 1 / BATCH, queueOperations: 3, doRequests: 3 + 1 / BATCH, doRowsWritten: 3, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
+  // reserve + confirm, the governor's share; the mark alone.
+  logOff: { workerRequests: 1 + 1 / BATCH, queueOperations: 3, doRequests: 2 + 1 / BATCH, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
+  // its message, its share of the consumer and of its governor, its update (the report call is shared with the first route's).
+  extraRoute: { workerRequests: 1 / BATCH, queueOperations: 3, doRequests: 1 / BATCH, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
+  // the message re-sent, the consumer's share, a report call, the route's update; the failing batch's
+  // report to the governor (the breaker's count: a call and a row, at worst one per message) and
+  // the governor's share of the batch that retries it; route health in D1 (a failing batch and the
+  // success that ends the run: per batch and route, not per message).
+  retry: { workerRequests: 1 / BATCH, queueOperations: 3, doRequests: 2 + 1 / BATCH, doRowsWritten: 2, kvReads: 0, kvWrites: 0, d1RowsWritten: 2 },
   // a provider's retry: one reserve call that appends its line (log on), no queue operation.
   duplicate: { workerRequests: 1, queueOperations: 0, doRequests: 1, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 },
 };

@@ -41,6 +41,8 @@ export function countedNamespace(namespace: DurableObjectNamespace, wrap: (stub:
     get(object, property) {
       const value = Reflect.get(object, property);
       if (property === "get") return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => wrap(object.get(id, options));
+      if (property === "getByName")
+        return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) => wrap(object.get(object.idFromName(name), options));
       return typeof value === "function" ? value.bind(object) : value;
     },
   });

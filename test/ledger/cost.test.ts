@@ -9,7 +9,8 @@ import { metered } from "./shards";
 
 /**
  * What a notification costs, metered on the real local bindings: Durable Object calls, the rows
- * SQLite reports written in the shards, queue messages (3 operations each), KV calls and D1 rows.
+ * SQLite reports written in the shards, queue messages (3 operations each), KV calls and D1 rows;
+ * and the calls to each route's governor, which are per consumer batch (checked as calls per batch).
  * Each figure must stay within the table in bench/lib/cost.ts, which docs/deploy.md prints.
  */
 function meteredBindings(config: unknown) {
@@ -65,15 +66,30 @@ function meteredBindings(config: unknown) {
         },
       }),
   );
+  const governor = countedNamespace(
+    env.ROUTE_GOVERNOR!,
+    (stub) =>
+      new Proxy(stub, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            calls.push(`GOVERNOR.${String(property)}`);
+            return Reflect.apply(value, target, args);
+          };
+        },
+      }),
+  );
   const bound = bindings(config, {
     DELIVERIES: countedQueue,
     EVENTS: db,
     LEDGER: ledger,
+    ROUTE_GOVERNOR: governor,
     STATE: countedKv("STATE", env.STATE),
     DEDUP: countedKv("DEDUP", env.DEDUP),
   });
   /** Runs `work` and answers the operations it made. */
-  const measure = async (work: () => Promise<void>): Promise<Operations & { requests: number }> => {
+  const measure = async (work: () => Promise<void>): Promise<Operations & { requests: number; governorCalls: string[] }> => {
     await flushMetrics(env.EVENTS!, new Date());
     const [rowsBefore, callsBefore, sentBefore, d1Before] = [(await metered()).rowsWritten, calls.length, sent.length, d1Rows.length];
     await work();
@@ -83,6 +99,7 @@ function meteredBindings(config: unknown) {
       workerRequests: 0,
       queueOperations: (sent.length - sentBefore) * 3,
       doRequests: made.filter((c) => c.startsWith("LEDGER.") && c !== "LEDGER.meter").length,
+      governorCalls: made.filter((c) => c.startsWith("GOVERNOR.")),
       doRowsWritten: (await metered()).rowsWritten - rowsBefore,
       kvReads: made.filter((c) => /^(STATE|DEDUP)\.get/.test(c)).length,
       kvWrites: made.filter((c) => /^(STATE|DEDUP)\.(put|delete)/.test(c)).length,
@@ -108,6 +125,8 @@ describe("what a notification costs, metered", () => {
       expect((await notify({ id: uniqueId("cost"), type: "acme.paid" }, bound)).status).toBe(202);
       await drain(take, bound, () => new Response("ok"));
     });
+    // The route's governor: one decide per route per consumer batch (a healthy route has nothing to report).
+    expect(ops.governorCalls).toEqual(["GOVERNOR.decide"]);
     expect(ops).toMatchObject({ queueOperations: 3, doRequests: 3, doRowsWritten: 3, kvReads: 0, kvWrites: 0, d1RowsWritten: 0 });
     withinDesign(ops, DESIGNED.logOn);
     expect(costPerMillion(DESIGNED.logOn)).toBeLessThanOrEqual(5);
@@ -134,6 +153,7 @@ describe("what a notification costs, metered", () => {
       expect((await notify({ id: uniqueId("two"), type: "acme.paid", subject: "00012345" }, bound)).status).toBe(202);
       await drain(take, bound, () => new Response("ok"));
     });
+    expect(ops.governorCalls).toEqual(["GOVERNOR.decide", "GOVERNOR.decide"]);
     const extra = { ...ops, queueOperations: ops.queueOperations - 3, doRequests: ops.doRequests - 3, doRowsWritten: ops.doRowsWritten - 3 };
     withinDesign(extra, DESIGNED.extraRoute);
     expect(ops.queueOperations).toBe(6);
@@ -148,6 +168,8 @@ describe("what a notification costs, metered", () => {
       expect((await notify({ id: uniqueId("retry"), type: "acme.paid" }, bound)).status).toBe(202);
       await drain(take, bound, () => new Response("", { status: answers.shift() ?? 200 }));
     });
+    // The failing batch reports to the route's governor (the breaker's count), and so does the batch that ends the run of failures.
+    expect(ops.governorCalls).toEqual(["GOVERNOR.decide", "GOVERNOR.report", "GOVERNOR.decide", "GOVERNOR.report"]);
     const retry = { ...ops, queueOperations: ops.queueOperations - 3, doRequests: ops.doRequests - 3, doRowsWritten: ops.doRowsWritten - 3 };
     expect(retry).toMatchObject({ queueOperations: 3, doRequests: 1, doRowsWritten: 1 });
     withinDesign(retry, DESIGNED.retry);
