@@ -52,34 +52,24 @@ function meteredBindings(config: unknown) {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  const ledger = countedNamespace(
-    env.LEDGER!,
-    (stub) =>
-      new Proxy(stub, {
-        get(target, property) {
-          const value = Reflect.get(target, property);
-          if (typeof value !== "function") return value;
-          return (...args: unknown[]) => {
-            calls.push(`LEDGER.${String(property)}`);
-            return Reflect.apply(value, target, args);
-          };
-        },
-      }),
-  );
-  const governor = countedNamespace(
-    env.ROUTE_GOVERNOR!,
-    (stub) =>
-      new Proxy(stub, {
-        get(target, property) {
-          const value = Reflect.get(target, property);
-          if (typeof value !== "function") return value;
-          return (...args: unknown[]) => {
-            calls.push(`GOVERNOR.${String(property)}`);
-            return Reflect.apply(value, target, args);
-          };
-        },
-      }),
-  );
+  /** A Durable Object namespace whose every stub call is counted as `NAME.method`. */
+  const counted = (name: string, namespace: DurableObjectNamespace) =>
+    countedNamespace(
+      namespace,
+      (stub) =>
+        new Proxy(stub, {
+          get(target, property) {
+            const value = Reflect.get(target, property);
+            if (typeof value !== "function") return value;
+            return (...args: unknown[]) => {
+              calls.push(`${name}.${String(property)}`);
+              return Reflect.apply(value, target, args);
+            };
+          },
+        }),
+    );
+  const ledger = counted("LEDGER", env.LEDGER!);
+  const governor = counted("GOVERNOR", env.ROUTE_GOVERNOR!);
   const bound = bindings(config, {
     DELIVERIES: countedQueue,
     EVENTS: db,

@@ -9,6 +9,7 @@
  * - `GET /log/{bucket}`: what arrived, in arrival order.
  */
 import { createServer, type Server } from "node:http";
+import { seeded } from "../seeded";
 
 interface Arrival {
   at: number;
@@ -23,18 +24,6 @@ interface Bucket {
   random?: () => number;
   seen: Set<string>;
   log: Arrival[];
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function startRecorder(port: number): Promise<Server> {

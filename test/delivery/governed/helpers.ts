@@ -6,6 +6,8 @@ import { callWorker } from "../../helpers";
 import { ADMIN_TOKEN, bindings, eventConfig } from "../../ledger/helpers";
 import { deps, runBatch } from "../helpers";
 
+export { seeded } from "../../seeded";
+
 /** The real receiver test/node/recorder.ts runs on 127.0.0.1 (the port after the example receivers). */
 export const RECORDER = `http://127.0.0.1:${Number(env.TEST_RECEIVER_PORT) + 2}`;
 
@@ -94,17 +96,6 @@ export function shuffled<T>(items: T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
-}
-
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An admin POST without a body (pause, resume): the answer's status. */
