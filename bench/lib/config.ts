@@ -39,7 +39,7 @@ export const LIMITS = {
   ingestRounds: 4,
   inMemoryRounds: 4,
   /** Unique signed requests prepared per second of an accepted cell (about twice the fastest seen); a cell that runs out is flagged. */
-  poolPerSecond: 6_000,
+  poolPerSecond: 12_000,
   deliveryMessages: 1_000,
   /** Below Miniflare's queue broker limit (about 1,300 messages/s). */
   deliveryRate: 800,

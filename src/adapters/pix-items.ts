@@ -48,8 +48,10 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
   const devolucoes = field(item, "devolucoes");
   const identity = identifyingFields(item);
   const refundSubject = isShort(subject) ? subject : undefined;
+  // A too-long endToEndId is hashed once here, not once per refund (its length times theirs).
+  const refundBase = isShort(endToEndId) ? endToEndId : await safeId(endToEndId);
   for (const devolucao of asList(devolucoes)) {
-    const refund = await readRefund(endToEndId, devolucao);
+    const refund = await readRefund(refundBase, devolucao);
     if (!refund.ok) return refund;
     // This refund alone, in the shape devolucoes had (a list of one, or the object).
     const value = { ...identity, devolucoes: Array.isArray(devolucoes) ? [devolucao] : devolucao };

@@ -19,8 +19,8 @@ export interface GatewayMetrics {
   routes: { id: string; state: RouteStateName }[];
 }
 
-/** A route's states; routes cannot be paused yet, so every route is `active`. */
-export const ROUTE_STATES = ["active"] as const;
+/** A route's states (its governor's mode): active, paused by an operator, open by its breaker. */
+export const ROUTE_STATES = ["active", "paused", "open"] as const;
 export type RouteStateName = (typeof ROUTE_STATES)[number];
 
 /**
@@ -69,7 +69,7 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
     {
       type: "counter",
       name: "hookgate_event_log_unrecorded_total",
-      help: "Event-log writes D1 did not take.",
+      help: "Event-log lines a ledger shard did not take.",
       samples: of("eventlog").map((t) => ({ labels: {}, value: t.count })),
     },
   ];

@@ -12,7 +12,7 @@ import type { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
-import { batches, type DeliveryPlan, operationsOverBudget, type PlannedMessage, planDelivery } from "./plan";
+import { batches, type DeliveryPlan, operationsOverBudget, type PlannedMessage, planDelivery, reservedOperations } from "./plan";
 
 /** A stored-aside envelope must outlive every retry and a dead letter's whole life. */
 const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
@@ -90,7 +90,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     routes.value,
     fresh,
   );
-  const sending = prepare(ctx, plan, ordering.length);
+  const sending = prepare(ctx, plan, ordering.length, reservedOperations(marks.length, ctx.config.ledger, ctx.now.getTime()));
   if (sending.overBudget !== undefined) {
     await claim.abandoned();
     return { accepted: [], duplicates: [], overBudget: sending.overBudget };
@@ -132,14 +132,14 @@ interface Sending {
  * messages, sent last. Every write and send is counted against the invocation's operations
  * before the first is made.
  */
-function prepare({ source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number): Sending {
+function prepare({ source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number, reserved: number): Sending {
   const direct = plan.unrouted.length <= DIRECT_WRITES;
   const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
   const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
   const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps]);
   // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
   const writes = plan.aside.length + keptHere.length * 3 + orderedRoutes;
-  return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length }) };
+  return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length, reserved }) };
 }
 
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */

@@ -1,4 +1,5 @@
 import { utf8Length } from "../bytes";
+import type { LedgerConfig } from "../config/ledger";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Envelope } from "../envelope";
 import type { AcceptedEnvelope } from "../ledger/claim";
@@ -41,22 +42,36 @@ export const MAX_LARGE_ENVELOPE_BYTES = 32 * 1024 * 1024;
 /** Workers' paid plan: 1,000 subrequests an invocation; KV, Queues, Durable Object and D1 calls all count. */
 export const MAX_OPERATIONS_PER_REQUEST = 1000;
 /**
- * What a request spends besides the writes and sends counted before its enqueue: the dedup
- * check (at most one bulk read per 100 ids: 100 at the largest bound), the route and pin
- * reads, the marks of a small request, the event log, a quarantine and its announcement.
+ * What a request spends besides the writes and sends counted before its enqueue, whatever its
+ * size: the route and pin reads, the event log's D1 write and the metrics', a quarantine and
+ * its announcement.
  */
-export const RESERVED_OPERATIONS = 150;
+export const BASE_RESERVED_OPERATIONS = 50;
 
 /**
- * Why a request cannot make its writes and `sendBatch` calls within one invocation, or
- * undefined when it can. Counted before the first is made: a request that fails part-way
- * leaves its early batches queued (docs/limits.md).
+ * Everything a request of `keys` notifications spends besides its writes and sends: the base,
+ * the ledger's reserve and confirm in each shard its keys fall in (both counts while an old
+ * shard count is still consulted), and one bulk read of the old KV marks per 100 keys while
+ * they are (docs/limits.md). With the default 16 shards: at most 82.
  */
-export function operationsOverBudget({ writes, sends }: { writes: number; sends: number }): string | undefined {
-  const budget = MAX_OPERATIONS_PER_REQUEST - RESERVED_OPERATIONS;
+export function reservedOperations(keys: number, ledger: LedgerConfig, now: number): number {
+  const previous =
+    ledger.previousShards !== undefined && ledger.previousShardsUntil !== undefined && now < Date.parse(ledger.previousShardsUntil) ? ledger.previousShards : 0;
+  const ledgerCalls = 2 * Math.min(keys, ledger.shards) + Math.min(keys, previous);
+  const kvReads = ledger.kvMarksUntil !== undefined && now < Date.parse(ledger.kvMarksUntil) ? Math.ceil(keys / 100) : 0;
+  return BASE_RESERVED_OPERATIONS + ledgerCalls + kvReads;
+}
+
+/**
+ * Why a request cannot make its writes and `sendBatch` calls within one invocation besides the
+ * `reserved` operations it makes anyway, or undefined when it can. Counted before the first is
+ * made: a request that fails part-way leaves its early batches queued (docs/limits.md).
+ */
+export function operationsOverBudget({ writes, sends, reserved }: { writes: number; sends: number; reserved: number }): string | undefined {
+  const budget = MAX_OPERATIONS_PER_REQUEST - reserved;
   const total = writes + sends;
   if (total <= budget) return undefined;
-  return `the request would make ${total} binding operations, more than the ${budget} one invocation may make besides its reads (${sends} sendBatch calls)`;
+  return `the request would make ${total} binding operations, more than the ${budget} one invocation may make besides its reads and the ledger's calls (${sends} sendBatch calls)`;
 }
 
 /** Queues takes at most 100 messages and 256 KB in one sendBatch. */

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { log } from "../log";
 import { applyUpdate, type EventRow, eventState, type MarkRow, mergeAccepted, parseJson, type RouteUpdate } from "./rows";
 import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery } from "./scan";
 import type { EventRequest } from "./schema";
@@ -30,6 +31,8 @@ export interface ConfirmInput {
  * is taken to have crashed, and a retry is accepted (at most a duplicate delivery, never a loss).
  */
 export const RESERVATION_MS = 60_000;
+/** Requests a row's timeline keeps: the first and its providers' retries, bounded against a replayed request. */
+export const MAX_TIMELINE_REQUESTS = 100;
 /** A request carrying a key another request holds waits this long for it to settle, then answers 503. */
 export const WAIT_FOR_IN_FLIGHT_MS = 3_000;
 
@@ -106,11 +109,15 @@ export class Ledger extends DurableObject {
   release(keys: string[], token: string): void {
     for (const key of keys) {
       const held = this.#inFlight.get(key);
-      if (!held || held.token !== token) continue;
-      this.#inFlight.delete(key);
-      this.#early.delete(key);
-      held.settle();
+      if (held && held.token === token) this.#forget(key, held);
     }
+  }
+
+  /** A hold ends: released, or expired without a confirm (whose early outcomes then have no row to join). */
+  #forget(key: string, held: { settle: () => void }): void {
+    this.#inFlight.delete(key);
+    this.#early.delete(key);
+    held.settle();
   }
 
   /** The consumer's outcomes for this shard's envelopes; one UPDATE per row. Answers how many could not be recorded. */
@@ -120,7 +127,9 @@ export class Ledger extends DurableObject {
     for (const update of updates) groups.set(`${update.key}\u0000${update.id}`, [...(groups.get(`${update.key}\u0000${update.id}`) ?? []), update]);
     for (const group of groups.values()) {
       const first = group[0]!;
-      if (this.#inFlight.has(first.key)) {
+      const held = this.#inFlight.get(first.key);
+      if (held && held.expires <= Date.now()) this.#forget(first.key, held);
+      else if (held) {
         this.#early.set(first.key, [...(this.#early.get(first.key) ?? []), ...group]);
         continue;
       }
@@ -187,14 +196,23 @@ export class Ledger extends DurableObject {
     return undefined;
   }
 
+  /**
+   * A duplicate's line in the first request's timeline, up to MAX_TIMELINE_REQUESTS lines (a
+   * replayed request cannot grow a row without bound); past that the duplicate is answered, not
+   * recorded. Never fails the reserve it is part of.
+   */
   #appendLine(key: string, sinceMs: number, line: EventRequest): void {
-    for (const day of this.#tables.days("ev", dayOf(sinceMs))) {
-      const changed = this.#tables.run<{ seq: number }>(
-        `UPDATE ev_${day} SET requests = json_insert(requests, '$[#]', json(?)) WHERE key = ? RETURNING seq`,
-        JSON.stringify(line),
-        key,
-      );
-      if (changed.length > 0) return;
+    try {
+      for (const day of this.#tables.days("ev", dayOf(sinceMs))) {
+        const found = this.#tables.run<{ seq: number; lines: number }>(`SELECT seq, json_array_length(requests) AS lines FROM ev_${day} WHERE key = ?`, key)[0];
+        if (!found) continue;
+        if (found.lines < MAX_TIMELINE_REQUESTS) {
+          this.#tables.run(`UPDATE ev_${day} SET requests = json_insert(requests, '$[#]', json(?)) WHERE seq = ?`, JSON.stringify(line), found.seq);
+        }
+        return;
+      }
+    } catch (error) {
+      log({ event: "ledger_line_not_recorded", error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
     }
   }
 

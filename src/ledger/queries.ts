@@ -31,7 +31,7 @@ export async function listEvents(env: Bindings, config: GatewayConfig, query: Ev
   if (query.id !== undefined) return { events: [] };
   // `q` that is no id is a subject.
   const subject = query.subject ?? query.q;
-  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, allShards(config.ledger).length);
   const shards = cursor === undefined ? allShards(config.ledger) : Object.keys(cursor).map(Number);
   const namespace = ledgerNamespace(env);
   const pages = await Promise.all(
@@ -185,12 +185,13 @@ function encodeCursor(cursor: Cursor): string {
   return btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-const CursorShape = z.record(z.string().regex(/^\d+$/), z.union([z.tuple([z.string().regex(/^\d{8}$/), z.number().int()]), z.tuple([])]));
+const CursorShape = z.record(z.string().regex(/^(0|[1-9]\d{0,2})$/), z.union([z.tuple([z.string().regex(/^\d{8}$/), z.number().int()]), z.tuple([])]));
 
-function decodeCursor(text: string): Cursor {
+/** A cursor names only shards the ledger has (each once, canonically): a forged one cannot make a query call others. */
+function decodeCursor(text: string, shards: number): Cursor {
   try {
     const parsed = CursorShape.safeParse(JSON.parse(atob(text.replaceAll("-", "+").replaceAll("_", "/"))));
-    if (parsed.success) return parsed.data as Cursor;
+    if (parsed.success && Object.keys(parsed.data).every((key) => Number(key) < shards)) return parsed.data as Cursor;
   } catch {
     // falls through
   }

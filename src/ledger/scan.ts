@@ -60,6 +60,8 @@ export interface ShardPage {
 
 const SUMMARY = "seq, id, source, type, subject, time, received_at, state, deliveries";
 const DETAIL = `${SUMMARY}, key, envelope, requests`;
+/** `@` and a window's start, `20261201T100000Z` (src/envelope.ts). */
+const WINDOW_SUFFIX_LENGTH = 17;
 /** Rows read per statement of a scan. */
 const CHUNK = 500;
 
@@ -75,11 +77,17 @@ export function findRows(
   const seen = new Set<string>();
   for (const day of ordered) {
     for (const candidate of new Set(candidates)) {
-      // `key = c`, or a key that is c plus an @window suffix ('@' < 'A'): both on the key index.
-      const rows = tables.run<Omit<FoundRow, "table" | "day">>(
-        `SELECT ${DETAIL} FROM ev_${day} WHERE key = ?1 UNION ALL SELECT ${DETAIL} FROM ev_${day} WHERE key > ?1 || '@' AND key < ?1 || 'A'`,
-        candidate,
-      );
+      // `key = c`, or a key that is c plus an @window suffix ('@' < 'A'; `@20261201T100000Z`, 17
+      // characters): both on the key index. Only keys of exactly that shape, newest window first,
+      // at most `limit`: ids a sender chose as `c@anything` are never read for `c`.
+      const rows = [
+        ...tables.run<Omit<FoundRow, "table" | "day">>(`SELECT ${DETAIL} FROM ev_${day} WHERE key = ?1`, candidate),
+        ...tables.run<Omit<FoundRow, "table" | "day">>(
+          `SELECT ${DETAIL} FROM ev_${day} WHERE key > ?1 || '@' AND key < ?1 || 'A' AND length(key) = length(?1) + ${WINDOW_SUFFIX_LENGTH} ORDER BY key DESC LIMIT ?2`,
+          candidate,
+          options.limit,
+        ),
+      ];
       for (const row of rows) {
         if (options.exactId !== undefined && row.id !== options.exactId) continue;
         if (seen.has(`${day}/${row.seq}`)) continue;

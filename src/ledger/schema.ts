@@ -87,7 +87,10 @@ export const EventQuery = z
     state: EventState.optional(),
     since: isoTime.optional(),
     until: isoTime.optional(),
-    route: z.string().optional(),
+    route: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, "must be a route id: 1-64 characters of a-z, 0-9 and -")
+      .optional(),
     id: z.string().min(1).optional().describe("An envelope id, or a recurring notification's id without its @window suffix"),
     q: z.string().min(1).optional().describe("An envelope id (with or without a recurring id's @window suffix) or a subject"),
     cursor: z

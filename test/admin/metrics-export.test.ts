@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src";
 import { count, flushMetrics } from "../../src/ledger/metrics";
+import { adminPost } from "../delivery/governed/helpers";
 import { callWorker, uniqueId } from "../helpers";
 import { ACME_PASSWORD, ADMIN_TOKEN, admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../ledger/helpers";
 import { parsePrometheus, sample } from "./prometheus-parser";
@@ -127,6 +128,21 @@ describe("GET /admin/metrics in the Prometheus text format", () => {
         expect(sample(later, name, before.labels)?.value).toBeGreaterThanOrEqual(before.value ?? 0);
       }
     }
+  });
+
+  it("route state follows the route's governor: paused by the operator, active again on resume", async () => {
+    const tag = uniqueId("s").replaceAll("-", "").slice(-10);
+    const { config, routes } = setting(tag);
+    const bound = bindings(config);
+    const state = async () => {
+      const { families } = await scrape(bound);
+      return Object.fromEntries(["active", "paused", "open"].map((s) => [s, sample(families, "hookgate_route_state", { route: routes.erp, state: s })?.value]));
+    };
+    expect(await state()).toEqual({ active: 1, paused: 0, open: 0 });
+    expect(await adminPost(`/admin/routes/${routes.erp}/pause`, bound)).toBe(204);
+    expect(await state()).toEqual({ active: 0, paused: 1, open: 0 });
+    expect(await adminPost(`/admin/routes/${routes.erp}/resume`, bound)).toBe(204);
+    expect(await state()).toEqual({ active: 1, paused: 0, open: 0 });
   });
 
   it("is chosen by a scraper's Accept header; JSON stays the default; the admin token is required", async () => {

@@ -112,6 +112,10 @@ describe("the gateway's metric families", () => {
     expect(latency?.count).toBe(4);
     expect(latency?.sum).toBe(25000.9);
     expect(parsed.hookgate_dead_letters?.data).toEqual([{ labels: { kind: "quarantine", source: "pix", route: "", reason: "invalid_payload" }, value: 2 }]);
-    expect(parsed.hookgate_route_state?.data).toEqual([{ labels: { route: "ledger", state: "active" }, value: 1 }]);
+    expect(parsed.hookgate_route_state?.data).toEqual([
+      { labels: { route: "ledger", state: "active" }, value: 1 },
+      { labels: { route: "ledger", state: "paused" }, value: 0 },
+      { labels: { route: "ledger", state: "open" }, value: 0 },
+    ]);
   });
 });
