@@ -69,12 +69,12 @@ function markdown(r: Report): string {
     "|---|---|---|---|---|",
     ...r.targets.map((t) => `| ${t.name} | ${t.measured ?? "n/a"}${t.unit} | ${t.range} | ${t.goal} | ${t.pass ? "PASS" : "**MISS**"} |`),
     "",
-    "## (a)/(b) Ingest with KV and Queues: the gateway against a bare worker with the same I/O",
+    "## (a)/(b) Ingest with the ledger and Queues: the gateway against a bare worker with the same I/O",
     "",
     `Each cell: ${r.settings.warmupSeconds} s warm-up, then ${r.settings.cellSeconds} s measured; requests built and signed before the window; unique ids for "accepted"; ` +
       '"duplicate" repeats one already-accepted request; "rejected" carries a wrong HMAC (401). ' +
       "The queue has no consumer in these runs: Miniflare's broker answers each sendBatch and drops the messages. " +
-      "The bare worker reads and parses the body, then DEDUP.get + STATE.get together, DELIVERIES.sendBatch of one message of the same shape, waitUntil(DEDUP.put). " +
+      "The bare worker reads and parses the body, then makes one Durable Object call that looks the key up and holds it, DELIVERIES.sendBatch of one message of the same shape, and waitUntil(a second call that inserts the row). " +
       "Rejected is compared with the body-only worker of (c), measured later: neither touches a binding.",
     "",
     table(r.ingest, baselineOfIngest, r.inMemory),
