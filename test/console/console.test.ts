@@ -95,7 +95,7 @@ describe("views rendered from the admin API", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const html = await response.text();
-    expect(html).toContain('<td class="mono">ledger</td>');
+    expect(html).toContain('<td data-label="Id" class="mono">ledger</td>');
     expect(html).toContain("config (read-only)");
     expect(html).toContain('data-api="POST /admin/routes"');
   });

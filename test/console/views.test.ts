@@ -171,8 +171,8 @@ describe("the list views", () => {
   it("events: escapes ids and types, masks a CPF subject, keeps a boleto number, links the next page", async () => {
     const html = await render(EventsView({ list: list, search: { q: JS_URL }, sources: ["acme", "bs2-boleto"] }));
     expectInert(html);
-    expect(html).toContain(`<td class="subject">${maskOf("cpf")}</td>`);
-    expect(html).toContain(`<td class="subject">00012345</td>`);
+    expect(html).toContain(`<td data-label="Subject" class="subject">${maskOf("cpf")}</td>`);
+    expect(html).toContain(`<td data-label="Subject" class="subject">00012345</td>`);
     expect(html).toContain('href="#events/acme%3A%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E"');
     expect(html).toContain("cursor=next-page");
     expect(html).toContain("2 events, newest first");
@@ -209,7 +209,7 @@ describe("the list views", () => {
     expect(html).toContain('<input type="hidden" name="source" value="acme"/>');
     expect(html).toContain('name="q" type="text" value="&lt;script&gt;');
     expect(html).toContain(maskOf("email"));
-    expect(html).toContain("<td>400</td>");
+    expect(html).toContain('<td data-label="Last status">400</td>');
   });
 
   it("routes: config routes read-only, added ones editable and deletable; a masked URL is not offered for saving", async () => {

@@ -60,6 +60,7 @@ ol.timeline li.action strong { color: var(--wait); }
 table.list time { white-space: nowrap; }
 table.list.compact { width: auto; }
 @media (max-width: 700px) { table.list { display: block; overflow-x: auto; } table.list th { white-space: nowrap; } }
+@media (max-width: 700px) { table.list.cards, table.list.cards tbody, table.list.cards tr, table.list.cards td { display: block; width: auto; overflow: visible; } table.list.cards thead { display: none; } table.list.cards caption { display: block; } table.list.cards td:empty { display: none; } table.list.cards tr { border-bottom: 1px solid var(--line); padding: 6px 0; } table.list.cards td { border: 0; padding: 2px 8px; } table.list.cards td[data-label]::before { content: attr(data-label) ": "; font: 600 .88rem system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--muted); } table.list.cards td.mono { min-width: 0; } }
 table.list th { background: var(--panel); font-size: .88rem; }
 table.list form { margin: 0; }
 .mono, .json, .pins { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; }

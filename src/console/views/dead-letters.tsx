@@ -55,7 +55,7 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
         <Empty>No dead letter matches.</Empty>
       ) : (
         <div class="table-scroll">
-          <table class="list" id="dead-letters-table">
+          <table class="list cards" id="dead-letters-table">
             <caption>{plural(page.deadLetters.length, "dead letter")}</caption>
             <thead>
               <tr>
@@ -74,22 +74,26 @@ export function DeadLettersView(props: { page: DeadLetterPage; filter: DeadLette
             <tbody>
               {page.deadLetters.map((item) => (
                 <tr>
-                  <td>
+                  <td data-label="Kept">
                     <Time at={item.createdAt} />
                   </td>
-                  <td>{item.kind}</td>
-                  <td>{item.source}</td>
-                  <td>{item.routeId ?? ""}</td>
-                  <td>
+                  <td data-label="Kind">{item.kind}</td>
+                  <td data-label="Source">{item.source}</td>
+                  <td data-label="Route">{item.routeId ?? ""}</td>
+                  <td data-label="Reason">
                     <a href={consoleHref("dead-letters", item.id)} aria-label={`${item.reason}: details`}>
                       {item.reason}
                     </a>
                   </td>
-                  <td>{item.lastStatus ?? ""}</td>
-                  <td>{item.attempts}</td>
-                  <td class="mono">{item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{maskId(item.envelopeId)}</a> : ""}</td>
-                  <td class="subject">{item.subject ? maskText(item.subject) : ""}</td>
-                  <td>
+                  <td data-label="Last status">{item.lastStatus ?? ""}</td>
+                  <td data-label="Attempts">{item.attempts}</td>
+                  <td data-label="Envelope" class="mono">
+                    {item.envelopeId ? <a href={consoleHref("events", item.envelopeId)}>{maskId(item.envelopeId)}</a> : ""}
+                  </td>
+                  <td data-label="Subject" class="subject">
+                    {item.subject ? maskText(item.subject) : ""}
+                  </td>
+                  <td data-label="Action">
                     <ApiForm call={`POST /admin/dead-letters/${encodeURIComponent(item.id)}/replay`} done="Replay started." label={`Replay ${item.id}`}>
                       <button type="submit">{item.kind === "quarantine" ? "Read again" : "Replay"}</button>
                     </ApiForm>

@@ -40,7 +40,7 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
         <Empty>No event matches.</Empty>
       ) : (
         <div class="table-scroll">
-          <table class="list" id="events-table">
+          <table class="list cards" id="events-table">
             <caption>{plural(list.events.length, "event")}, newest first</caption>
             <thead>
               <tr>
@@ -56,19 +56,21 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
             <tbody>
               {list.events.map((event) => (
                 <tr>
-                  <td>
+                  <td data-label="Received">
                     <Time at={event.receivedat} />
                   </td>
-                  <td class="mono">
+                  <td data-label="Envelope" class="mono">
                     <a href={consoleHref("events", event.id)}>{maskId(event.id)}</a>
                   </td>
-                  <td>{event.source}</td>
-                  <td>{maskId(event.type)}</td>
-                  <td class="subject">{event.subject ? maskText(event.subject) : ""}</td>
-                  <td>
+                  <td data-label="Source">{event.source}</td>
+                  <td data-label="Type">{maskId(event.type)}</td>
+                  <td data-label="Subject" class="subject">
+                    {event.subject ? maskText(event.subject) : ""}
+                  </td>
+                  <td data-label="State">
                     <State state={event.state} />
                   </td>
-                  <td>
+                  <td data-label="Routes">
                     <ul class="inline">
                       {Object.entries(event.routes).map(([route, state]) => {
                         const progress = event.deliveries?.[route];

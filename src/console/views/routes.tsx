@@ -13,7 +13,7 @@ export function RoutesView(props: { routes: RouteItem[] }) {
       {props.routes.length === 0 ? (
         <Empty>No route: nothing is delivered.</Empty>
       ) : (
-        <table class="list" id="routes-table">
+        <table class="list cards" id="routes-table">
           <thead>
             <tr>
               <th scope="col">Id</th>
@@ -29,24 +29,26 @@ export function RoutesView(props: { routes: RouteItem[] }) {
           <tbody>
             {props.routes.map((route) => (
               <tr data-route={route.id}>
-                <td class="mono">{route.id}</td>
-                <td>{route.readOnly ? "config (read-only)" : "added"}</td>
-                <td>
+                <td data-label="Id" class="mono">
+                  {route.id}
+                </td>
+                <td data-label="Origin">{route.readOnly ? "config (read-only)" : "added"}</td>
+                <td data-label="Events">
                   {route.events.join(", ")}
                   {route.filter ? <div class="mono filter">filter: {JSON.stringify(route.filter)}</div> : null}
                 </td>
-                <td>{route.sources?.join(", ") ?? "all"}</td>
-                <td class="mono">
+                <td data-label="Sources">{route.sources?.join(", ") ?? "all"}</td>
+                <td data-label="Target" class="mono">
                   {route.method} {route.url}
                 </td>
-                <td>
+                <td data-label="Auth">
                   {route.auth.type}
                   {route.signingSecret !== undefined ? ", signed" : ""}
                 </td>
-                <td>
+                <td data-label="State">
                   <RouteState route={route} />
                 </td>
-                <td>
+                <td data-label="Actions">
                   <PauseOrResume route={route} />
                   {route.readOnly ? <span class="muted">change it in the config</span> : <RouteActions route={route} />}
                 </td>
