@@ -18,7 +18,7 @@ import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
 import { applyLocalMigrations } from "./lib/local-d1";
 import { configChangeNote, configRun, rememberConfigRun, wipeLocalState } from "./lib/local-state";
-import { DEFAULT_CONFIG, DEFAULT_PORT, routesToSink, startBanner } from "./lib/start-banner";
+import { DEFAULT_CONFIG, DEFAULT_PORT, DEFAULT_SINK_PORT, routesToSink, startBanner, withSinkPort } from "./lib/start-banner";
 import { wranglerDevArgs } from "./lib/wrangler-dev";
 
 /** The bindings file for wrangler dev, in its git-ignored local state; removed when it stops. */
@@ -37,14 +37,14 @@ demo sink, which prints every envelope delivered to it. The config is checked fi
                     markers, routes added through the admin API), as after a change of config
   --https           serve https with wrangler's self-signed certificate
   --port N          the gateway's port (default ${DEFAULT_PORT})
-  --sink-port N     the demo sink's port (default 8789)
+  --sink-port N     the demo sink's port (default 8789); the config's routes to 8789 follow it
   -h, --help        this text`,
   options: {
     config: { type: "string", default: DEFAULT_CONFIG },
     fresh: { type: "boolean", default: false },
     https: { type: "boolean", default: false },
     port: { type: "string", default: String(DEFAULT_PORT) },
-    "sink-port": { type: "string", default: "8789" },
+    "sink-port": { type: "string", default: String(DEFAULT_SINK_PORT) },
   },
 } as const;
 
@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`no config file at ${configFile}`);
     return 2;
   }
-  const raw = readFileSync(configFile, "utf8");
+  // With --sink-port, the demo sink's routes deliver to the sink where it now listens.
+  const raw = withSinkPort(readFileSync(configFile, "utf8"), SINK_PORT);
   const read = secretReader();
   const loaded = parseConfig(raw, read, { localDev: true, file: configFile });
   if (!loaded.ok) {

@@ -8,6 +8,8 @@ import type { GatewayConfig } from "../../src/config/schema";
 import { sendObstacle } from "../send/obstacles";
 
 export const DEFAULT_CONFIG = "demo/config.json";
+/** Where the demo config's sink routes deliver. */
+export const DEFAULT_SINK_PORT = 8789;
 export const DEFAULT_PORT = 8787;
 
 export interface BannerInput {
@@ -52,6 +54,31 @@ function sendLines({ configFile, config, https, gatewayPort }: BannerInput, name
   const lines = [`hookgate: try, in another terminal:  npm run send -- ${name}${flags}`];
   if (ready === undefined) lines.push(`hookgate:   (${name}: ${sendObstacle(config.sources[name]!, { jwtKey: false })})`);
   return lines;
+}
+
+/**
+ * The config text with every route that delivers to the demo sink's default port moved to
+ * `sinkPort` (`npm start -- --sink-port N`), so the sink on N gets what the demo routes deliver.
+ * Unchanged when the port is the default or the text is not a JSON object with routes.
+ */
+export function withSinkPort(raw: string, sinkPort: number): string {
+  if (sinkPort === DEFAULT_SINK_PORT) return raw;
+  let config: { routes?: { url?: unknown }[] };
+  try {
+    config = JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+  if (!Array.isArray(config.routes)) return raw;
+  let moved = false;
+  for (const route of config.routes) {
+    if (typeof route?.url !== "string" || !isSink(route.url, DEFAULT_SINK_PORT)) continue;
+    const url = new URL(route.url);
+    url.port = String(sinkPort);
+    route.url = url.toString();
+    moved = true;
+  }
+  return moved ? JSON.stringify(config, null, 2) : raw;
 }
 
 /** The routes that deliver to the demo sink on this run's port. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { configChangeNote, configRun, rememberConfigRun, stateDirectory, wipeLocalState } from "../../scripts/lib/local-state";
-import { startBanner } from "../../scripts/lib/start-banner";
+import { routesToSink, startBanner, withSinkPort } from "../../scripts/lib/start-banner";
 import { parseConfig } from "../../src/config/load";
 
 // What `npm start` prints and keeps: the banner follows the config it runs, and the local state
@@ -90,5 +90,16 @@ describe("npm start's local state", () => {
     expect(configChangeNote(state, configRun("my/fintech.json", "{fintech}"))).toContain("`npm start -- --fresh` starts from empty");
     wipeLocalState(state);
     expect(configChangeNote(state, configRun("my/fintech.json", "{fintech}"))).toBeUndefined();
+  });
+});
+
+describe("npm start -- --sink-port", () => {
+  it("moves the demo config's routes to the sink's port, and leaves other routes and the default alone", () => {
+    const demo = readFileSync("demo/config.json", "utf8");
+    expect(withSinkPort(demo, 8789)).toBe(demo);
+    const moved = loaded(withSinkPort(demo, 9789));
+    expect(routesToSink(moved, 9789).map((r) => r.id)).toEqual(routesToSink(loaded(demo), 8789).map((r) => r.id));
+    expect(routesToSink(moved, 8789)).toEqual([]);
+    expect(withSinkPort(FINTECH, 9789)).toBe(FINTECH);
   });
 });
