@@ -27,8 +27,9 @@ export function logRecord(fields: Record<string, unknown>, prefix = "", into: Re
   return into;
 }
 
-/** Items all strings, all numbers or all booleans: what an OpenTelemetry array attribute holds. */
+/** Items all strings, all numbers or all booleans (or none): what an OpenTelemetry array attribute holds. */
 function isPlainList(list: unknown[]): list is string[] | number[] | boolean[] {
+  if (list.length === 0) return true;
   const kind = typeof list[0];
   return (kind === "string" || kind === "number" || kind === "boolean") && list.every((item) => typeof item === kind);
 }

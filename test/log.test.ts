@@ -32,7 +32,7 @@ it("writes a flat record, one OpenTelemetry attribute a field: nested objects as
   expect(rest).toEqual({
     event: "probe",
     ids: ["a", "b"],
-    empty: "[]",
+    empty: [],
     codes: [401, 403],
     "limits.maxBytes": 10,
     "limits.per.source": "pix",
