@@ -133,7 +133,7 @@ export class Ledger extends DurableObject {
         this.#early.set(first.key, [...(this.#early.get(first.key) ?? []), ...group]);
         continue;
       }
-      const row = findRows(this.#tables, [first.key, first.id], { exactId: first.id, dayHint: first.receivedAt, limit: 1, withDetail: true })[0];
+      const row = findRows(this.#tables, [first.key, first.id], { exactId: first.id, dayHint: first.receivedAt, limit: 1, withDetail: false })[0];
       if (!row) {
         unrecorded += group.length;
         continue;

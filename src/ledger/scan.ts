@@ -60,6 +60,8 @@ export interface ShardPage {
 
 const SUMMARY = "seq, id, source, type, subject, time, received_at, state, deliveries";
 const DETAIL = `${SUMMARY}, key, envelope, requests`;
+/** The same shape without the envelope and the timeline (a report needs neither, and an envelope can be 96 KB). */
+const BRIEF = `${SUMMARY}, key, NULL AS envelope, '[]' AS requests`;
 /** `@` and a window's start, `20261201T100000Z` (src/envelope.ts). */
 const WINDOW_SUFFIX_LENGTH = 17;
 /** Rows read per statement of a scan. */
@@ -80,10 +82,11 @@ export function findRows(
       // `key = c`, or a key that is c plus an @window suffix ('@' < 'A'; `@20261201T100000Z`, 17
       // characters): both on the key index. Only keys of exactly that shape, newest window first,
       // at most `limit`: ids a sender chose as `c@anything` are never read for `c`.
+      const columns = options.withDetail ? DETAIL : BRIEF;
       const rows = [
-        ...tables.run<Omit<FoundRow, "table" | "day">>(`SELECT ${DETAIL} FROM ev_${day} WHERE key = ?1`, candidate),
+        ...tables.run<Omit<FoundRow, "table" | "day">>(`SELECT ${columns} FROM ev_${day} WHERE key = ?1`, candidate),
         ...tables.run<Omit<FoundRow, "table" | "day">>(
-          `SELECT ${DETAIL} FROM ev_${day} WHERE key > ?1 || '@' AND key < ?1 || 'A' AND length(key) = length(?1) + ${WINDOW_SUFFIX_LENGTH} ORDER BY key DESC LIMIT ?2`,
+          `SELECT ${columns} FROM ev_${day} WHERE key > ?1 || '@' AND key < ?1 || 'A' AND length(key) = length(?1) + ${WINDOW_SUFFIX_LENGTH} ORDER BY key DESC LIMIT ?2`,
           candidate,
           options.limit,
         ),
