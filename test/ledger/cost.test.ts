@@ -29,14 +29,15 @@ function meteredBindings(config: unknown) {
       await queue.sendBatch(list, options);
     },
   };
-  const countedKv = (name: string, kv: KVNamespace) =>
-    new Proxy(kv, {
-      get(target, property) {
-        const value = Reflect.get(target, property);
+  /** `target` with every method call counted as `NAME.method`: KV namespaces and Durable Object stubs alike. */
+  const countCalls = <T extends object>(name: string, target: T): T =>
+    new Proxy(target, {
+      get(object, property) {
+        const value = Reflect.get(object, property);
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
           calls.push(`${name}.${String(property)}`);
-          return Reflect.apply(value, target, args);
+          return Reflect.apply(value, object, args);
         };
       },
     });
@@ -52,22 +53,7 @@ function meteredBindings(config: unknown) {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  /** A Durable Object namespace whose every stub call is counted as `NAME.method`. */
-  const counted = (name: string, namespace: DurableObjectNamespace) =>
-    countedNamespace(
-      namespace,
-      (stub) =>
-        new Proxy(stub, {
-          get(target, property) {
-            const value = Reflect.get(target, property);
-            if (typeof value !== "function") return value;
-            return (...args: unknown[]) => {
-              calls.push(`${name}.${String(property)}`);
-              return Reflect.apply(value, target, args);
-            };
-          },
-        }),
-    );
+  const counted = (name: string, namespace: DurableObjectNamespace) => countedNamespace(namespace, (stub) => countCalls(name, stub));
   const ledger = counted("LEDGER", env.LEDGER!);
   const governor = counted("GOVERNOR", env.ROUTE_GOVERNOR!);
   const bound = bindings(config, {
@@ -75,8 +61,8 @@ function meteredBindings(config: unknown) {
     EVENTS: db,
     LEDGER: ledger,
     ROUTE_GOVERNOR: governor,
-    STATE: countedKv("STATE", env.STATE),
-    DEDUP: countedKv("DEDUP", env.DEDUP),
+    STATE: countCalls("STATE", env.STATE),
+    DEDUP: countCalls("DEDUP", env.DEDUP),
   });
   /** Runs `work` and answers the operations it made. */
   const measure = async (work: () => Promise<void>): Promise<Operations & { requests: number; governorCalls: string[] }> => {
