@@ -96,23 +96,42 @@ function counterStatements(db: D1Database, taken: [string, number][]): D1Prepare
 export async function writeMetricsIfDue(db: D1Database, now: Date): Promise<void> {
   const { statements, restore } = metricStatements(db, now);
   if (statements.length === 0) return;
-  try {
-    await db.batch(statements);
-  } catch {
-    restore();
-  }
+  await writing(
+    db.batch(statements).then(
+      () => undefined,
+      () => restore(),
+    ),
+  );
 }
 
-/** Writes this isolate's counters now; used before answering a metrics query so it includes them. */
+/**
+ * Writes this isolate's counters now; used before answering a metrics query so it includes them.
+ * It first waits for this isolate's writes still under way (counters they took are not in the
+ * isolate any more, nor in D1 yet), so a query never misses counts its own isolate made.
+ */
 export async function flushMetrics(db: D1Database, now: Date): Promise<void> {
+  await Promise.all([...underWay]);
   const { statements, restore } = metricStatements(db, now, true);
   if (statements.length === 0) return;
   try {
-    await db.batch(statements);
+    await writing(db.batch(statements));
   } catch (error) {
     restore();
     throw error;
   }
+}
+
+/** This isolate's metric writes not yet settled. */
+const underWay = new Set<Promise<unknown>>();
+
+function writing<T>(write: Promise<T>): Promise<T> {
+  const settled = write.then(
+    () => undefined,
+    () => undefined,
+  );
+  underWay.add(settled);
+  void settled.then(() => underWay.delete(settled));
+  return write;
 }
 
 interface MetricRow {
