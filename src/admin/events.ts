@@ -60,9 +60,11 @@ export function registerEventAdmin(app: App): void {
   });
 }
 
-/** The config, when the event log is on; 404 otherwise. */
-function logOn(env: Bindings, config: GatewayConfig): GatewayConfig {
-  if (!config.eventLog.enabled || !env.LEDGER) throw new GatewayError("not_found", "the event log is off (eventLog.enabled is false, or no LEDGER binding)");
+/** The config, when the event log is on; 404 otherwise, with `hint` (what to do instead) when the caller has one. */
+export function logOn(env: Bindings, config: GatewayConfig, hint?: string): GatewayConfig {
+  if (!config.eventLog.enabled || !env.LEDGER) {
+    throw new GatewayError("not_found", `the event log is off (eventLog.enabled is false, or no LEDGER binding)${hint ? `; ${hint}` : ""}`);
+  }
   return config;
 }
 

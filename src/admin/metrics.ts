@@ -1,16 +1,14 @@
 import { countDeadLetters } from "../deadletters/tally";
-import { readRouteState } from "../delivery/governor/client";
-import type { Bindings } from "../env";
 import type { App } from "../http/app";
 import { flushMetrics, queryMetrics } from "../ledger/metrics";
 import { MetricsQuery } from "../ledger/schema";
 import { readMetricTotals } from "../ledger/totals";
-import { log } from "../log";
 import { routingRules } from "../routing/store";
 import { metricsDb } from "./events";
-import { gatewayMetricFamilies, type RouteStateName } from "./metrics-families";
+import { gatewayMetricFamilies } from "./metrics-families";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "./metrics-prometheus";
 import { invalid } from "./read-json";
+import { routeStateOf } from "./route-state";
 
 /**
  * `GET /admin/metrics` (docs/contract.md §8.1): counts per minute or hour as JSON, or the totals
@@ -28,21 +26,12 @@ export function registerMetricsAdmin(app: App): void {
     await flushMetrics(db, now);
     if (!wantsPrometheus(query.data.format, c.req.header("accept"))) return c.json(await queryMetrics(db, query.data, now));
     const [totals, deadLetters, routes] = await Promise.all([readMetricTotals(db), countDeadLetters(db, now.getTime()), routingRules(config, c.env.STATE)]);
-    const states = await Promise.all(routes.map(async (r) => ({ id: r.id, state: await routeStateOf(c.env, r.id) })));
+    // One governor call a route a scrape; a route whose governor cannot be read is left out, not guessed.
+    const states = await Promise.all(routes.map(async (r) => ({ id: r.id, state: (await routeStateOf(c.env, r.id))?.state })));
     const known = states.flatMap((r) => (r.state === undefined ? [] : [{ id: r.id, state: r.state }]));
     const text = renderPrometheus(gatewayMetricFamilies({ totals, deadLetters, routes: known }));
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
   });
-}
-
-/** A route's state from its governor (one call a route a scrape); unreadable, its series is left out rather than guessed. */
-async function routeStateOf(env: Bindings, routeId: string): Promise<RouteStateName | undefined> {
-  try {
-    return (await readRouteState(env.ROUTE_GOVERNOR, routeId)).state;
-  } catch (error) {
-    log({ event: "route_state_unreadable", routeId, error: String(error).slice(0, 200) });
-    return undefined;
-  }
 }
 
 /**

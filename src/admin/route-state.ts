@@ -1,5 +1,5 @@
 import type { GatewayConfig } from "../config/schema";
-import { pauseRouteNow, readRouteState, resumeRouteNow } from "../delivery/governor/client";
+import { pauseRouteNow, type RouteStateView, readRouteState, resumeRouteNow } from "../delivery/governor/client";
 import { announce } from "../delivery/governor/events";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
@@ -19,35 +19,33 @@ export function registerRouteStateAdmin(app: App): void {
     return c.json((await withStates(c.env, [view]))[0]!);
   });
 
-  app.post("/admin/routes/:id/pause", async (c) => {
-    const id = c.req.param("id");
-    await findView(c.get("config"), c.env, id);
-    const change = await pauseRouteNow(c.env.ROUTE_GOVERNOR, id, Date.now()).catch(unreachable);
-    if (change) c.executionCtx.waitUntil(announce(c.env, c.get("config"), id, [change], new Date()));
-    return c.body(null, 204);
-  });
-
-  app.post("/admin/routes/:id/resume", async (c) => {
-    const id = c.req.param("id");
-    await findView(c.get("config"), c.env, id);
-    const change = await resumeRouteNow(c.env.ROUTE_GOVERNOR, id, Date.now()).catch(unreachable);
-    if (change) c.executionCtx.waitUntil(announce(c.env, c.get("config"), id, [change], new Date()));
-    return c.body(null, 204);
-  });
+  for (const [action, apply] of [
+    ["pause", pauseRouteNow],
+    ["resume", resumeRouteNow],
+  ] as const) {
+    app.post(`/admin/routes/:id/${action}`, async (c) => {
+      const id = c.req.param("id");
+      await findView(c.get("config"), c.env, id);
+      const change = await apply(c.env.ROUTE_GOVERNOR, id, Date.now()).catch(unreachable);
+      if (change) c.executionCtx.waitUntil(announce(c.env, c.get("config"), id, [change], new Date()));
+      return c.body(null, 204);
+    });
+  }
 }
 
 /** Each view with its route's state; a governor that cannot be read leaves the state out rather than fail the list. */
 export async function withStates(env: Bindings, views: RouteView[]): Promise<RouteView[]> {
-  return Promise.all(
-    views.map(async (view) => {
-      try {
-        return { ...view, ...(await readRouteState(env.ROUTE_GOVERNOR, view.id)) };
-      } catch (error) {
-        log({ event: "route_state_unreadable", routeId: view.id, error: String(error).slice(0, 200) });
-        return view;
-      }
-    }),
-  );
+  return Promise.all(views.map(async (view) => ({ ...view, ...(await routeStateOf(env, view.id)) })));
+}
+
+/** A route's state from its governor; undefined (and logged) when the governor cannot be read. */
+export async function routeStateOf(env: Bindings, routeId: string): Promise<RouteStateView | undefined> {
+  try {
+    return await readRouteState(env.ROUTE_GOVERNOR, routeId);
+  } catch (error) {
+    log({ event: "route_state_unreadable", routeId, error: String(error).slice(0, 200) });
+    return undefined;
+  }
 }
 
 async function findView(config: GatewayConfig, env: Bindings, id: string): Promise<RouteView> {

@@ -7,6 +7,7 @@ import type { App } from "../http/app";
 import { getEvent } from "../ledger/queries";
 import { RouteFilter } from "../routing/filter";
 import { explainFilter } from "../routing/filter-match";
+import { logOn } from "./events";
 import { readJson } from "./read-json";
 
 export const TestFilterBody = z
@@ -48,10 +49,7 @@ export function registerFilterTest(app: App): void {
 
 /** A past event's envelope, from the event log: the one place to change when the log moves. */
 async function pastEnvelope(env: Bindings, config: GatewayConfig, id: string): Promise<Envelope> {
-  if (!config.eventLog.enabled || !env.LEDGER) {
-    throw new GatewayError("not_found", "the event log is off (eventLog.enabled is false, or no LEDGER binding); give the envelope instead");
-  }
-  const detail = await getEvent(env, config, id);
+  const detail = await getEvent(env, logOn(env, config, "give the envelope instead"), id);
   if (!detail) throw new GatewayError("not_found", "no such event in the log");
   if (!detail.event) throw new GatewayError("conflict", "the envelope is no longer kept (it was too large for the log and has expired)");
   return detail.event;

@@ -145,6 +145,16 @@ describe("POST /admin/routes/test-filter", () => {
     expect((await test({ filter: {}, eventId: "bs2:never-seen" })).status).toBe(404);
     expect((await test({ filter: {} })).status).toBe(400);
   });
+
+  it("with the event log off: 404 for an event id, saying to give the envelope; an envelope still answers", async () => {
+    const bound = bindings(eventConfig([route("archive", ["bs2.boleto.*"])], { eventLog: { enabled: false } }));
+    const test = (body: unknown) =>
+      admin<{ matches?: boolean; error?: { message: string } }>("/admin/routes/test-filter", bound, { method: "POST", body: JSON.stringify(body) });
+    const off = await test({ filter: {}, eventId: "bs2:any:2" });
+    expect(off.status).toBe(404);
+    expect(off.body.error?.message).toBe("the event log is off (eventLog.enabled is false, or no LEDGER binding); give the envelope instead");
+    expect((await test({ filter: { type: "x" }, envelope: { type: "x" } })).body).toEqual({ matches: true, reasons: [] });
+  });
 });
 
 describe("a filter on a route added through the admin API", () => {
