@@ -5,11 +5,11 @@
  */
 import { join } from "node:path";
 import { readCommandLine } from "../scripts/lib/args";
-import { buildAll, ROOT, stopBuilds } from "./lib/build";
+import { buildAll, ROOT } from "./lib/build";
 import { LIMITS } from "./lib/config";
 import { reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
+import { runBench } from "./lib/entry";
 import { governedMarkdown, measureGoverned, writeGoverned } from "./lib/governed";
-import { closeAll } from "./lib/servers";
 
 const { values } = readCommandLine(process.argv.slice(2), {
   help: `npm run bench:governed [-- ${WRITE_LATEST_FLAG}]
@@ -32,20 +32,4 @@ async function main(): Promise<number> {
   return report.rows.every((r) => r.complete && r.outOfOrderKeys === 0) ? 0 : 1;
 }
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    stopBuilds();
-    void closeAll().finally(() => process.exit(130));
-  });
-}
-
-let code = 1;
-try {
-  code = await main();
-} catch (error) {
-  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-} finally {
-  stopBuilds();
-  await closeAll();
-}
-process.exit(code);
+await runBench(main);

@@ -10,10 +10,11 @@ import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
 import { readCommandLine } from "../scripts/lib/args";
 import { batchTargets, measureBatches } from "./lib/batches";
-import { buildAll, bundleSize, ROOT, stopBuilds } from "./lib/build";
+import { buildAll, bundleSize, ROOT } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
 import { measureDelivery } from "./lib/delivery";
 import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
+import { runBench } from "./lib/entry";
 import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
 import { type Report, type Target, writeReport } from "./lib/report";
@@ -189,14 +190,6 @@ function log(line: string): void {
   console.log(`bench: ${line}`);
 }
 
-// Ctrl-C or a kill still stops the builds and the workerd processes this run started.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    stopBuilds();
-    void closeAll().finally(() => process.exit(130));
-  });
-}
-
 const { values } = readCommandLine(process.argv.slice(2), {
   help: `npm run bench [-- ${WRITE_LATEST_FLAG}]
 
@@ -212,13 +205,4 @@ look, written to bench/results/quick/. BENCH_PORTS (e.g. 9100-9199) is the port 
   options: { "write-latest": { type: "boolean", default: false } },
 });
 
-let code = 1;
-try {
-  code = await main(values["write-latest"]);
-} catch (error) {
-  console.error(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-} finally {
-  stopBuilds();
-  await closeAll();
-}
-process.exit(code);
+await runBench(() => main(values["write-latest"]));
