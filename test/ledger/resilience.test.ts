@@ -313,4 +313,34 @@ describe("metrics a refused write could not take", () => {
     const total = await env.EVENTS!.prepare("SELECT count AS n FROM metrics WHERE name = ?1 AND minute = 0").bind(source).first<{ n: number }>();
     expect(total?.n).toBe(3);
   });
+
+  it("a query waits for its isolate's write still under way, so it never misses counts that left the isolate", async () => {
+    const { count, flushMetrics, writeMetricsIfDue } = await import("../../src/ledger/metrics");
+    const source = uniqueId("metrics");
+    const now = new Date();
+    count("ingest", source, "accepted", now.getTime(), 2);
+    // A D1 whose batch takes a while: the counters have left the isolate, the rows are not written yet.
+    let finish = () => {};
+    const slow = new Proxy(env.EVENTS!, {
+      get(target, name) {
+        if (name === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            await new Promise<void>((resolve) => {
+              finish = resolve;
+            });
+            return target.batch(statements);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    // Due: far enough past any earlier write of this isolate.
+    const background = writeMetricsIfDue(slow, new Date(now.getTime() + 3_600_000));
+    const query = flushMetrics(env.EVENTS!, now);
+    setTimeout(() => finish(), 50);
+    await query;
+    const row = await env.EVENTS!.prepare("SELECT sum(count) AS n FROM metrics WHERE name = ?1 AND minute > 0").bind(source).first<{ n: number }>();
+    expect(row?.n).toBe(2);
+    await background;
+  });
 });
