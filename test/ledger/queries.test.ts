@@ -68,6 +68,22 @@ describe("searching the event log", () => {
     expect(badState.status).toBe(400);
     expect(badState.body.error.message).toContain("state");
     expect((await admin("/admin/events?since=yesterday", bound)).status).toBe(400);
+    // A route is named by its id; a JSON path or quotes are not one.
+    const badRoute = await admin<{ error: { message: string } }>(`/admin/events?route=${encodeURIComponent('a"b')}`, bound);
+    expect(badRoute.status).toBe(400);
+    expect(badRoute.body.error.message).toContain("route");
+  });
+
+  it("refuses a cursor that names shards the ledger does not have, or one twice", async () => {
+    const bound = bindings(eventConfig([route("ledger")]));
+    const cursor = (positions: Record<string, unknown>) => btoa(JSON.stringify(positions)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const answer = async (positions: Record<string, unknown>) => (await admin(`/admin/events?cursor=${cursor(positions)}`, bound)).status;
+    expect(await answer({ "0": [], "15": [] })).toBe(200);
+    // The default ledger has 16 shards: 0 to 15.
+    expect(await answer({ "16": [] })).toBe(400);
+    expect(await answer({ "999": [] })).toBe(400);
+    // "00" is shard 0 written again.
+    expect(await answer({ "0": [], "00": [] })).toBe(400);
   });
 
   it("is refused without the admin token", async () => {
