@@ -79,6 +79,18 @@ describe("the pix adapter", () => {
     expect(notification?.subject).toBe("E".repeat(250));
   });
 
+  it("hashes a made-up long endToEndId once for all its refunds, not once each", async () => {
+    const endToEndId = "E".repeat(200_000);
+    const devolucoes = Array.from({ length: 200 }, (_, i) => ({ id: `D${i}`, status: "DEVOLVIDO" }));
+    const notifications = await read({ pix: [{ endToEndId, valor: "1.00", devolucoes }] });
+    expect(notifications).toHaveLength(201);
+    const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(endToEndId)))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
+    expect(notifications[0]?.id).toBe(digest);
+    expect(notifications[1]?.id).toBe(`${digest}:refund:D0:devolvido`);
+  });
+
   it("reads a refund update as the receipt plus pix.refund.<status>, keyed by the refund and its status", async () => {
     const [received, refund] = await read({ pix: [WITH_REFUND] });
     expect(received).toMatchObject({ id: E2E, type: "pix.received" });

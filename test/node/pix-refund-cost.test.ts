@@ -26,15 +26,4 @@ describe("reading a Pix with 1,000 refunds", () => {
     expect(result.ok && result.notifications.length).toBe(1001);
     expect(took).toBeLessThan(1000);
   });
-
-  it("hashes a made-up long endToEndId once for all its refunds, not once each", async () => {
-    const endToEndId = "E".repeat(200_000);
-    const item = { endToEndId, valor: "1.00", devolucoes: Array.from({ length: 200 }, (_, i) => ({ id: `D${i}`, status: "DEVOLVIDO" })) };
-    const body = new TextEncoder().encode(JSON.stringify({ pix: [item] }));
-    const source = Source.parse({ provider: "pix", auth: [{ type: "none" }] });
-    const result = await adapt(pix, request(body), source, 2000);
-    expect(result.ok && result.notifications.length).toBe(201);
-    const digest = Buffer.from(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(endToEndId))).toString("hex");
-    expect(result.ok && result.notifications[1]?.id).toBe(`${digest}:refund:D0:devolvido`);
-  });
 });
