@@ -17,10 +17,10 @@ import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./li
 import { runBench } from "./lib/entry";
 import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
-import { type Report, type Target, writeReport } from "./lib/report";
+import { type Report, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
 import { BARE_IO_OBJECTS, closeAll, GATEWAY_OBJECTS, startWorker } from "./lib/servers";
-import { type Plan, type Row, runPlans } from "./lib/suite";
+import { type Plan, type Row, runPlans, type Target } from "./lib/suite";
 import { toolVersions } from "./lib/versions";
 
 /** Ingest runs never deliver (no consumer); the route only has to be a valid URL. */

@@ -9,9 +9,8 @@
 import { loadavg } from "node:os";
 import { LIMITS } from "./config";
 import { type CellResult, measureCell } from "./load";
-import type { Target } from "./report";
 import { cycle, type Prepared, type RequestPool, uniquePool } from "./requests";
-import { flags } from "./suite";
+import { flags, type Target } from "./suite";
 
 export interface PairRow {
   name: string;

@@ -9,17 +9,7 @@ import type { BundleSize } from "./build";
 import type { DeliveryResult } from "./delivery";
 import type { CellResult } from "./load";
 import type { Rounds, Spread } from "./rounds";
-import { flags, type Row } from "./suite";
-
-export interface Target {
-  name: string;
-  measured: number | undefined;
-  /** Lowest to highest over the paired rounds. */
-  range: string;
-  goal: string;
-  pass: boolean;
-  unit: string;
-}
+import { flags, type Row, type Target } from "./suite";
 
 export interface Report {
   date: string;

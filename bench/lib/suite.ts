@@ -80,3 +80,14 @@ export function flags(cell: CellResult): string {
   if (cell.overflow > 0) out.push(`pool ran out: ${cell.overflow} repeats`);
   return out.length > 0 ? `  [${out.join("; ")}]` : "";
 }
+
+/** A bar the report checks: its figure, its spread over the rounds, its goal. */
+export interface Target {
+  name: string;
+  measured: number | undefined;
+  /** Lowest to highest over the paired rounds. */
+  range: string;
+  goal: string;
+  pass: boolean;
+  unit: string;
+}

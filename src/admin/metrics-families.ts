@@ -1,4 +1,4 @@
-import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../ledger/latency";
+import { LATENCY_BOUNDS_MS, OPEN_BOUND } from "../observability/latency";
 import type { HistogramSample, MetricFamily } from "./metrics-prometheus";
 
 /** One counter's total since the beginning, as events/totals.ts reads it. */

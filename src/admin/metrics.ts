@@ -1,8 +1,8 @@
 import { countDeadLetters } from "../deadletters/tally";
 import type { App } from "../http/app";
-import { flushMetrics, queryMetrics } from "../ledger/metrics";
-import { MetricsQuery } from "../ledger/schema";
-import { readMetricTotals } from "../ledger/totals";
+import { flushMetrics, queryMetrics } from "../observability/metrics";
+import { MetricsQuery } from "../observability/schema";
+import { readMetricTotals } from "../observability/totals";
 import { routingRules } from "../routing/store";
 import { metricsDb } from "./events";
 import { gatewayMetricFamilies } from "./metrics-families";

@@ -2,7 +2,8 @@ import * as z from "zod";
 import { BulkReplayAnswer, BulkReplayBody } from "../deadletters/bulk";
 import { DeadLetter } from "../deadletters/record";
 import type { App } from "../http/app";
-import { EventDetail, EventPage, EventQuery, MetricsAnswer, MetricsQuery, RedeliverAnswer, RedeliverBody } from "../ledger/schema";
+import { EventDetail, EventPage, EventQuery, RedeliverAnswer, RedeliverBody } from "../ledger/schema";
+import { MetricsAnswer, MetricsQuery } from "../observability/schema";
 import {
   CreateRouteBody,
   DeadLetterPageView,

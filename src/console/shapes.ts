@@ -1,7 +1,8 @@
 import type * as z from "zod";
 import { DeadLetterPageView, RouteList, SourceList } from "../admin/schemas";
 import { DeadLetter as DeadLetterAnswer } from "../deadletters/record";
-import { EventDetail as EventDetailAnswer, EventPage, type EventSummary as EventSummaryAnswer, MetricsAnswer } from "../ledger/schema";
+import { EventDetail as EventDetailAnswer, EventPage, type EventSummary as EventSummaryAnswer } from "../ledger/schema";
+import { MetricsAnswer } from "../observability/schema";
 
 /**
  * What the console reads from the admin API: the very schemas that describe its answers

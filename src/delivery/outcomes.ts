@@ -2,10 +2,10 @@ import type { GatewayConfig } from "../config/schema";
 import type { DeadLetterReason } from "../deadletters/record";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
-import { type RouteRun, recordRouteHealth } from "../ledger/alerts";
-import { count, countLatency } from "../ledger/metrics";
-import { emitOperational, isOperational } from "../ledger/operational";
 import type { Recorder } from "../ledger/recorder";
+import { type RouteRun, recordRouteHealth } from "../observability/alerts";
+import { count, countLatency } from "../observability/metrics";
+import { emitOperational, isOperational } from "../observability/operational";
 import type { Attempt } from "./message";
 
 export interface Buried {

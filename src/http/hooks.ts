@@ -2,10 +2,10 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
 import { BEFORE_AUTHENTICATION, type IngestOutcome, ingest, parseHookPath } from "../ingest/pipeline";
-import { checkRefusals } from "../ledger/alerts";
-import { count, countAnswer, UNKNOWN_SOURCE } from "../ledger/metrics";
-import { emitOperational } from "../ledger/operational";
 import { Recorder } from "../ledger/recorder";
+import { checkRefusals } from "../observability/alerts";
+import { count, countAnswer, UNKNOWN_SOURCE } from "../observability/metrics";
+import { emitOperational } from "../observability/operational";
 import type { App } from "./app";
 
 /** Answers that come only after the request authenticated: they are recorded, not just counted. */

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { log } from "../log";
-import { TOTALS_MINUTE } from "./metrics";
+import { TOTALS_MINUTE } from "../observability/metrics";
 import { allShards, shardStub } from "./shard";
 import { dayOf } from "./tables";
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src";
-import { count, flushMetrics } from "../../src/ledger/metrics";
+import { count, flushMetrics } from "../../src/observability/metrics";
 import { adminPost } from "../delivery/governed/helpers";
 import { callWorker, uniqueId } from "../helpers";
 import { ACME_PASSWORD, ADMIN_TOKEN, admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../ledger/helpers";

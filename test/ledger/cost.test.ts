@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { costPerMillion, DESIGNED, type Operations } from "../../bench/lib/cost";
-import { flushMetrics } from "../../src/ledger/metrics";
+import { flushMetrics } from "../../src/observability/metrics";
 import { uniqueId } from "../helpers";
 import { countedNamespace } from "../ingest/operations";
 import { bindings, capturingQueue, drain, eventConfig, notify, route } from "./helpers";

@@ -301,7 +301,7 @@ describe("ledger retention", () => {
 
 describe("metrics a refused write could not take", () => {
   it("are kept in the isolate and go with the next write", async () => {
-    const { count, flushMetrics } = await import("../../src/ledger/metrics");
+    const { count, flushMetrics } = await import("../../src/observability/metrics");
     const source = uniqueId("metrics");
     const now = new Date();
     count("ingest", source, "accepted", now.getTime(), 3);
@@ -315,7 +315,7 @@ describe("metrics a refused write could not take", () => {
   });
 
   it("a query waits for its isolate's write still under way, so it never misses counts that left the isolate", async () => {
-    const { count, flushMetrics, writeMetricsIfDue } = await import("../../src/ledger/metrics");
+    const { count, flushMetrics, writeMetricsIfDue } = await import("../../src/observability/metrics");
     const source = uniqueId("metrics");
     const now = new Date();
     count("ingest", source, "accepted", now.getTime(), 2);

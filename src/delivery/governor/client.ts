@@ -1,7 +1,7 @@
 import type { Ordered } from "../../config/governance";
 import type { Envelope } from "../../envelope";
-import { count } from "../../ledger/metrics";
 import { log } from "../../log";
+import { count } from "../../observability/metrics";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
 import { orderKeyOf } from "./key";
 import type { RouteGovernor } from "./object";

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from "../../config/schema";
 import type { Bindings } from "../../env";
-import { emitOperational } from "../../ledger/operational";
+import { emitOperational } from "../../observability/operational";
 import type { Change } from "./state";
 
 /**

@@ -2,10 +2,10 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { type Envelope, OPERATIONAL_SOURCE } from "../envelope";
 import { acceptEnvelopes } from "../ingest/accept";
+import { Recorder } from "../ledger/recorder";
 import { log } from "../log";
 import { routeMatches } from "../routing/match";
 import { routingRules } from "../routing/store";
-import { Recorder } from "./recorder";
 
 /**
  * The gateway's own CloudEvents (docs/contract.md §8.2), delivered through ordinary routes

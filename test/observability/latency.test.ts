@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LATENCY_BOUNDS_MS, latencyBucket, quantile } from "../../src/ledger/latency";
+import { LATENCY_BOUNDS_MS, latencyBucket, quantile } from "../../src/observability/latency";
 
 const histogram = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
