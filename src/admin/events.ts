@@ -53,6 +53,9 @@ export function registerEventAdmin(app: App): void {
     events.redelivering(
       id,
       routes.map((r) => r.id),
+      "redelivered",
+      now,
+      found.envelope,
     );
     waitUntil(events.flush(now));
     c.set("logFields", { ...c.get("logFields"), ids: [id], routes: routes.map((r) => r.id) });

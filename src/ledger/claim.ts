@@ -3,10 +3,12 @@ import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
+import { count } from "../observability/metrics";
 import { type Mark, seenIds } from "./kv-marks";
-import type { Verdict } from "./object";
+import type { ConfirmAnswer, Verdict } from "./object";
 import type { EventRow, MarkRow } from "./rows";
 import { byShard, type LedgerStub, shardOf, shardStub } from "./shard";
+import { boundedText } from "./writes";
 
 /** Envelopes larger than this live in STATE KV (where large envelopes already go), not in the row. */
 export const MAX_ENVELOPE_IN_ROW_BYTES = 96 * 1024;
@@ -63,8 +65,12 @@ export async function claimKeys(ctx: LedgerContext, source: { name: string; dedu
     ),
     upgrading(config.ledger.kvMarksUntil, now) ? seenIds(env.DEDUP, marks) : marks.map(() => undefined),
   ]);
-  if (verdicts.some((v) => "busy" in v)) {
+  if (verdicts.some((v) => "busy" in v || "unwritable" in v)) {
     await release(keys.filter((_, i) => "fresh" in verdicts[i]!));
+    if (verdicts.some((v) => "unwritable" in v)) {
+      log({ event: "ledger_unwritable", source: source.name });
+      throw GatewayError.unavailable("the notification could not be recorded; retry");
+    }
     throw GatewayError.unavailable("a notification of this request is being accepted by another request; retry");
   }
   const oldSeen = await previousShardsSeen(ctx, keys, verdicts, source.dedupTtlSeconds, now);
@@ -137,7 +143,27 @@ async function confirm(
     else input.marks.push(markRow(accepted.envelope));
   }
   for (const key of letGo) inputOf(shardOf(key, shards)).release.push(key);
-  await Promise.all([...inputs].map(([shard, input]) => stubs.get(shard)!.confirm({ token, ...input })));
+  await Promise.all(
+    [...inputs].map(async ([shard, input]) => {
+      const answer = await confirmShard(stubs.get(shard)!, { token, ...input });
+      // Kept as a mark only, or only in the shard's memory: counted and alerted (docs/event-log.md).
+      if (answer.markOnly > 0) count("eventlog", "gateway", "reduced", Date.now(), answer.markOnly);
+      if (answer.unwritten > 0) throw new Error(`shard ${shard} could not write ${answer.unwritten} marks`);
+    }),
+  );
+}
+
+/**
+ * One shard's confirm, tried once more when the call itself fails (the shard restarted, a
+ * network fault): confirm is idempotent (a row already written is merged, a released hold is
+ * gone), and a mark that is not written leaves a duplicate behind once the hold expires.
+ */
+async function confirmShard(stub: LedgerStub, input: Parameters<LedgerStub["confirm"]>[0]): Promise<ConfirmAnswer> {
+  try {
+    return await withTimeout(stub.confirm(input), ACCEPT_TIMEOUT_MS);
+  } catch {
+    return withTimeout(stub.confirm(input), ACCEPT_TIMEOUT_MS);
+  }
 }
 
 async function releaseKeys(stubs: Map<number, LedgerStub>, shards: number, keys: string[], token: string, source: string): Promise<void> {
@@ -195,9 +221,9 @@ function eventRow({ envelope, routeIds, filteredRouteIds = [] }: AcceptedEnvelop
     id: envelope.id,
     // "/hooks/pix" → "pix"; the gateway's own "/hookgate" → "hookgate", the name routes filter on.
     source: envelope.source.replace(/^\/(hooks\/)?/, ""),
-    type: envelope.type,
-    subject: envelope.subject ?? null,
-    time: envelope.time,
+    type: boundedText(envelope.type),
+    subject: envelope.subject === undefined ? null : boundedText(envelope.subject),
+    time: boundedText(envelope.time),
     receivedAt: Date.parse(envelope.receivedat),
     envelope: json.length <= MAX_ENVELOPE_IN_ROW_BYTES ? json : null,
     requests: line ? [{ ...line, outcome: "accepted" }] : [],
@@ -213,7 +239,8 @@ function markRow(envelope: Envelope): MarkRow {
 }
 
 function logConfirmFailed(source: string, error: unknown): void {
-  // Delivered all the same; the in-flight marks expire and a retry may be accepted again.
+  // Delivered all the same (it is queued); its mark may be missing: counted, and alerted by the hourly check.
+  count("eventlog", "gateway", "confirm_failed", Date.now());
   log({ event: "ledger_confirm_failed", source, error: error instanceof Error ? error.message : "unknown" });
 }
 

@@ -1,12 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../log";
-import { applyUpdate, type EventRow, eventState, type MarkRow, mergeAccepted, parseJson, type RouteUpdate } from "./rows";
+import { applyUpdate, type EventRow, eventState, type MarkRow, parseJson, type RouteUpdate } from "./rows";
 import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery } from "./scan";
 import type { EventRequest } from "./schema";
 import { DayTables, dayOf, type Meter } from "./tables";
+import { insertEvent, insertMark, markOnlyRow } from "./writes";
 
-/** Per key, what a reservation found: fresh (reserved for the caller), seen under an id, or busy (another request holds it). */
-export type Verdict = { fresh: true } | { seen: string } | { busy: true };
+/**
+ * Per key, what a reservation found: fresh (reserved for the caller), seen under an id, busy
+ * (another request holds it), or unwritable (the shard could not write its last marks: nothing
+ * new is taken until it can, so nothing is enqueued that it could not remember).
+ */
+export type Verdict = { fresh: true } | { seen: string } | { busy: true } | { unwritable: true };
+
+/** What a confirm could not write as a whole row: `markOnly` kept their mark in a reduced row, `unwritten` only in memory. */
+export interface ConfirmAnswer {
+  markOnly: number;
+  unwritten: number;
+}
 
 export interface ReserveInput {
   keys: string[];
@@ -56,8 +67,14 @@ interface InFlight {
 export class Ledger extends DurableObject {
   readonly #tables: DayTables;
   readonly #inFlight = new Map<string, InFlight>();
-  /** Route updates that came before their row was confirmed (the consumer can be that quick). */
-  readonly #early = new Map<string, RouteUpdate[]>();
+  /** Route updates that came before their row was confirmed (the consumer can be that quick), per key, then per envelope id. */
+  readonly #early = new Map<string, Map<string, RouteUpdate[]>>();
+  /**
+   * Marks the shard could not write (SQLite refused even the reduced row: the database is full
+   * or failing), by key: they answer reserve as rows do, and every call tries them again. While
+   * any is here, reserve takes no new key (`unwritable`: the provider is answered 503).
+   */
+  readonly #unwritten = new Map<string, { id: string; receivedAt: number; write: () => void }>();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -66,16 +83,18 @@ export class Ledger extends DurableObject {
 
   async reserve(input: ReserveInput): Promise<Verdict[]> {
     await this.#waitForOthers(input.keys, input.token);
+    this.#writeUnwritten();
     const now = Date.now();
     const since = (input.now ?? now) - input.ttlSeconds * 1000;
     const verdicts = input.keys.map((key): Verdict => {
       const held = this.#inFlight.get(key);
       if (held && held.expires > now && held.token !== input.token) return { busy: true };
       const found = this.#lookup(key, since);
-      return found ? { seen: found.id } : { fresh: true };
+      if (found) return { seen: found.id };
+      return this.#unwritten.size > 0 ? { unwritable: true } : { fresh: true };
     });
     // A batch is never half-accepted: with a key busy, this shard marks nothing.
-    if (verdicts.some((v) => "busy" in v)) return verdicts;
+    if (verdicts.some((v) => "busy" in v || "unwritable" in v)) return verdicts;
     input.keys.forEach((key, i) => {
       const verdict = verdicts[i]!;
       if ("fresh" in verdict) this.#hold(key, input.token, now);
@@ -90,19 +109,22 @@ export class Ledger extends DurableObject {
     return keys.map((key) => this.#lookup(key, since)?.id ?? null);
   }
 
-  confirm(input: ConfirmInput): void {
-    for (const row of input.events ?? []) this.#insertEvent(row);
-    for (const mark of input.marks ?? []) {
-      const table = this.#tables.table("mk", dayOf(mark.receivedAt));
-      this.#tables.run(
-        `INSERT INTO ${table} (key, id, received_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET id = excluded.id, received_at = excluded.received_at`,
-        mark.key,
-        mark.id,
-        mark.receivedAt,
-      );
+  /**
+   * Writes each accepted envelope's row on its own: a row SQLite refuses is written again
+   * reduced to its mark (markOnlyRow), and a mark it refuses too stays in memory (#unwritten).
+   * One row never costs another its mark, and the caller's holds are released whatever happens.
+   */
+  confirm(input: ConfirmInput): ConfirmAnswer {
+    const answer: ConfirmAnswer = { markOnly: 0, unwritten: 0 };
+    try {
+      this.#writeUnwritten();
+      for (const row of input.events ?? []) this.#writeRow(row, answer);
+      for (const mark of input.marks ?? []) this.#writeOrKeep(mark, () => insertMark(this.#tables, mark), answer);
+    } finally {
+      const keys = [...(input.events ?? []), ...(input.marks ?? [])].map((r) => r.key);
+      if (input.token !== undefined) this.release([...keys, ...(input.release ?? [])], input.token);
     }
-    const keys = [...(input.events ?? []), ...(input.marks ?? [])].map((r) => r.key);
-    if (input.token !== undefined) this.release([...keys, ...(input.release ?? [])], input.token);
+    return answer;
   }
 
   /** The enqueue failed (or the keys were not taken): the caller's marks go, so its retry gets through at once. */
@@ -129,11 +151,14 @@ export class Ledger extends DurableObject {
       const first = group[0]!;
       const held = this.#inFlight.get(first.key);
       if (held && held.expires <= Date.now()) this.#forget(first.key, held);
-      else if (held) {
-        this.#early.set(first.key, [...(this.#early.get(first.key) ?? []), ...group]);
+      const row = findRows(this.#tables, [first.key, first.id], { exactId: first.id, dayHint: first.receivedAt, limit: 1, withDetail: false })[0];
+      if (!row && held && held.expires > Date.now()) {
+        // Its row is not written yet: kept for it by id (a recurring key's other occurrence has its own row).
+        const early = this.#early.get(first.key) ?? new Map<string, RouteUpdate[]>();
+        early.set(first.id, [...(early.get(first.id) ?? []), ...group]);
+        this.#early.set(first.key, early);
         continue;
       }
-      const row = findRows(this.#tables, [first.key, first.id], { exactId: first.id, dayHint: first.receivedAt, limit: 1, withDetail: false })[0];
       if (!row) {
         unrecorded += group.length;
         continue;
@@ -186,6 +211,8 @@ export class Ledger extends DurableObject {
 
   /** The id a key was accepted under since `sinceMs`, newest table first; marks and event rows alike. */
   #lookup(key: string, sinceMs: number): { id: string } | undefined {
+    const unwritten = this.#unwritten.get(key);
+    if (unwritten && unwritten.receivedAt > sinceMs) return { id: unwritten.id };
     const fromDay = dayOf(sinceMs);
     for (const kind of ["ev", "mk"] as const) {
       for (const day of this.#tables.days(kind, fromDay)) {
@@ -216,43 +243,45 @@ export class Ledger extends DurableObject {
     }
   }
 
-  #insertEvent(row: EventRow): void {
-    const table = this.#tables.table("ev", dayOf(row.receivedAt));
-    const deliveries = (this.#early.get(row.key) ?? []).reduce(applyUpdate, row.deliveries);
-    this.#early.delete(row.key);
-    const existing = this.#tables.run<{ seq: number; id: string; requests: string; deliveries: string }>(
-      `SELECT seq, id, requests, deliveries FROM ${table} WHERE key = ?`,
-      row.key,
-    )[0];
-    if (existing && existing.id === row.id) {
-      const merged = mergeAccepted(
-        { requests: parseJson(existing.requests, []), deliveries: parseJson(existing.deliveries, {}) },
-        { requests: row.requests, deliveries },
-      );
-      this.#tables.run(
-        `UPDATE ${table} SET requests = ?, deliveries = ?, state = ? WHERE seq = ?`,
-        JSON.stringify(merged.requests),
-        JSON.stringify(merged.deliveries),
-        eventState(merged.deliveries),
-        existing.seq,
-      );
+  /** The row, else its mark in a reduced row, else the mark in memory. Early outcomes for its id join it. */
+  #writeRow(row: EventRow, answer: ConfirmAnswer): void {
+    const early = this.#early.get(row.key);
+    const deliveries = (early?.get(row.id) ?? []).reduce(applyUpdate, row.deliveries);
+    early?.delete(row.id);
+    if (early?.size === 0) this.#early.delete(row.key);
+    try {
+      insertEvent(this.#tables, row, deliveries);
       return;
+    } catch (error) {
+      log({ event: "ledger_row_reduced", id: row.id.slice(0, 200), error: errorText(error) });
     }
-    // A recurring notification's next occurrence the same day: the earlier one keeps its own id as its key.
-    if (existing) this.#tables.run(`UPDATE ${table} SET key = id WHERE seq = ?`, existing.seq);
-    this.#tables.run(
-      `INSERT INTO ${table} (key, id, source, type, subject, time, received_at, state, envelope, requests, deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.key,
-      row.id,
-      row.source,
-      row.type,
-      row.subject,
-      row.time,
-      row.receivedAt,
-      eventState(deliveries),
-      row.envelope,
-      JSON.stringify(row.requests),
-      JSON.stringify(deliveries),
-    );
+    answer.markOnly++;
+    this.#writeOrKeep(row, () => insertEvent(this.#tables, markOnlyRow(row), deliveries), answer);
   }
+
+  #writeOrKeep(mark: { key: string; id: string; receivedAt: number }, write: () => void, answer: ConfirmAnswer): void {
+    try {
+      write();
+    } catch (error) {
+      answer.unwritten++;
+      log({ event: "ledger_mark_unwritten", id: mark.id.slice(0, 200), error: errorText(error) });
+      this.#unwritten.set(mark.key, { id: mark.id, receivedAt: mark.receivedAt, write });
+    }
+  }
+
+  /** Marks kept in memory, written now if the shard can (oldest first); those it still cannot stay. */
+  #writeUnwritten(): void {
+    for (const [key, kept] of this.#unwritten) {
+      try {
+        kept.write();
+        this.#unwritten.delete(key);
+      } catch {
+        return;
+      }
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message.slice(0, 200) : "unknown";
 }

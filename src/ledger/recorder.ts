@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Attempt } from "../delivery/message";
 import type { Bindings } from "../env";
-import type { Envelope } from "../envelope";
+import { dedupKeyOf, type Envelope } from "../envelope";
 import { log } from "../log";
 import { countUnrecorded, writeMetricsIfDue } from "../observability/metrics";
 import { type LedgerContext, withTimeout } from "./claim";
@@ -72,16 +72,19 @@ export class Recorder {
   /** A route's state after a message was settled, with the attempt made, if one was. */
   settled(envelopeId: string, routeId: string, state: RouteState, attempt?: Attempt, envelope?: Envelope): void {
     if (!this.enabled) return;
-    const key = envelope?.occurrenceof ?? keyOfId(envelopeId);
+    // The envelope's own key: an id a sender chose may end in what looks like an occurrence's @window.
+    const key = envelope ? dedupKeyOf(envelope) : keyOfId(envelopeId);
     const receivedAt = envelope ? Date.parse(envelope.receivedat) : undefined;
     this.#updates.push({ key, id: envelopeId, routeId, state, ...(attempt && { attempt }), ...(receivedAt !== undefined && { receivedAt }) });
   }
 
   /** Routes sent the envelope again by an operator: pending until the consumer says otherwise, with the action in the timeline. */
-  redelivering(envelopeId: string, routeIds: string[], action: OperatorAction["action"] = "redelivered", at = new Date()): void {
+  /** `envelope`, when the caller has it, says which key (and shard) the row is under; else the id's own shape does. */
+  redelivering(envelopeId: string, routeIds: string[], action: OperatorAction["action"] = "redelivered", at = new Date(), envelope?: Envelope): void {
     if (!this.enabled) return;
+    const key = envelope ? dedupKeyOf(envelope) : keyOfId(envelopeId);
     for (const routeId of routeIds) {
-      this.#updates.push({ key: keyOfId(envelopeId), id: envelopeId, routeId, state: "pending", action: { at: at.toISOString(), action } });
+      this.#updates.push({ key, id: envelopeId, routeId, state: "pending", action: { at: at.toISOString(), action } });
     }
   }
 
