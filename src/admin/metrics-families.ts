@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   deadLetters: { kind: string; source: string; route: string; reason: string; count: number }[];
   /** Each route the gateway has, with its state. */
   routes: { id: string; state: RouteStateName }[];
+  /** Each ledger shard's size, as the hourly check measured it (ledger/fill-report.ts). */
+  ledgerShards?: { shard: number; bytes: number }[];
 }
 
 /** A route's states (its governor's mode): active, paused by an operator, open by its breaker. */
@@ -70,7 +72,31 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
       type: "counter",
       name: "hookgate_event_log_unrecorded_total",
       help: "Event-log lines a ledger shard did not take.",
-      samples: of("eventlog").map((t) => ({ labels: {}, value: t.count })),
+      samples: of("eventlog")
+        .filter((t) => t.key === "unrecorded")
+        .map((t) => ({ labels: {}, value: t.count })),
+    },
+    {
+      type: "counter",
+      name: "hookgate_ledger_confirm_failed_total",
+      help: "Acceptances whose dedup marks a shard did not write (queued all the same; a retry may be delivered again).",
+      samples: of("eventlog")
+        .filter((t) => t.key === "confirm_failed")
+        .map((t) => ({ labels: {}, value: t.count })),
+    },
+    {
+      type: "counter",
+      name: "hookgate_ledger_rows_reduced_total",
+      help: "Event-log rows a shard refused whole and kept as their dedup mark alone.",
+      samples: of("eventlog")
+        .filter((t) => t.key === "reduced")
+        .map((t) => ({ labels: {}, value: t.count })),
+    },
+    {
+      type: "gauge",
+      name: "hookgate_ledger_shard_bytes",
+      help: "Each ledger shard's SQLite size, measured hourly; alert at 80 % of ledger.shardLimitBytes.",
+      samples: (metrics.ledgerShards ?? []).map((s) => ({ labels: { shard: String(s.shard) }, value: s.bytes })),
     },
   ];
 }

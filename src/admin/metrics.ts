@@ -1,5 +1,6 @@
 import { countDeadLetters } from "../deadletters/tally";
 import type { App } from "../http/app";
+import { SHARD_BYTES_KEY, type ShardBytes } from "../ledger/fill-report";
 import { flushMetrics, queryMetrics } from "../observability/metrics";
 import { MetricsQuery } from "../observability/schema";
 import { readMetricTotals } from "../observability/totals";
@@ -25,11 +26,16 @@ export function registerMetricsAdmin(app: App): void {
     // This isolate's counters join the answer; other isolates' arrive within their flush interval.
     await flushMetrics(db, now);
     if (!wantsPrometheus(query.data.format, c.req.header("accept"))) return c.json(await queryMetrics(db, query.data, now));
-    const [totals, deadLetters, routes] = await Promise.all([readMetricTotals(db), countDeadLetters(db, now.getTime()), routingRules(config, c.env.STATE)]);
+    const [totals, deadLetters, routes, ledger] = await Promise.all([
+      readMetricTotals(db),
+      countDeadLetters(db, now.getTime()),
+      routingRules(config, c.env.STATE),
+      c.env.STATE.get<ShardBytes>(SHARD_BYTES_KEY, "json").catch(() => null),
+    ]);
     // One governor call a route a scrape; a route whose governor cannot be read is left out, not guessed.
     const states = await Promise.all(routes.map(async (r) => ({ id: r.id, state: (await routeStateOf(c.env, r.id))?.state })));
     const known = states.flatMap((r) => (r.state === undefined ? [] : [{ id: r.id, state: r.state }]));
-    const text = renderPrometheus(gatewayMetricFamilies({ totals, deadLetters, routes: known }));
+    const text = renderPrometheus(gatewayMetricFamilies({ totals, deadLetters, routes: known, ledgerShards: ledger?.shards }));
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE, "cache-control": "no-store" });
   });
 }

@@ -10,8 +10,14 @@ export const EventLog = closed({
   retentionDays: z.number().int().min(1).max(365).default(30).describe("How long the event log keeps rows, in days; whole day tables are dropped after it."),
 }).describe("The event log: where is my notification.");
 
-/** Durable Objects a ledger may be spread over (docs/event-log.md says how to size it). */
-export const MAX_LEDGER_SHARDS = 256;
+/**
+ * Durable Objects a ledger may be spread over (docs/event-log.md says how to size it): 100 M a
+ * day kept 30 days needs ~470 at 10 GB each; an admin query fans out to every shard, and one
+ * invocation may make 1,000 subrequests, so 512 leaves room for the rest of the request.
+ */
+export const MAX_LEDGER_SHARDS = 512;
+/** A SQLite Durable Object's storage limit (Cloudflare, paid plan): 10 GB. */
+export const SHARD_STORAGE_LIMIT_BYTES = 10_000_000_000;
 export const DEFAULT_LEDGER_SHARDS = 16;
 
 const Shards = z.number().int().min(1).max(MAX_LEDGER_SHARDS);
@@ -26,6 +32,15 @@ export const Ledger = closed({
     .enum(["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"])
     .optional()
     .describe('Where the shards are created, near the providers (e.g. "sam" for Brazil). Only takes effect when a shard is first created.'),
+  shardLimitBytes: z
+    .number()
+    .int()
+    .min(1_000_000)
+    .max(SHARD_STORAGE_LIMIT_BYTES)
+    .default(SHARD_STORAGE_LIMIT_BYTES)
+    .describe(
+      "A shard's storage limit in bytes (default Cloudflare's 10 GB). At 80 % the hourly check alerts and drops the oldest day tables the dedup windows no longer need.",
+    ),
   previousShards: Shards.optional().describe("The shard count before the last change: until previousShardsUntil, acceptance also asks a key's old shard."),
   previousShardsUntil: IsoDate.optional().describe("When the old shard count stops being consulted: the change plus the longest dedupTtlSeconds."),
   kvMarksUntil: IsoDate.optional().describe(

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { closed, slug } from "./closed";
-import { DEFAULT_LEDGER_SHARDS, EventLog, Ledger } from "./ledger";
+import { DEFAULT_LEDGER_SHARDS, EventLog, Ledger, SHARD_STORAGE_LIMIT_BYTES } from "./ledger";
 import { Route } from "./route";
 import { DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST, MaxNotifications, Source } from "./source";
 
@@ -57,7 +57,7 @@ export const GatewayConfig = closed({
   routes: z.array(Route).default([]).describe("Where envelopes go. Routes added through the admin API come on top."),
   delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
   eventLog: EventLog.default({ enabled: true, retentionDays: 30 }),
-  ledger: Ledger.default({ shards: DEFAULT_LEDGER_SHARDS }),
+  ledger: Ledger.default({ shards: DEFAULT_LEDGER_SHARDS, shardLimitBytes: SHARD_STORAGE_LIMIT_BYTES }),
   alerts: Alerts.default({ refusals: 20, routeFailures: 10 }),
   /** Every source's bound unless it sets its own. */
   maxNotificationsPerRequest: MaxNotifications.default(DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST).describe(

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../log";
+import { fitToLimit, type ShardFill } from "./fill";
 import { applyUpdate, type EventRow, eventState, type MarkRow, parseJson, type RouteUpdate } from "./rows";
 import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery } from "./scan";
 import type { EventRequest } from "./schema";
@@ -181,6 +182,18 @@ export class Ledger extends DurableObject {
   /** Retention: every day table before `keepFromDay` goes whole. */
   drop(keepFromDay: string): string[] {
     return this.#tables.dropBefore(keepFromDay);
+  }
+
+  /**
+   * The hourly check: retention (`keepFromDay`), then the size guard (fill.ts), which may drop
+   * days before `dedupFromDay` when the shard is at 80 % of `limitBytes`. Says what it did,
+   * what the shard occupies, and how many marks it holds only in memory.
+   */
+  maintain(input: { keepFromDay: string; dedupFromDay: string; limitBytes: number }): ShardFill & { dropped: string[]; unwritten: number } {
+    const dropped = this.#tables.dropBefore(input.keepFromDay);
+    this.#writeUnwritten();
+    const fill = fitToLimit(this.#tables, this.ctx.storage.sql, input.limitBytes, input.dedupFromDay);
+    return { ...fill, dropped, unwritten: this.#unwritten.size };
   }
 
   /** What SQLite reported this object's statements read and wrote since it started (for the cost test and bench). */

@@ -2,6 +2,7 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { log } from "../log";
 import { TOTALS_MINUTE } from "../observability/metrics";
+import { reportFill } from "./fill-report";
 import { allShards, shardStub } from "./shard";
 import { dayOf } from "./tables";
 
@@ -17,25 +18,37 @@ function longestWindowMs(config: GatewayConfig): number {
 }
 
 /**
- * Retention, from the hourly Cron Trigger: each shard drops its day tables older than both the
- * event log's retention and the longest dedup window (whole tables: no row delete is billed),
- * and D1 loses its old metrics, alerts and the rows of the event log before the ledger.
+ * Retention and the size guard, from the hourly Cron Trigger: each shard drops its day tables
+ * older than both the event log's retention and the longest dedup window (whole tables: no row
+ * delete is billed), then measures itself and, at 80 % of `ledger.shardLimitBytes`, drops its
+ * oldest days beyond the dedup window (fill.ts). D1 loses its old metrics, alerts and the rows
+ * of the event log before the ledger. What the shards measured is kept for the metrics scrape.
  */
 export async function pruneLedger(env: Bindings, config: GatewayConfig, now: Date): Promise<void> {
-  const keepMs = Math.max(config.eventLog.enabled ? config.eventLog.retentionDays * DAY : 0, longestWindowMs(config)) + DAY;
-  const keepFromDay = dayOf(now.getTime() - keepMs);
+  const dedupMs = longestWindowMs(config) + DAY;
+  const keepMs = Math.max(config.eventLog.enabled ? config.eventLog.retentionDays * DAY : 0, dedupMs);
+  const input = { keepFromDay: dayOf(now.getTime() - keepMs), dedupFromDay: dayOf(now.getTime() - dedupMs), limitBytes: config.ledger.shardLimitBytes };
   const namespace = env.LEDGER;
-  await Promise.all([
+  const [, fills] = await Promise.all([
     pruneEventLog(env, config, now),
-    ...(namespace
-      ? allShards(config.ledger).map((shard) =>
-          shardStub(namespace, config.ledger, shard)
-            .drop(keepFromDay)
-            .then((dropped) => dropped.length > 0 && log({ event: "ledger_pruned", shard, dropped }))
-            .catch((error: unknown) => log({ event: "ledger_prune_failed", shard, error: error instanceof Error ? error.message.slice(0, 200) : "unknown" })),
-        )
-      : []),
+    Promise.all(
+      (namespace ? allShards(config.ledger) : []).map((shard) =>
+        shardStub(namespace!, config.ledger, shard)
+          .maintain(input)
+          .then((fill) => ({ shard, ...fill }))
+          .catch((error: unknown) => {
+            log({ event: "ledger_prune_failed", shard, error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+            return undefined;
+          }),
+      ),
+    ),
   ]);
+  await reportFill(
+    env,
+    config,
+    fills.filter((f) => f !== undefined),
+    now,
+  );
 }
 
 /**

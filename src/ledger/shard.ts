@@ -22,14 +22,14 @@ export function shardName(shard: number): string {
   return `shard-${shard}`;
 }
 
-export function shardStub(namespace: DurableObjectNamespace, ledger: LedgerConfig, shard: number): LedgerStub {
+export function shardStub(namespace: DurableObjectNamespace, ledger: Pick<LedgerConfig, "shards" | "locationHint">, shard: number): LedgerStub {
   const id = namespace.idFromName(shardName(shard));
   const options = ledger.locationHint === undefined ? undefined : { locationHint: ledger.locationHint as DurableObjectLocationHint };
   return (namespace as unknown as LedgerNamespace).get(id, options);
 }
 
 /** Every shard that may hold rows: the current count, and the previous one while it is still read. */
-export function allShards(ledger: LedgerConfig): number[] {
+export function allShards(ledger: Pick<LedgerConfig, "shards" | "previousShards">): number[] {
   const count = Math.max(ledger.shards, ledger.previousShards ?? 0);
   return Array.from({ length: count }, (_, i) => i);
 }

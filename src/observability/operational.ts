@@ -18,7 +18,9 @@ export type OperationalType =
   | "hookgate.source.refusing"
   | "hookgate.route.failing"
   | "hookgate.route.paused"
-  | "hookgate.route.resumed";
+  | "hookgate.route.resumed"
+  | "hookgate.ledger.filling"
+  | "hookgate.ledger.unwritable";
 
 const WINDOW_MS = 10 * 60_000;
 /** The operational events' source name, for route filters and the event log. */
