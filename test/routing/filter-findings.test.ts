@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load";
+import { configWarnings } from "../../src/config/warnings";
 import { filterProblems, MAX_FILTER_NODES } from "../../src/routing/filter";
 import { explainFilter, filterMatches } from "../../src/routing/filter-match";
 
@@ -108,5 +109,47 @@ describe('finding 28 (also): a "__proto__" key in a route filter', () => {
     expect(!nested.ok && nested.problems).toEqual([expect.stringMatching(/^routes\[0\]\.filter\.data\.__proto__: /)]);
     const fine = parseConfig(config('{"type": "bs2.boleto.settled"}'), () => undefined);
     expect(fine.ok && fine.config.routes[0]?.filter).toEqual({ type: "bs2.boleto.settled" });
+  });
+});
+
+describe("finding 33.1: check-config warns when a filter names a raw provider field sent in more than one shape", () => {
+  const config = (filter: Record<string, unknown>, sources?: string[]) =>
+    JSON.stringify({
+      sources: {
+        "bs2-boleto": { provider: "bs2-boleto", auth: [{ type: "none" }] },
+        pix: { provider: "pix", auth: [{ type: "none" }] },
+      },
+      routes: [{ id: "finance", events: ["*"], url: "https://finance.example/hooks", filter, ...(sources && { sources }) }],
+    });
+  const warned = (filter: Record<string, unknown>, sources?: string[]) => {
+    const loaded = parseConfig(config(filter, sources), () => undefined);
+    if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+    return configWarnings(loaded.config);
+  };
+
+  it("warns about the old headline filter on StatusBoleto, an object or an array, naming what to filter on instead", () => {
+    expect(warned({ data: { StatusBoleto: { Status: 3 } } })).toEqual([
+      expect.stringMatching(
+        /^routes\[0\]\.filter\.data\.StatusBoleto: bs2-boleto sends StatusBoleto as one object or an array.*"type": "bs2\.boleto\.settled"/,
+      ),
+    ]);
+    expect(warned({ $or: [{ type: "x" }, { data: { StatusBoleto: { $not: { Status: 3 } } } }] })).toHaveLength(1);
+  });
+
+  it("warns about a number-or-text field only where its shape changes the answer", () => {
+    expect(warned({ data: { Valor: { $gt: 5000 } } })).toEqual([]);
+    expect(warned({ data: { Valor: 150.5 } })).toEqual([]);
+    expect(warned({ data: { Valor: { $gte: "5000.00" } } })).toEqual([]);
+    expect(warned({ data: { Valor: "150.50" } })).toEqual([
+      expect.stringContaining("routes[0].filter.data.Valor: bs2-boleto sends Valor as a number or as text"),
+    ]);
+    expect(warned({ data: { valor: { $startsWith: "1" } } })).toEqual([expect.stringContaining("routes[0].filter.data.valor: pix sends valor")]);
+  });
+
+  it("stays quiet for $exist, for the normalized type, and for providers the route's sources do not have", () => {
+    expect(warned({ data: { devolucoes: { $exist: false } } })).toEqual([]);
+    expect(warned({ type: "bs2.boleto.settled" })).toEqual([]);
+    expect(warned({ data: { StatusBoleto: { Status: 3 } } }, ["pix"])).toEqual([]);
+    expect(warned({ data: { devolucoes: { status: "DEVOLVIDO" } } }, ["pix"])).toHaveLength(1);
   });
 });
