@@ -70,6 +70,18 @@ const boleto = (i: number) => ({
   Tags: ["cobranca", "pj"],
 });
 
+/** One object of as many small keys as 1 MiB holds (96,000), with `a: 1` among them: finding 28.3. */
+function wideMiB(): unknown {
+  const data: Record<string, unknown> = { a: 1 };
+  let size = JSON.stringify(envelopeOf(data)).length;
+  for (let i = 0; size < MIB; i++) {
+    const key = `k${i}`;
+    size += key.length + 6;
+    if (size <= MIB) data[key] = i % 7;
+  }
+  return JSON.parse(JSON.stringify(envelopeOf(data)));
+}
+
 const cases: Case[] = [
   {
     name: "boleto records (3,000 in 1 MiB), each branch a several-field test on every record",
@@ -97,6 +109,21 @@ const cases: Case[] = [
     name: "1 MiB of text, each branch a $in substring search that fails",
     envelope: JSON.parse(JSON.stringify(envelopeOf({ note: "ab".repeat(MIB / 2 - 100) }))),
     filter: largestOr((i) => ({ data: { note: { $in: `abc${i}` } } })),
+  },
+  {
+    name: "one object of 96,000 keys, $neq with an object operand it holds (issue 28.3)",
+    envelope: wideMiB(),
+    filter: { data: { $neq: { a: 1 } } },
+  },
+  {
+    name: "one object of 96,000 keys, each branch $neq with an object operand (issue 28.3)",
+    envelope: wideMiB(),
+    filter: largestOr(() => ({ data: { $neq: { a: 1 } } })),
+  },
+  {
+    name: "260,000 numeric texts, each branch a number none of them is (issue 33.1)",
+    envelope: oneMiB((i) => String(i % 100)),
+    filter: largestOr((i) => ({ data: { items: 1000 + i } })),
   },
   {
     name: `a filter ${MAX_FILTER_DEPTH} levels deep of $not and $and over one record`,

@@ -1,5 +1,5 @@
 import { utf8Length } from "../bytes";
-import type { NotificationPayload } from "../envelope";
+import { type NotificationPayload, payloadJson } from "../envelope";
 
 /**
  * What a payload may be so that the gateway can keep it. Real payloads nest a few levels;
@@ -43,7 +43,8 @@ export function nestsWithin(text: string, max: number): boolean {
 export function unstorablePayload(payload: NotificationPayload): string | undefined {
   let json: string | undefined;
   try {
-    json = JSON.stringify(payload.kind === "json" ? payload.value : payload.kind === "text" ? payload.text : payload.base64);
+    // Kept with the payload: the envelope's JSON is made from it (../envelope.ts).
+    json = payloadJson(payload);
   } catch (error) {
     return `The payload cannot be serialized (${error instanceof Error ? error.name : "error"}).`;
   }

@@ -91,16 +91,41 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A field of an object: the exact name first, then any letter case; `names` are tried in order. */
+/**
+ * A field of an object: the exact name first, then any letter case; `names` are tried in order.
+ * The other cases are found through the object's keys folded to lower case, listed once per
+ * object (`foldedKeys`): an absent name costs a lookup, not a pass over every key (an item of
+ * 95,000 keys asked for ten absent names cost 200 ms).
+ */
 export function field(object: unknown, ...names: string[]): unknown {
   if (!isObject(object)) return undefined;
   for (const name of names) {
     if (Object.hasOwn(object, name)) return object[name];
-    const lower = name.toLowerCase();
-    const key = Object.keys(object).find((k) => k.toLowerCase() === lower);
+    const key = foldedKey(object, name.toLowerCase());
     if (key !== undefined) return object[key];
   }
   return undefined;
+}
+
+/**
+ * Each object's keys that hold a capital, by their lower case (the first in the object's order
+ * wins). A key already in lower case needs no entry: it is found as written, and is taken
+ * before the others. Objects are never changed once parsed, so the index stays true for the
+ * object's life.
+ */
+const foldedKeys = new WeakMap<JsonObject, Map<string, string>>();
+
+function foldedKey(object: JsonObject, lower: string): string | undefined {
+  let folded = foldedKeys.get(object);
+  if (folded === undefined) {
+    folded = new Map();
+    for (const key of Object.keys(object)) {
+      const keyLower = key.toLowerCase();
+      if (keyLower !== key && !folded.has(keyLower)) folded.set(keyLower, key);
+    }
+    foldedKeys.set(object, folded);
+  }
+  return Object.hasOwn(object, lower) ? lower : folded.get(lower);
 }
 
 /** The first of `names` (any letter case) whose value reads as a string (see `asString`). */

@@ -1,3 +1,4 @@
+import { shapeWarnings } from "../routing/filter-shapes";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
 /**
@@ -11,6 +12,20 @@ export function pinsNothing(mtls: MtlsPins): boolean {
 
 /** What a valid config does that its operator may not mean; told, never refused. */
 export function configWarnings(config: GatewayConfig): string[] {
+  return [...sourceWarnings(config), ...filterWarnings(config)];
+}
+
+/** A route filter naming a raw provider field whose shape varies (src/routing/filter-shapes.ts), for the providers its sources have. */
+function filterWarnings(config: GatewayConfig): string[] {
+  return config.routes.flatMap((route, i) => {
+    if (route.filter === undefined) return [];
+    const names = route.sources ?? Object.keys(config.sources);
+    const providers = names.flatMap((name) => config.sources[name]?.provider ?? []);
+    return shapeWarnings(route.filter, providers).map((w) => `routes[${i}].filter.${w.path.join(".")}: ${w.message}`);
+  });
+}
+
+function sourceWarnings(config: GatewayConfig): string[] {
   return Object.entries(config.sources).flatMap(([name, source]) => [
     ...(source.mtls && pinsNothing(source.mtls)
       ? [

@@ -1,7 +1,7 @@
 import { utf8Length } from "../bytes";
 import type { LedgerConfig } from "../config/ledger";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
-import type { Envelope } from "../envelope";
+import { type Envelope, envelopeJson } from "../envelope";
 import type { AcceptedEnvelope } from "../ledger/claim";
 import { passesFilter, routeMatches } from "../routing/match";
 import type { RoutingRule } from "../routing/store";
@@ -122,9 +122,9 @@ export function planDelivery(source: string, envelopes: Envelope[], routes: Rout
   return plan;
 }
 
-/** The envelope as JSON and its exact size in bytes (the size also fills the batch budget). */
+/** The envelope as JSON (made once: see envelopeJson) and its exact size in bytes (the size also fills the batch budget). */
 export function asJson(envelope: Envelope): { json: string; size: number } {
-  const json = JSON.stringify(envelope);
+  const json = envelopeJson(envelope);
   return { json, size: utf8Length(json) };
 }
 

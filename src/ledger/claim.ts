@@ -1,6 +1,6 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
-import { dedupKeyOf, type Envelope } from "../envelope";
+import { dedupKeyOf, type Envelope, envelopeJson } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
 import { count } from "../observability/metrics";
@@ -215,7 +215,7 @@ function upgrading(until: string | undefined, now: number): boolean {
 }
 
 function eventRow({ envelope, routeIds, filteredRouteIds = [] }: AcceptedEnvelope, line: LedgerContext["line"]): EventRow {
-  const json = JSON.stringify(envelope);
+  const json = envelopeJson(envelope);
   return {
     key: dedupKeyOf(envelope),
     id: envelope.id,

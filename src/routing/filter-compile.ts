@@ -1,5 +1,5 @@
 import { isOperator, isPlainObject, isPrimitive, type Operator, type Primitive } from "./filter";
-import { type Budget, holds, spend, tryCost, valueOperator } from "./filter-operators";
+import { type Budget, holds, sameValue, spend, tryCost, valueOperator } from "./filter-operators";
 
 /**
  * The fast matcher ingest runs: a checked filter (./filter.ts) turned once into a tree of
@@ -25,7 +25,7 @@ function compile(filter: unknown): Test {
   if (Array.isArray(filter)) return compileEvery(filter);
   if (isPlainObject(filter)) return compileObject(filter);
   const wanted = filter as Primitive;
-  return (value, budget) => (Array.isArray(value) ? holds(value, wanted, budget) : value === wanted);
+  return (value, budget) => (Array.isArray(value) ? holds(value, wanted, budget) : sameValue(value, wanted));
 }
 
 /** An array in the filter: the envelope's array holds each listed value, or an element matching each listed object. */

@@ -1,6 +1,6 @@
 import { isOperator, isPlainObject, isPrimitive, type Operator, type Primitive } from "./filter";
 import { compiled } from "./filter-compile";
-import { type Budget, budget, describe, holds, MAX_FILTER_WORK, spend, tryCost, valueOperator } from "./filter-operators";
+import { type Budget, budget, describe, holds, MAX_FILTER_WORK, sameValue, spend, tryCost, valueOperator } from "./filter-operators";
 
 /**
  * Matching a checked filter (./filter.ts) against an envelope, Hookdeck's way: a plain value
@@ -77,7 +77,7 @@ function matchNode(filter: unknown, value: unknown, path: string, ctx: Run): boo
   if (isPlainObject(filter)) return matchObject(filter, value, path, ctx);
   const wanted = filter as Primitive;
   if (Array.isArray(value)) return holds(value, wanted, ctx.budget) || fail(ctx, path, "contains", wanted, value);
-  return value === wanted || fail(ctx, path, "equals", wanted, value);
+  return sameValue(value, wanted) || fail(ctx, path, "equals", wanted, value);
 }
 
 /** A filter array: the envelope's array holds every listed value (or an element matching each listed object). */

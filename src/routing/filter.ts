@@ -59,6 +59,13 @@ export function filterProblems(filter: unknown): FilterProblem[] {
     const fields = keys.filter((k) => !k.startsWith("$"));
     for (const key of keys) {
       const at = [...path, key];
+      if (asFilter && key === "__proto__") {
+        report(
+          at,
+          'a filter cannot name the field "__proto__" (JSON readers take it for the object\'s prototype and drop it, so the filter would match everything)',
+        );
+        continue;
+      }
       if (!asFilter || !key.startsWith("$")) {
         walk(node[key], at, depth + 1, asFilter);
         continue;
@@ -124,15 +131,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The route field: any JSON object, checked by `filterProblems` (the JSON Schema says "an object"). */
+/**
+ * The route field: any JSON object, checked by `filterProblems` (the JSON Schema says "an
+ * object"). Checked as it was read, before zod copies it into a record: the copy would drop a
+ * `"__proto__"` key, leaving a filter that matches everything.
+ */
 export const RouteFilter = z
-  .record(z.string(), z.unknown())
-  .check((ctx) => {
-    for (const problem of filterProblems(ctx.value)) {
-      ctx.issues.push({ code: "custom", message: problem.message, input: undefined, path: problem.path });
-    }
-  })
+  .preprocess(
+    (input, ctx) => {
+      if (!isPlainObject(input)) return input;
+      for (const problem of filterProblems(input)) ctx.issues.push({ code: "custom", message: problem.message, input: undefined, path: problem.path });
+      return input;
+    },
+    z.record(z.string(), z.unknown()),
+  )
   .describe(
-    'Only envelopes that match this filter: a JSON object matched against the envelope (its attributes and data), e.g. {"data": {"StatusBoleto": {"Status": 3}}}. Operators: $eq $neq $in $nin $gt $gte $lt $lte $startsWith $endsWith $exist $and $or $not.',
+    'Only envelopes that match this filter: a JSON object matched against the envelope (its attributes and data), e.g. {"type": "bs2.boleto.settled"} or {"data": {"valor": {"$gte": 10000}}}. Operators: $eq $neq $in $nin $gt $gte $lt $lte $startsWith $endsWith $exist $and $or $not.',
   );
 export type RouteFilter = z.infer<typeof RouteFilter>;

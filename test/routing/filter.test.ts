@@ -43,8 +43,9 @@ describe("a route filter, with known answers", () => {
   it('takes boleto status 3 only ("money credited")', () => {
     const filter = { data: { StatusBoleto: { Status: 3 } } };
     expect([1, 2, 3, 4].map((s) => matches(filter, boleto(s)))).toEqual([false, false, true, false]);
-    // Equality is strict: the text "3" is not the number 3.
-    expect(matches(filter, boleto("3"))).toBe(false);
+    // A number and text holding it are equal: BS2 sends the status either way.
+    expect(matches(filter, boleto("3"))).toBe(true);
+    expect(matches(filter, boleto("3x"))).toBe(false);
   });
 
   it("compares a Pix amount held as text with a number, as a number", () => {
@@ -77,11 +78,16 @@ describe("a route filter, with known answers", () => {
     expect(matches({ data: { devolucoes: { $exist: true } } }, pix("10.00", { devolucoes: null }))).toBe(true);
   });
 
-  it("$eq and $neq compare whole values, objects and arrays deeply; a missing field is neither", () => {
+  it("$eq and $neq compare values, arrays element by element, and the fields an object operand lists; a missing field is neither", () => {
     const envelope = { data: { a: 1, o: { x: [1, 2], y: "z" } } };
     expect(matches({ data: { a: { $eq: 1 } } }, envelope)).toBe(true);
     expect(matches({ data: { o: { $eq: { y: "z", x: [1, 2] } } } }, envelope)).toBe(true);
-    expect(matches({ data: { o: { $eq: { x: [1, 2] } } } }, envelope)).toBe(false);
+    // The fields the operand lists: the object's others are not looked at.
+    expect(matches({ data: { o: { $eq: { x: [1, 2] } } } }, envelope)).toBe(true);
+    expect(matches({ data: { o: { $eq: { x: [1] } } } }, envelope)).toBe(false);
+    expect(matches({ data: { o: { $eq: { x: [2, 1] } } } }, envelope)).toBe(false);
+    expect(matches({ data: { o: { $eq: { w: 1 } } } }, envelope)).toBe(false);
+    expect(matches({ data: { o: { $neq: { y: "other" } } } }, envelope)).toBe(true);
     expect(matches({ data: { a: { $neq: 2 } } }, envelope)).toBe(true);
     expect(matches({ data: { a: { $neq: 1 } } }, envelope)).toBe(false);
     expect(matches({ data: { gone: { $neq: 1 } } }, envelope)).toBe(false);
