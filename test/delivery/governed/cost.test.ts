@@ -5,7 +5,7 @@ import type { Settings } from "../../../src/delivery/governor/state";
 import { uniqueId } from "../../helpers";
 
 const NOW = Date.parse("2026-05-01T12:00:00Z");
-const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30 } };
+const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30, windowSeconds: 60 } };
 const governor = () => governorOf(env.ROUTE_GOVERNOR, uniqueId("route"));
 const success = (id: string, sequence?: { key: string; n: number }) => ({
   id,
