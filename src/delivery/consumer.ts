@@ -155,10 +155,10 @@ async function handleMessage(
   return settledOf(result.outcome, next);
 }
 
-/** A probe that failed is the next probe: it comes back just after the probe interval, not at its backoff step. */
+/** A probe that failed is the next probe: it comes back after the probe interval (decide.ts gives it the turn), not at its backoff step. */
 function probeStep(next: NextStep, probe: Probe | undefined): NextStep {
   if (!probe || next.kind !== "retry") return next;
-  return { kind: "retry", delaySeconds: probe.probeSeconds + 1 };
+  return { kind: "retry", delaySeconds: probe.probeSeconds };
 }
 
 /** Probes of a long outage are not all kept: the last few, and every counted attempt. */

@@ -46,6 +46,9 @@ interface RouteGroup {
   settings: Settings;
   results: Result[];
   failuresBefore: number;
+  /** The last success the governor knew of when it decided (0: none). */
+  lastSuccessBefore: number;
+  decidedAt: number;
 }
 
 interface Entry {
@@ -127,13 +130,21 @@ export class GovernedBatch {
     // A route not found or broken is not governed here: the consumer settles it as before.
     if (!found?.ok) return;
     const { breaker, rateLimit, ordered } = found.route;
-    const group: RouteGroup = { routeId, settings: { breaker, ...(rateLimit && { rateLimit }), ...(ordered && { ordered }) }, results: [], failuresBefore: 0 };
+    const group: RouteGroup = {
+      routeId,
+      settings: { breaker, ...(rateLimit && { rateLimit }), ...(ordered && { ordered }) },
+      results: [],
+      failuresBefore: 0,
+      lastSuccessBefore: 0,
+      decidedAt: this.deps.now(),
+    };
     this.#groups.push(group);
     const asks = items.map(({ message, sequence, envelopeId }) => ({ id: message.id, envelopeId, ...(sequence && { sequence }) }));
     try {
       const governor = governorOf(env.ROUTE_GOVERNOR, routeId);
       const answer = await governor.decide(group.settings, asks, this.deps.now());
       group.failuresBefore = answer.state.failures;
+      group.lastSuccessBefore = answer.state.lastSuccess;
       logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
       items.forEach((item, i) => {
         this.#entries.set(item.message, {
@@ -172,7 +183,7 @@ export class GovernedBatch {
 
   #unavailable(routeId: string, items: Item[], event: string, error: unknown): void {
     log({ event, routeId, error: String(error).slice(0, 200) });
-    const group: RouteGroup = { routeId, settings: { breaker: false }, results: [], failuresBefore: 0 };
+    const group: RouteGroup = { routeId, settings: { breaker: false }, results: [], failuresBefore: 0, lastSuccessBefore: 0, decidedAt: 0 };
     const verdict: Verdict = { kind: "hold", delaySeconds: GOVERNOR_DOWN_HOLD_SECONDS, why: "unavailable" };
     for (const item of items) {
       const entry = this.#entries.get(item.message);
@@ -254,9 +265,16 @@ export class GovernedBatch {
   }
 }
 
-/** A healthy, unordered route without concurrency leases whose attempts all succeeded has nothing to tell. */
+/**
+ * A healthy, unordered route without concurrency leases whose attempts all succeeded has nothing
+ * to tell, but for a success now and then: the breaker keeps when the last one was (at most one
+ * report per half window).
+ */
 function worthReporting(group: RouteGroup): boolean {
   if (group.results.length === 0) return false;
+  const breaker = group.settings.breaker;
+  const halfWindow = breaker ? ((breaker.windowSeconds ?? 60) * 1000) / 2 : Number.POSITIVE_INFINITY;
+  if (group.decidedAt - group.lastSuccessBefore > halfWindow && group.results.some((r) => r.outcome === "success")) return true;
   if (group.settings.ordered || group.settings.rateLimit?.concurrency !== undefined || group.failuresBefore > 0) return true;
   return group.results.some((r) => r.outcome === "failure" || r.probe || r.sequence);
 }

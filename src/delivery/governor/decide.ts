@@ -18,7 +18,7 @@ const HEAD_SEEN_REFRESH_MS = 60_000;
 export const GAP_MS = 15 * 60_000;
 /** A short hold (concurrency, the breaker's cap, a second copy of a head) comes back at most this late. */
 export const MAX_HOLD_SECONDS = 60;
-const BREAKER_CAP_HOLD_SECONDS = 5;
+const BREAKER_CAP_HOLD_SECONDS = 1;
 
 export interface Decision {
   state: RouteState;
@@ -57,10 +57,9 @@ export function decide(input: DecideInput): Decision {
   const verdicts: Verdict[] = new Array(asks.length);
   const skipped: { key: string; n: number }[] = [];
   const candidates = orderedCandidates(input, keys, verdicts, skipped);
-  const cap =
-    settings.breaker && state.failures > 0 && unanswered(state, settings.breaker, now)
-      ? Math.max(1, settings.breaker.failures - state.failures)
-      : Number.POSITIVE_INFINITY;
+  // With no success known in the breaker's window (a new route, a quiet one, a failing one), a
+  // batch may try no more than would open the breaker: a target down from the start costs `failures` attempts.
+  const cap = settings.breaker && unanswered(state, settings.breaker, now) ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;
   const run: Run = { state, granted: 0, cap, probeGiven: false, leased: [] };
   for (const candidate of candidates) {
     const verdict = judge(candidate, input, run, verdicts);

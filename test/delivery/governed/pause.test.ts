@@ -113,8 +113,9 @@ describe("a route paused for 10 minutes with 2,000 messages on 40 keys", () => {
       const mine = received.filter((a) => JSON.parse(a.body).data.boleto === boleto).map((a) => JSON.parse(a.body).data.status);
       expect(mine).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     }
-    // Each parked message cost one enqueue to let it out, plus a release message per second's worth and the heads' turns.
-    expect(sends).toBeLessThanOrEqual(2_000 + 10);
+    // Each parked message cost one enqueue to let it out; besides, a release message per second's worth, and the
+    // breaker's first batches (no success known yet: `failures` tried at a time, the rest sent again a second later).
+    expect(sends).toBeLessThanOrEqual(2_000 + 50);
   }, 300_000);
 });
 
