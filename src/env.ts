@@ -18,6 +18,8 @@ export interface Env {
   STATE: KVNamespace;
   /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
+  /** Retries, released parked messages and release messages: delivery's own traffic, apart from ingest's (src/delivery/queues.ts). */
+  DELIVERY_RETRIES?: Queue<unknown>;
   /** Metrics per minute, alerts, route health, the requests that carried no envelope; and the event log before the ledger, read by id until it ages out. */
   EVENTS?: D1Database;
   /** Accepted for deployments that set it; no longer changes anything (docs/event-log.md). */

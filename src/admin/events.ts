@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "../config/schema";
+import { waitingOfDeliveries } from "../delivery/governor/client";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
@@ -26,7 +27,8 @@ export function registerEventAdmin(app: App): void {
   app.get("/admin/events/:id", async (c) => {
     const detail = await getEvent(c.env, logOn(c.env, c.get("config")), c.req.param("id"));
     if (!detail) throw new GatewayError("not_found", "no such event in the log");
-    return c.json(detail);
+    // Where a pending delivery waits (paused, open, rate, order), from its route's governor.
+    return c.json({ ...detail, deliveries: await waitingOfDeliveries(c.env, c.req.param("id"), detail.deliveries) });
   });
 
   app.post("/admin/events/:id/redeliver", async (c) => {

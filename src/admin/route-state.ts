@@ -26,7 +26,7 @@ export function registerRouteStateAdmin(app: App): void {
     app.post(`/admin/routes/:id/${action}`, async (c) => {
       const id = c.req.param("id");
       await findView(c.get("config"), c.env, id);
-      const change = await apply(c.env.ROUTE_GOVERNOR, id, Date.now()).catch(unreachable);
+      const change = await apply(c.env, id, Date.now()).catch(unreachable);
       if (change) c.executionCtx.waitUntil(announce(c.env, c.get("config"), id, [change], new Date()));
       return c.body(null, 204);
     });

@@ -70,7 +70,7 @@ export const RouteView = z.object({
   }),
   signingSecret: Masked.optional(),
   timeoutMs: z.number(),
-  breaker: z.union([z.literal(false), z.object({ failures: z.number(), probeSeconds: z.number() })]).optional(),
+  breaker: z.union([z.literal(false), z.object({ failures: z.number(), probeSeconds: z.number(), windowSeconds: z.number().optional() })]).optional(),
   rateLimit: z.object({ perSecond: z.number(), concurrency: z.number().optional() }).optional(),
   ordered: z.object({ key: z.string(), onHeadFailure: z.enum(["block", "deadletter"]) }).optional(),
   createdAt: z.string().optional(),
@@ -82,6 +82,7 @@ export const RouteView = z.object({
   since: z.string().optional().describe("When the state last changed"),
   reason: z.string().optional().describe("Why, for people"),
   by: z.enum(["operator", "breaker"]).optional().describe("Who changed the state last"),
+  parked: z.number().int().optional().describe("Messages parked in the route's governor (paused, open, waiting behind their key), each stored once"),
 });
 export type RouteView = z.infer<typeof RouteView>;
 

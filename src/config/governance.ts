@@ -26,14 +26,23 @@ export const Breaker = z
       .int()
       .min(1, "must be at least 1")
       .max(1000)
-      .default(10)
-      .describe("Failed attempts in a row (retryable outcomes only) that open the breaker."),
-    probeSeconds: z.number().int().min(1, "must be at least 1").max(3600).default(30).describe("While open, one probe delivery is tried this often."),
+      .default(5)
+      .describe("Retryable failed attempts, with no success for windowSeconds, that open the breaker."),
+    probeSeconds: z.number().int().min(1, "must be at least 1").max(3600).default(10).describe("While open, one probe delivery is tried this often."),
+    windowSeconds: z
+      .number()
+      .int()
+      .min(1, "must be at least 1")
+      .max(3600)
+      .default(60)
+      .describe("A success this recent keeps the breaker closed: a target that delivers anything in this window is flaky, not down."),
   })
-  .describe("The circuit breaker: after `failures` retryable failures in a row the route opens (no attempts) and is probed every `probeSeconds`.");
+  .describe(
+    "The circuit breaker: after `failures` retryable failures and no success for `windowSeconds` the route opens (no attempts, messages parked) and is probed every `probeSeconds`.",
+  );
 export type Breaker = z.infer<typeof Breaker>;
 
-export const DEFAULT_BREAKER: Breaker = { failures: 10, probeSeconds: 30 };
+export const DEFAULT_BREAKER: Breaker = { failures: 5, probeSeconds: 10, windowSeconds: 60 };
 
 export const RateLimit = z
   .strictObject({
@@ -69,7 +78,7 @@ export const routeGovernance = {
   breaker: z
     .union([z.literal(false), Breaker])
     .default(DEFAULT_BREAKER)
-    .describe('The circuit breaker, on by default ({"failures": 10, "probeSeconds": 30}); false turns it off.'),
+    .describe('The circuit breaker, on by default ({"failures": 5, "probeSeconds": 10, "windowSeconds": 60}); false turns it off.'),
   rateLimit: RateLimit.optional(),
   ordered: Ordered.optional(),
 };

@@ -38,8 +38,16 @@ export const Delivery = closed({
     .int()
     .min(1)
     .max(100)
-    .default(8)
-    .describe("Attempts per (envelope, route) before it becomes a dead letter; 8 retry for at least 32 minutes."),
+    .default(10)
+    .describe("Attempts per (envelope, route) before it becomes a dead letter; 10 at the default schedule retry for at least 26 hours."),
+  retrySchedule: z
+    .array(z.number().int().min(1).max(86_400))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "Seconds to wait after each failed attempt (the last repeats), each spread over 75-100 %; default [5, 60, 300, 1800, 3600, 10800, 21600, 43200, 43200]. At most 86400 (Queues' limit).",
+    ),
   deadLetterTtlDays: z.number().int().min(1).max(365).default(DEFAULT_DEAD_LETTER_TTL_DAYS).describe("How long dead letters are kept, in days."),
 }).describe("Retries and dead letters.");
 
@@ -55,7 +63,7 @@ export const GatewayConfig = closed({
   $schema: z.string().optional().describe("The JSON Schema this file follows, for editors: schema/config.schema.json. Ignored by the gateway."),
   sources: z.record(slug, Source).describe("The providers that call the gateway, by name: the {source} of /hooks/{source}."),
   routes: z.array(Route).default([]).describe("Where envelopes go. Routes added through the admin API come on top."),
-  delivery: Delivery.default({ maxAttempts: 8, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
+  delivery: Delivery.default({ maxAttempts: 10, deadLetterTtlDays: DEFAULT_DEAD_LETTER_TTL_DAYS }),
   eventLog: EventLog.default({ enabled: true, retentionDays: 30 }),
   ledger: Ledger.default({ shards: DEFAULT_LEDGER_SHARDS, shardLimitBytes: SHARD_STORAGE_LIMIT_BYTES }),
   alerts: Alerts.default({ refusals: 20, routeFailures: 10 }),

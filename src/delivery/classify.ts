@@ -14,6 +14,8 @@ export interface ClassifyContext {
   maxAttempts: number;
   now: number;
   random: () => number;
+  /** The waits between attempts (config `delivery.retrySchedule`); the default schedule when absent. */
+  schedule?: readonly number[] | undefined;
 }
 
 /**
@@ -31,7 +33,7 @@ export function classify(outcome: DeliveryOutcome, ctx: ClassifyContext): NextSt
   if (ctx.attempt >= ctx.maxAttempts) return { kind: "dead", reason: "attempts_exhausted" };
   const asked = outcome.kind === "response" ? parseRetryAfter(outcome.retryAfter, ctx.now) : undefined;
   // A Retry-After of 0 would spend every attempt in seconds; a few seconds at least.
-  const delay = asked === undefined ? backoffSeconds(ctx.attempt, ctx.random) : Math.max(asked, MIN_RETRY_AFTER_SECONDS);
+  const delay = asked === undefined ? backoffSeconds(ctx.attempt, ctx.random, ctx.schedule) : Math.max(asked, MIN_RETRY_AFTER_SECONDS);
   return { kind: "retry", delaySeconds: Math.min(delay, MAX_DELAY_SECONDS) };
 }
 

@@ -12,12 +12,14 @@ import { log } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
 import { backoffSeconds } from "./backoff";
-import { classify } from "./classify";
-import { governBatch, type Settled } from "./governor/batch";
+import { classify, type NextStep } from "./classify";
+import { governBatch, type Probe, type Settled } from "./governor/batch";
 import { type GovernedStep, orderedNext, settledOf } from "./governor/outcome";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { BatchOutcomes } from "./outcomes";
 import { loadPayload } from "./payload";
+import { isReleaseMessage, retryQueueOf } from "./queues";
+import { handleReleaseMessage } from "./release";
 import { resend } from "./resend";
 
 /** While the config is broken nothing can be delivered; Queues holds the messages meanwhile. */
@@ -49,7 +51,7 @@ export async function handleDeliveryBatch(
   // again as new messages, so waiting never uses up their Queues retries.
   const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));
   // Route governance (pause, breaker, rate limit, order): one call per route now, one after.
-  const deliveries = batch.messages.filter((m) => !deferred.has(m) && !isReplayMessage(m.body));
+  const deliveries = batch.messages.filter((m) => !deferred.has(m) && !isReplayMessage(m.body) && !isReleaseMessage(m.body));
   const governor = await governBatch(env, config, deliveries, deps, outcomes, waitUntil);
   const results = await Promise.allSettled(
     batch.messages.map((m) =>
@@ -57,7 +59,9 @@ export async function handleDeliveryBatch(
         ? sendAgainLater(m, env.DELIVERIES, HEAVY_REPLAY_DELAY_SECONDS)
         : isReplayMessage(m.body)
           ? handleReplayMessage(m, env, config, deps.now, waitUntil)
-          : governor.run(m, () => handleMessage(m, env, deps, config, outcomes)),
+          : isReleaseMessage(m.body)
+            ? handleReleaseMessage(m, m.body, env, config, deps.now(), outcomes)
+            : governor.run(m, (probe) => handleMessage(m, env, deps, config, outcomes, probe)),
     ),
   );
   await governor.report();
@@ -79,6 +83,7 @@ async function handleMessage(
   deps: DeliveryDeps,
   config: GatewayConfig,
   outcomes: BatchOutcomes,
+  probe?: Probe,
 ): Promise<Settled | undefined> {
   const ttlDays = config.delivery.deadLetterTtlDays;
   if (isFollowUp(message.body)) return runFollowUp(message.body, env, ttlDays).then(() => void message.ack());
@@ -118,13 +123,19 @@ async function handleMessage(
   }
 
   const result = await attemptDelivery(found.route, payload, deps, delivery.sequence?.n);
+  if (probe) result.attempt.probe = true;
   const attempts = [...delivery.attempts, result.attempt];
-  const classified = classify(result.outcome, {
-    attempt: attempts.length,
-    maxAttempts: config.delivery.maxAttempts,
-    now: deps.now(),
-    random: deps.random,
-  });
+  const classified = probeStep(
+    classify(result.outcome, {
+      // The breaker's probes are its own questions: they use up none of the message's attempts.
+      attempt: Math.max(1, attempts.filter((a) => !a.probe).length),
+      maxAttempts: config.delivery.maxAttempts,
+      schedule: config.delivery.retrySchedule,
+      now: deps.now(),
+      random: deps.random,
+    }),
+    probe,
+  );
   const next = orderedNext(classified, found.route, delivery.sequence !== undefined);
   logAttempt(envelopeId, found.route, attempts.length, result, next);
 
@@ -135,12 +146,29 @@ async function handleMessage(
   } else if (next.kind === "retry") {
     // A wait before this attempt is over: the next hold counts from its own start.
     const attempt = { ...result.attempt, retryAt: new Date(deps.now() + next.delaySeconds * 1000).toISOString() };
-    await resend(message, env.DELIVERIES, { ...delivery, attempts: [...delivery.attempts, attempt], heldSince: undefined }, next.delaySeconds);
+    const history = keepRecentProbes([...delivery.attempts, attempt]);
+    await resend(message, retryQueueOf(env) as Queue<DeliveryMessage>, { ...delivery, attempts: history, heldSince: undefined }, next.delaySeconds);
     outcomes.retried(payload.envelope, delivery.routeId, attempt);
   } else {
     await bury(next.reason, attempts, undefined, result.attempt);
   }
   return settledOf(result.outcome, next);
+}
+
+/** A probe that failed is the next probe: it comes back after the probe interval (decide.ts gives it the turn), not at its backoff step. */
+function probeStep(next: NextStep, probe: Probe | undefined): NextStep {
+  if (!probe || next.kind !== "retry") return next;
+  return { kind: "retry", delaySeconds: probe.probeSeconds };
+}
+
+/** Probes of a long outage are not all kept: the last few, and every counted attempt. */
+const KEPT_PROBES = 10;
+
+function keepRecentProbes(attempts: Attempt[]): Attempt[] {
+  const probes = attempts.filter((a) => a.probe).length;
+  if (probes <= KEPT_PROBES) return attempts;
+  let drop = probes - KEPT_PROBES;
+  return attempts.filter((a) => !(a.probe && drop-- > 0));
 }
 
 /** Not a delivery message: kept whole as a dead letter, never acked and dropped. */

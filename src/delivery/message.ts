@@ -10,6 +10,8 @@ export const Attempt = z.object({
   durationMs: z.number().nonnegative(),
   /** When the message was sent again after this attempt failed (ISO 8601): the next attempt's time. */
   retryAt: z.string().optional(),
+  /** The breaker's probe while the route was open: it does not count toward `maxAttempts`. */
+  probe: z.literal(true).optional(),
 });
 export type Attempt = z.infer<typeof Attempt>;
 

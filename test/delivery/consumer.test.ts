@@ -56,9 +56,10 @@ describe("a target that fails for a while", () => {
     expect(sink.received).toHaveLength(3);
 
     const [one, two] = resent();
-    expect(one!.delaySeconds).toBeGreaterThanOrEqual(15);
-    expect(one!.delaySeconds).toBeLessThanOrEqual(30);
-    expect(two!.delaySeconds).toBeGreaterThanOrEqual(30);
+    // The default schedule: the first retry within seconds, the second within a minute.
+    expect(one!.delaySeconds).toBeGreaterThanOrEqual(4);
+    expect(one!.delaySeconds).toBeLessThanOrEqual(5);
+    expect(two!.delaySeconds).toBeGreaterThanOrEqual(45);
     expect(two!.delaySeconds).toBeLessThanOrEqual(60);
     expect(two!.delaySeconds!).toBeGreaterThan(one!.delaySeconds!);
     expect(two!.body.attempts.map((a) => [a.status, a.error])).toEqual([
@@ -70,7 +71,7 @@ describe("a target that fails for a while", () => {
   it.each([
     ["seconds", "600", 600],
     ["an HTTP date", new Date(NOW + 3_600_000).toUTCString(), 3600],
-    ["more than Queues allows", "999999", 43_200],
+    ["more than Queues allows", "999999", 86_400],
   ])("waits as long as Retry-After asks in %s", async (_, retryAfter, expected) => {
     const sink = target(new Response("slow down", { status: 429, headers: { "Retry-After": retryAfter } }));
     const { resent } = spyOnResends();
@@ -115,7 +116,7 @@ describe("a target that fails for a while", () => {
     );
     expect(run.acked(0)).toBe(false);
     expect(run.retried(0)).toBe(true);
-    expect(run.retryOptions(0)).toEqual({ delaySeconds: 30 });
+    expect(run.retryOptions(0)).toEqual({ delaySeconds: 5 });
   });
 });
 
@@ -137,7 +138,7 @@ describe("a consumer that cannot reach KV", () => {
       4,
     );
     expect(first.acked(0)).toBe(false);
-    expect(first.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(15);
+    expect(first.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(4);
     expect(later.retryOptions(0)?.delaySeconds).toBeGreaterThan(first.retryOptions(0)!.delaySeconds!);
     expect(sink.received).toHaveLength(0);
   });
@@ -145,6 +146,6 @@ describe("a consumer that cannot reach KV", () => {
   it("on the dead-letter queue, also waits before trying to keep the message again", async () => {
     const run = await runBatch([deliveryMessage("ledger")], failingKv(), deps(target().fetch), "hookgate-dead-letters");
     expect(run.acked(0)).toBe(false);
-    expect(run.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(15);
+    expect(run.retryOptions(0)?.delaySeconds).toBeGreaterThanOrEqual(4);
   });
 });

@@ -16,18 +16,32 @@ describe("signStandardWebhook", () => {
 
 describe("backoffSeconds", () => {
   it.each([
-    [1, 15, 30],
-    [2, 30, 60],
-    [3, 60, 120],
-    [7, 960, 1920],
-    [11, 15_360, 30_720],
-    [12, 21_600, 43_200],
-    [40, 21_600, 43_200],
+    [1, 4, 5],
+    [2, 45, 60],
+    [3, 225, 300],
+    [4, 1_350, 1_800],
+    [7, 16_200, 21_600],
+    [9, 32_400, 43_200],
+    [40, 32_400, 43_200],
   ])("after attempt %i waits between %i and %i seconds", (attempt, low, high) => {
     expect(backoffSeconds(attempt, () => 0)).toBe(low);
     expect(backoffSeconds(attempt, () => 0.999999)).toBe(high);
     expect(backoffSeconds(attempt, Math.random)).toBeGreaterThanOrEqual(low);
     expect(backoffSeconds(attempt, Math.random)).toBeLessThanOrEqual(high);
+  });
+
+  it("keeps trying for at least 24 hours over the default 10 attempts, the first retry within seconds", () => {
+    const waits = (random: () => number) => Array.from({ length: 9 }, (_, i) => backoffSeconds(i + 1, random));
+    const shortest = waits(() => 0).reduce((a, b) => a + b, 0);
+    expect(shortest).toBeGreaterThanOrEqual(24 * 3600);
+    expect(waits(() => 0.999999).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(36 * 3600);
+    expect(backoffSeconds(1, () => 0.999999)).toBeLessThanOrEqual(5);
+  });
+
+  it("follows a configured schedule, capped at the 24 hours Queues allows", () => {
+    expect(backoffSeconds(1, () => 0.999999, [10, 200_000])).toBe(10);
+    expect(backoffSeconds(2, () => 0.999999, [10, 200_000])).toBe(MAX_DELAY_SECONDS);
+    expect(backoffSeconds(5, () => 0.999999, [10, 20])).toBe(20);
   });
 });
 
@@ -42,12 +56,10 @@ describe("classify", () => {
   it.each([400, 401, 403, 404, 410, 422])("%i is refused for good", (status) =>
     expect(classify(response(status), ctx)).toEqual({ kind: "dead", reason: "rejected" }),
   );
-  it.each([408, 429, 500, 502, 503, 504])("%i is tried again", (status) =>
-    expect(classify(response(status), ctx)).toEqual({ kind: "retry", delaySeconds: 15 }),
-  );
+  it.each([408, 429, 500, 502, 503, 504])("%i is tried again", (status) => expect(classify(response(status), ctx)).toEqual({ kind: "retry", delaySeconds: 4 }));
 
   it("tries timeouts and network errors again, until the last attempt", () => {
-    expect(classify({ kind: "timeout" }, ctx)).toEqual({ kind: "retry", delaySeconds: 15 });
+    expect(classify({ kind: "timeout" }, ctx)).toEqual({ kind: "retry", delaySeconds: 4 });
     expect(classify({ kind: "network" }, { ...ctx, attempt: 8 })).toEqual({ kind: "dead", reason: "attempts_exhausted" });
   });
 
@@ -56,7 +68,7 @@ describe("classify", () => {
     expect(classify(response(429, "7"), ctx)).toEqual({ kind: "retry", delaySeconds: 7 });
     expect(classify(response(429, "1"), ctx)).toEqual({ kind: "retry", delaySeconds: 5 });
     expect(classify(response(503, "0"), ctx)).toEqual({ kind: "retry", delaySeconds: 5 });
-    expect(classify(response(503, "soon"), ctx)).toEqual({ kind: "retry", delaySeconds: 15 });
+    expect(classify(response(503, "soon"), ctx)).toEqual({ kind: "retry", delaySeconds: 4 });
     expect(classify(response(503, "86400"), ctx)).toEqual({ kind: "retry", delaySeconds: MAX_DELAY_SECONDS });
   });
 });

@@ -4,23 +4,39 @@ import type { Bindings } from "../../env";
 import { log } from "../../log";
 import { findRoute } from "../../routing/store";
 import type { DeliveryDeps } from "../attempt";
+import { type DeliveryMessage, envelopeIdOf } from "../message";
 import type { BatchOutcomes } from "../outcomes";
+import { retryQueueOf, sendAll, sendRelease } from "../queues";
 import { governorOf } from "./client";
 import { announce } from "./events";
 import { buryUnattempted, holdMessage } from "./hold";
+import type { ParkItem } from "./parked";
+import { MAX_HELD_MS } from "./release-rows";
 import type { Result, Settings, Verdict } from "./state";
 
 /** The governor could not be asked: the message waits this long, no attempt used up. */
 export const GOVERNOR_DOWN_HOLD_SECONDS = 30;
 
+/** A message the governor would park but did not take (its reason ended meanwhile) is sent again this soon. */
+const NOT_PARKED_HOLD_SECONDS = 1;
+
 /** What one attempt came to, as the governor needs it (the consumer says). */
 export type Settled = Pick<Result, "outcome" | "fate" | "retryDelaySeconds">;
+
+/** An attempt that is the breaker's probe: if it fails it is tried again after the probe interval, as the next probe. */
+export interface Probe {
+  probeSeconds: number;
+}
 
 /** The fields the governor reads of a message; the consumer validates the whole later. */
 const Governed = z.object({
   v: z.literal(1),
   routeId: z.string().min(1),
   sequence: z.object({ key: z.string(), n: z.number().int().positive() }).optional(),
+  envelope: z.object({ id: z.string() }).optional(),
+  envelopeKey: z.string().optional(),
+  attempts: z.array(z.unknown()).default([]),
+  heldSince: z.string().optional(),
 });
 
 type Sequence = { key: string; n: number };
@@ -30,12 +46,26 @@ interface RouteGroup {
   settings: Settings;
   results: Result[];
   failuresBefore: number;
+  /** The last success the governor knew of when it decided (0: none). */
+  lastSuccessBefore: number;
+  decidedAt: number;
 }
 
 interface Entry {
   verdict: Verdict;
   group: RouteGroup;
   sequence?: Sequence;
+  envelopeId?: string;
+  /** For a park verdict: whether the governor stored it. */
+  parked?: boolean;
+}
+
+interface Item {
+  message: Message<unknown>;
+  sequence?: Sequence;
+  envelopeId: string;
+  attempts: number;
+  heldSince?: string | undefined;
 }
 
 /**
@@ -72,49 +102,108 @@ export class GovernedBatch {
     private readonly waitUntil: (promise: Promise<unknown>) => void,
   ) {}
 
-  /** One call per route: a verdict for each of its messages. Messages of no route it can read are left to the consumer. */
+  /** One call per route: a verdict for each of its messages. Messages of a route known not to exist are left to the consumer. */
   async ask(messages: readonly Message<unknown>[]): Promise<void> {
-    const byRoute = new Map<string, { message: Message<unknown>; sequence?: Sequence }[]>();
+    const byRoute = new Map<string, Item[]>();
     for (const message of messages) {
       const parsed = Governed.safeParse(message.body);
       if (!parsed.success) continue;
-      const items = byRoute.get(parsed.data.routeId) ?? [];
-      items.push({ message, ...(parsed.data.sequence && { sequence: parsed.data.sequence }) });
-      byRoute.set(parsed.data.routeId, items);
+      const { routeId, sequence, attempts, heldSince } = parsed.data;
+      const items = byRoute.get(routeId) ?? [];
+      const envelopeId = envelopeIdOf(parsed.data);
+      items.push({ message, envelopeId, attempts: attempts.length, heldSince, ...(sequence && { sequence }) });
+      byRoute.set(routeId, items);
     }
     await Promise.all([...byRoute].map(([routeId, items]) => this.#askRoute(routeId, items)));
   }
 
-  async #askRoute(routeId: string, items: { message: Message<unknown>; sequence?: Sequence }[]): Promise<void> {
+  async #askRoute(routeId: string, items: Item[]): Promise<void> {
     const { env, config } = this;
-    const found = await findRoute(config, env.STATE, (name) => env[name], routeId).catch(() => undefined);
+    let found: Awaited<ReturnType<typeof findRoute>>;
+    try {
+      found = await findRoute(config, env.STATE, (name) => env[name], routeId);
+    } catch (error) {
+      // The route table could not be read: the route may be paused, so its messages wait as
+      // for an unreachable governor. Only a route known to be absent is not governed.
+      return this.#unavailable(routeId, items, "route_table_unreadable", error);
+    }
     // A route not found or broken is not governed here: the consumer settles it as before.
     if (!found?.ok) return;
     const { breaker, rateLimit, ordered } = found.route;
-    const group: RouteGroup = { routeId, settings: { breaker, ...(rateLimit && { rateLimit }), ...(ordered && { ordered }) }, results: [], failuresBefore: 0 };
+    const group: RouteGroup = {
+      routeId,
+      settings: { breaker, ...(rateLimit && { rateLimit }), ...(ordered && { ordered }) },
+      results: [],
+      failuresBefore: 0,
+      lastSuccessBefore: 0,
+      decidedAt: this.deps.now(),
+    };
     this.#groups.push(group);
-    const asks = items.map(({ message, sequence }) => ({ id: message.id, ...(sequence && { sequence }) }));
+    const asks = items.map(({ message, sequence, envelopeId }) => ({ id: message.id, envelopeId, ...(sequence && { sequence }) }));
     try {
-      const answer = await governorOf(env.ROUTE_GOVERNOR, routeId).decide(group.settings, asks, this.deps.now());
+      const governor = governorOf(env.ROUTE_GOVERNOR, routeId);
+      const answer = await governor.decide(group.settings, asks, this.deps.now());
       group.failuresBefore = answer.state.failures;
+      group.lastSuccessBefore = answer.state.lastSuccess;
       logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
       items.forEach((item, i) => {
-        this.#entries.set(item.message, { verdict: answer.verdicts[i]!, group, ...(item.sequence && { sequence: item.sequence }) });
+        this.#entries.set(item.message, {
+          verdict: answer.verdicts[i]!,
+          group,
+          envelopeId: item.envelopeId,
+          ...(item.sequence && { sequence: item.sequence }),
+        });
       });
+      await this.#park(routeId, items);
     } catch (error) {
-      log({ event: "governor_unreachable", routeId, error: String(error).slice(0, 200) });
-      const verdict: Verdict = { kind: "hold", delaySeconds: GOVERNOR_DOWN_HOLD_SECONDS, why: "unavailable" };
-      for (const item of items) this.#entries.set(item.message, { verdict, group });
+      this.#unavailable(routeId, items, "governor_unreachable", error);
+    }
+  }
+
+  /** The messages told to park, stored once in the governor (one call per route); a release message asked for when one is due. */
+  async #park(routeId: string, items: Item[]): Promise<void> {
+    const now = this.deps.now();
+    // A message held past 14 days already is not parked: run() makes it a dead letter (hold.ts).
+    const fresh = (item: Item) => item.heldSince === undefined || now - Date.parse(item.heldSince) <= MAX_HELD_MS;
+    const toPark = items.filter((item) => this.#entries.get(item.message)?.verdict.kind === "park" && fresh(item));
+    if (toPark.length === 0) return;
+    const parkItems: ParkItem[] = toPark.map((item) => {
+      const verdict = this.#entries.get(item.message)!.verdict as Extract<Verdict, { kind: "park" }>;
+      const heldSince = item.heldSince ?? new Date(now).toISOString();
+      const body = JSON.stringify({ ...(item.message.body as DeliveryMessage), heldSince });
+      return { why: verdict.why, envelopeId: item.envelopeId, sequence: item.sequence, attempts: item.attempts, since: Date.parse(heldSince), body };
+    });
+    const answer = await governorOf(this.env.ROUTE_GOVERNOR, routeId).park(parkItems, now);
+    log({ event: "governor_call", call: "park", routeId, rowsWritten: answer.rowsWritten, parked: answer.taken.filter(Boolean).length });
+    toPark.forEach((item, i) => {
+      this.#entries.get(item.message)!.parked = answer.taken[i] === true;
+    });
+    if (answer.wakeInSeconds !== undefined) await sendRelease(this.env, routeId, answer.wakeInSeconds);
+  }
+
+  #unavailable(routeId: string, items: Item[], event: string, error: unknown): void {
+    log({ event, routeId, error: String(error).slice(0, 200) });
+    const group: RouteGroup = { routeId, settings: { breaker: false }, results: [], failuresBefore: 0, lastSuccessBefore: 0, decidedAt: 0 };
+    const verdict: Verdict = { kind: "hold", delaySeconds: GOVERNOR_DOWN_HOLD_SECONDS, why: "unavailable" };
+    for (const item of items) {
+      const entry = this.#entries.get(item.message);
+      // Parked already (the call failed after): it is stored, the message can go.
+      if (entry?.verdict.kind === "park" && entry.parked === true) continue;
+      this.#entries.set(item.message, { verdict, group });
     }
   }
 
   /** One message: attempted through `attempt` (when and if its route's governor allows), held, or settled without an attempt. */
-  async run(message: Message<unknown>, attempt: () => Promise<Settled | undefined>): Promise<void> {
+  async run(message: Message<unknown>, attempt: (probe?: Probe) => Promise<Settled | undefined>): Promise<void> {
     const entry = this.#entries.get(message);
     if (!entry) return void (await attempt());
     const { env, config, outcomes, deps } = this;
     const { verdict, group, sequence } = entry;
     if (verdict.kind === "hold") return holdMessage(message, env, config, outcomes, verdict.delaySeconds, deps.now());
+    if (verdict.kind === "park") {
+      if (entry.parked) return message.ack();
+      return holdMessage(message, env, config, outcomes, NOT_PARKED_HOLD_SECONDS, deps.now());
+    }
     if (verdict.kind === "bury") return buryUnattempted(message, env, config, outcomes, verdict.reason, deps.now());
     if (verdict.kind === "skip") {
       log({ event: "delivery_sequence_done", routeId: group.routeId, messageId: message.id, sequence });
@@ -136,8 +225,15 @@ export class GovernedBatch {
       }
       const wait = verdict.at - deps.now();
       if (wait > 0) await scheduler.wait(wait);
-      const base = { id: message.id, ...(sequence && { sequence }), probe: verdict.probe };
-      const settled = await attempt().catch((error: unknown) => {
+      const base = {
+        id: message.id,
+        ...(entry.envelopeId !== undefined && { envelopeId: entry.envelopeId }),
+        ...(sequence && { sequence }),
+        probe: verdict.probe,
+      };
+      const breaker = group.settings.breaker;
+      const probe = verdict.probe && breaker ? { probeSeconds: breaker.probeSeconds } : undefined;
+      const settled = await attempt(probe).catch((error: unknown) => {
         group.results.push({ ...base, outcome: "neutral", fate: "unknown" });
         throw error;
       });
@@ -159,16 +255,26 @@ export class GovernedBatch {
       const answer = await governorOf(env.ROUTE_GOVERNOR, group.routeId).report(group.settings, group.results, deps.now());
       logCall("report", group.routeId, answer.rowsWritten);
       if (answer.changes.length > 0) this.waitUntil(announce(env, config, group.routeId, answer.changes, new Date(deps.now())));
+      // Heads whose turn came go at once; a breaker that closed lets its parked messages out.
+      if (answer.released.length > 0) await sendAll(retryQueueOf(env), answer.released);
+      if (answer.changes.some((c) => c.kind === "resumed") && answer.parked > 0) await sendRelease(env, group.routeId, 0);
     } catch (error) {
-      // Leases expire and heads are given up on in time (decide.ts); nothing waits forever.
+      // Leases expire and heads are given up on in time (decide.ts); parked messages have the daily alarm.
       log({ event: "governor_report_failed", routeId: group.routeId, error: String(error).slice(0, 200) });
     }
   }
 }
 
-/** A healthy, unordered route without concurrency leases whose attempts all succeeded has nothing to tell. */
+/**
+ * A healthy, unordered route without concurrency leases whose attempts all succeeded has nothing
+ * to tell, but for a success now and then: the breaker keeps when the last one was (at most one
+ * report per half window).
+ */
 function worthReporting(group: RouteGroup): boolean {
   if (group.results.length === 0) return false;
+  const breaker = group.settings.breaker;
+  const halfWindow = breaker ? ((breaker.windowSeconds ?? 60) * 1000) / 2 : Number.POSITIVE_INFINITY;
+  if (group.decidedAt - group.lastSuccessBefore > halfWindow && group.results.some((r) => r.outcome === "success")) return true;
   if (group.settings.ordered || group.settings.rateLimit?.concurrency !== undefined || group.failuresBefore > 0) return true;
   return group.results.some((r) => r.outcome === "failure" || r.probe || r.sequence);
 }

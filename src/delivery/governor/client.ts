@@ -1,10 +1,13 @@
 import type { Ordered } from "../../config/governance";
+import type { Bindings } from "../../env";
 import type { Envelope } from "../../envelope";
 import { log } from "../../log";
 import { count } from "../../observability/metrics";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
+import { sendRelease } from "../queues";
 import { orderKeyOf } from "./key";
 import type { RouteGovernor } from "./object";
+import type { Waiting } from "./release-rows";
 import type { Change, RouteState } from "./state";
 
 export type GovernorNamespace = DurableObjectNamespace<RouteGovernor>;
@@ -21,27 +24,54 @@ export interface RouteStateView {
   since?: string;
   reason?: string;
   by?: "operator" | "breaker";
+  /** Messages parked in the governor, waiting (paused, open, behind their key). */
+  parked?: number;
 }
 
-export function stateView(state: RouteState): RouteStateView {
+export function stateView(state: RouteState, parked = 0): RouteStateView {
   return {
     state: state.mode,
     ...(state.since > 0 && { since: new Date(state.since).toISOString() }),
     ...(state.reason !== "" && { reason: state.reason }),
     ...(state.by !== undefined && { by: state.by }),
+    parked,
   };
 }
 
 export async function readRouteState(namespace: DurableObjectNamespace | undefined, routeId: string): Promise<RouteStateView> {
-  return stateView((await governorOf(namespace, routeId).read()).state);
+  const answer = await governorOf(namespace, routeId).read();
+  return stateView(answer.state, answer.parked);
 }
 
-export async function pauseRouteNow(namespace: DurableObjectNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
-  return (await governorOf(namespace, routeId).pause(now, "paused by the operator")).change;
+export async function pauseRouteNow(env: Bindings, routeId: string, now: number): Promise<Change | undefined> {
+  return (await governorOf(env.ROUTE_GOVERNOR, routeId).pause(now, "paused by the operator")).change;
 }
 
-export async function resumeRouteNow(namespace: DurableObjectNamespace | undefined, routeId: string, now: number): Promise<Change | undefined> {
-  return (await governorOf(namespace, routeId).resume(now)).change;
+/** Active again; the messages parked meanwhile are let out by a release message (src/delivery/release.ts). */
+export async function resumeRouteNow(env: Bindings, routeId: string, now: number): Promise<Change | undefined> {
+  const answer = await governorOf(env.ROUTE_GOVERNOR, routeId).resume(now);
+  if (answer.parked > 0) await sendRelease(env, routeId, 0);
+  return answer.change;
+}
+
+/**
+ * The event's deliveries, each still pending one with `waiting` when its route's governor has
+ * it parked (docs/contract.md, the event's timeline); a governor that cannot be read adds nothing.
+ */
+export async function waitingOfDeliveries<D extends { routeId: string; state: string }>(
+  env: Bindings,
+  envelopeId: string,
+  deliveries: D[],
+): Promise<(D & { waiting?: Waiting })[]> {
+  return Promise.all(
+    deliveries.map(async (d) => {
+      if (d.state !== "pending" || !env.ROUTE_GOVERNOR) return d;
+      const waiting = await governorOf(env.ROUTE_GOVERNOR, d.routeId)
+        .waiting(envelopeId)
+        .catch(() => undefined);
+      return waiting ? { ...d, waiting } : d;
+    }),
+  );
 }
 
 /** An ordered route and the messages accepted for it, in acceptance order. */

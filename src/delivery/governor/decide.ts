@@ -1,4 +1,5 @@
-import { type Ask, freshKey, type HoldReason, type KeyState, type RouteState, type Settings, type Verdict } from "./state";
+import { MAX_DELAY_SECONDS } from "../backoff";
+import { type Ask, freshKey, type HoldReason, type KeyState, type ParkReason, type RouteState, type Settings, type Verdict } from "./state";
 
 /** A rate-limit slot may be granted this far ahead: the consumer waits for it (a batch's worth at most). */
 export const SLOT_HORIZON_MS = 2_000;
@@ -15,9 +16,9 @@ export const SLOT_JITTER_MS = 50;
 const HEAD_SEEN_REFRESH_MS = 60_000;
 /** A head not seen for this long past when it was due, while later numbers wait, is given up on (kept as a dead letter if it ever comes). */
 export const GAP_MS = 15 * 60_000;
-/** Held messages come back at most this late, so a resume is felt within a minute at worst. */
+/** A short hold (concurrency, the breaker's cap, a second copy of a head) comes back at most this late. */
 export const MAX_HOLD_SECONDS = 60;
-const MIN_PAUSED_HOLD_SECONDS = 5;
+const BREAKER_CAP_HOLD_SECONDS = 1;
 
 export interface Decision {
   state: RouteState;
@@ -56,7 +57,9 @@ export function decide(input: DecideInput): Decision {
   const verdicts: Verdict[] = new Array(asks.length);
   const skipped: { key: string; n: number }[] = [];
   const candidates = orderedCandidates(input, keys, verdicts, skipped);
-  const cap = settings.breaker && state.failures > 0 ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;
+  // With no success known in the breaker's window (a new route, a quiet one, a failing one), a
+  // batch may try no more than would open the breaker: a target down from the start costs `failures` attempts.
+  const cap = settings.breaker && unanswered(state, settings.breaker, now) ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;
   const run: Run = { state, granted: 0, cap, probeGiven: false, leased: [] };
   for (const candidate of candidates) {
     const verdict = judge(candidate, input, run, verdicts);
@@ -81,13 +84,12 @@ function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Ver
   const { state } = run;
   const { index, after } = candidate;
   const hold = (why: HoldReason, delaySeconds: number): Verdict => ({ kind: "hold", why, delaySeconds: clampHold(delaySeconds) });
-  if (after !== undefined && verdicts[after.index]?.kind !== "attempt") return hold("order", 1);
-  if (state.mode === "paused") return hold("paused", pausedHoldSeconds(state, now));
+  const park = (why: ParkReason): Verdict => ({ kind: "park", why });
+  if (after !== undefined && verdicts[after.index]?.kind !== "attempt") return park("order");
+  if (state.mode === "paused") return park("paused");
   const probe = state.mode === "open";
-  if (probe && (run.probeGiven || after !== undefined || now < state.probeAt)) {
-    return hold("open", Math.min(pausedHoldSeconds(state, now), Math.ceil((state.probeAt - now) / 1000)));
-  }
-  if (run.granted >= run.cap) return hold("breaker", MIN_PAUSED_HOLD_SECONDS);
+  if (probe && (run.probeGiven || after !== undefined || now < state.probeAt || !isTheProbe(input.asks[index]!, state, settings, now))) return park("open");
+  if (run.granted >= run.cap) return hold("breaker", BREAKER_CAP_HOLD_SECONDS);
   const concurrency = settings.rateLimit?.concurrency;
   const leases = after === undefined && concurrency !== undefined;
   if (leases && input.leases + run.leased.length >= concurrency) return hold("concurrency", 2);
@@ -97,8 +99,9 @@ function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Ver
     const interval = (1000 + SLOT_JITTER_MS) / perSecond;
     at = Math.max(now, state.nextSlot);
     if (at - now > SLOT_HORIZON_MS) {
+      // Sent once, to come back at its own slot: one enqueue whatever the backlog (never every minute).
       state.holdCursor = Math.max(state.holdCursor, state.nextSlot) + interval;
-      return hold("rate", Math.ceil((state.holdCursor - now) / 1000));
+      return { kind: "hold", why: "rate", delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil((state.holdCursor - now) / 1000))) };
     }
     state.nextSlot = at + interval;
   }
@@ -109,6 +112,18 @@ function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Ver
     state.probeAt = now + (settings.breaker ? settings.breaker.probeSeconds * 1000 : 0);
   }
   return { kind: "attempt", at, probe, ...(after !== undefined && { after: after.id }) };
+}
+
+/** The envelope whose probe failed last is the next probe, unless it is a whole interval late. */
+function isTheProbe(ask: Ask, state: RouteState, settings: Settings, now: number): boolean {
+  if (state.probeFor === undefined || ask.envelopeId === state.probeFor) return true;
+  const interval = settings.breaker ? settings.breaker.probeSeconds * 1000 : 0;
+  return now >= state.probeAt + interval;
+}
+
+/** No attempt has succeeded for the breaker's window: failures count toward opening it. */
+export function unanswered(state: RouteState, breaker: { windowSeconds?: number }, now: number): boolean {
+  return now - state.lastSuccess >= (breaker.windowSeconds ?? 60) * 1000;
 }
 
 interface Candidate {
@@ -164,8 +179,11 @@ function orderedCandidates(input: DecideInput, keys: Map<string, KeyState>, verd
       } else if (previous && n === previous.n + 1 && input.settings.rateLimit === undefined) {
         candidates.push({ index, after: { id: previous.id, index: previous.index } });
         previous = { id: ask.id, index, n };
+      } else if (n === key.done + 1) {
+        verdicts[index] = { kind: "hold", why: "order", delaySeconds: clampHold((key.headDue - now) / 1000) };
       } else {
-        verdicts[index] = { kind: "hold", why: "order", delaySeconds: clampHold(Math.max((key.headDue - now) / 1000, n - key.done - 1)) };
+        // Behind its key's head: parked until the head is finished (settle.ts lets the next out).
+        verdicts[index] = { kind: "park", why: "order" };
       }
     }
   }
@@ -175,11 +193,6 @@ function orderedCandidates(input: DecideInput, keys: Map<string, KeyState>, verd
 /** The head was presented now: it is not missing. */
 function seen(key: KeyState, now: number): void {
   if (now - key.headDue > HEAD_SEEN_REFRESH_MS) key.headDue = now;
-}
-
-/** While paused: every 5 s at first, then a tenth of the pause so far, at most a minute. */
-export function pausedHoldSeconds(state: RouteState, now: number): number {
-  return clampHold(Math.max(MIN_PAUSED_HOLD_SECONDS, (now - state.since) / 10_000));
 }
 
 function clampHold(seconds: number): number {

@@ -6,15 +6,9 @@ import type { Bindings } from "../../env";
 import { log } from "../../log";
 import { DeliveryMessage, envelopeIdOf } from "../message";
 import type { BatchOutcomes } from "../outcomes";
+import { retryQueueOf } from "../queues";
 import { resend } from "../resend";
-
-/**
- * How long a message may be held back, counted from its first hold: Queues keeps a message at
- * most 14 days (the retention a queue can be given; 4 by default). Each hold is a new message, so
- * the queue's own retention never runs out; this bound stands in for it, and past it the
- * message becomes a dead letter (`paused_too_long`), never dropped.
- */
-export const MAX_HELD_MS = 14 * 86_400_000;
+import { MAX_HELD_MS } from "./release-rows";
 
 /**
  * The message again after `delaySeconds`, unchanged but for when it was first held: no attempt
@@ -31,7 +25,7 @@ export async function holdMessage(
   const body = message.body as DeliveryMessage;
   const heldSince = body.heldSince ?? new Date(now).toISOString();
   if (now - Date.parse(heldSince) > MAX_HELD_MS) return buryUnattempted(message, env, config, outcomes, "paused_too_long", now);
-  await resend(message, env.DELIVERIES, { ...body, heldSince }, delaySeconds);
+  await resend(message, retryQueueOf(env) as Queue<DeliveryMessage>, { ...body, heldSince }, delaySeconds);
 }
 
 /** A governed message that is not attempted and not kept waiting: a dead letter with its history. */

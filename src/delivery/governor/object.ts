@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Decision, decide } from "./decide";
+import { type Decision, decide, GAP_MS } from "./decide";
+import { PARKED_SCHEMA, ParkedRows, type ParkItem } from "./parked";
+import { type Released, releaseFrom, type Waiting, waitingOf } from "./release-rows";
 import { pauseRoute, resumeRoute, settle } from "./settle";
 import { type Ask, type Change, FRESH_ROUTE, freshKey, type KeyState, type Result, type RouteState, type Settings } from "./state";
 
@@ -11,6 +13,8 @@ const SWEEP_EVERY_MS = 86_400_000;
 export interface Answer {
   state: RouteState;
   rowsWritten: number;
+  /** Messages parked now. */
+  parked: number;
 }
 
 /**
@@ -23,6 +27,7 @@ export interface Answer {
 export class RouteGovernor extends DurableObject {
   #state: RouteState;
   #written = 0;
+  readonly #parked: ParkedRows;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -32,8 +37,12 @@ export class RouteGovernor extends DurableObject {
       "CREATE TABLE IF NOT EXISTS route (one INTEGER PRIMARY KEY CHECK (one = 1), state TEXT NOT NULL);" +
         "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL) WITHOUT ROWID;" +
         "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;" +
-        "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID;" +
+        PARKED_SCHEMA,
     );
+    this.#parked = new ParkedRows(sql, (rows) => {
+      this.#written += rows;
+    });
     const row = sql.exec<{ state: string }>("SELECT state FROM route").toArray()[0];
     this.#state = row ? { ...FRESH_ROUTE, ...(JSON.parse(row.state) as Partial<RouteState>) } : { ...FRESH_ROUTE };
   }
@@ -70,7 +79,15 @@ export class RouteGovernor extends DurableObject {
       if (sql.exec("SELECT 1 FROM skipped WHERE key = ? AND n = ?", s.key, s.n).toArray().length > 0) skippedBefore.add(`${s.key}\u0000${s.n}`);
     }
     const leases = settings.rateLimit?.concurrency === undefined ? 0 : this.#activeLeases(now);
-    const decision = decide({ state: this.#state, keys, leases, skippedBefore, settings, asks, now });
+    const decision = decide({
+      state: { ...this.#state, releasePerSecond: settings.rateLimit?.perSecond ?? 0 },
+      keys,
+      leases,
+      skippedBefore,
+      settings,
+      asks,
+      now,
+    });
     for (const id of decision.leased) this.#exec("INSERT OR REPLACE INTO leases (id, until) VALUES (?, ?)", id, now + 60_000);
     for (const s of decision.skipped) this.#exec("INSERT OR IGNORE INTO skipped (key, n, at) VALUES (?, ?, ?)", s.key, s.n, now);
     this.#storeKeys(changed(keys, decision.keys));
@@ -78,16 +95,78 @@ export class RouteGovernor extends DurableObject {
     return { ...this.#answer(), verdicts: decision.verdicts };
   }
 
-  /** What the batch's attempts came to: the breaker's count, the keys' progress, leases back. */
-  report(settings: Settings, results: Result[], now: number): Answer & { changes: Change[] } {
+  /** What the batch's attempts came to: the breaker's count, the keys' progress, leases back; and the heads now free to go. */
+  report(settings: Settings, results: Result[], now: number): Answer & { changes: Change[]; released: string[] } {
     this.#written = 0;
     for (const r of results) if (settings.rateLimit?.concurrency !== undefined) this.#exec("DELETE FROM leases WHERE id = ?", r.id);
     const names = [...new Set(results.flatMap((r) => (r.sequence ? [r.sequence.key] : [])))];
     const keys = this.#loadKeys(names, now, false);
     const settled = settle({ state: this.#state, keys, settings, results, now });
-    this.#storeKeys(changed(keys, settled.keys));
+    const moved = changed(keys, settled.keys);
+    this.#storeKeys(moved);
     this.#storeState(settled.state);
-    return { ...this.#answer(), changes: settled.changes };
+    // A key whose head finished: the next number, if parked, goes now (its turn came).
+    const heads = moved.flatMap((k) => {
+      const row = this.#parked.head(k.key, k.done + 1);
+      return row ? [row] : [];
+    });
+    this.#parked.remove(heads);
+    return { ...this.#answer(), changes: settled.changes, released: heads.map((h) => h.body) };
+  }
+
+  /**
+   * Stores held messages once. A message whose reason no longer holds (the route was resumed
+   * meanwhile, its key's turn came, it is the designated probe) is not parked: the caller sends
+   * it again in a moment. Says when a release message should come, if none is on its way.
+   */
+  park(items: ParkItem[], now: number): Answer & { parked: number; taken: boolean[]; wakeInSeconds?: number } {
+    this.#written = 0;
+    const state = this.#state;
+    const keys = this.#loadKeys([...new Set(items.flatMap((i) => (i.sequence ? [i.sequence.key] : [])))], now, false);
+    const taken = items.map((item) => {
+      const holds =
+        item.why === "paused"
+          ? state.mode === "paused"
+          : item.why === "open"
+            ? state.mode === "open" && item.envelopeId !== state.probeFor
+            : item.sequence !== undefined && item.sequence.n > (keys.get(item.sequence.key)?.done ?? 0) + 1;
+      if (holds) this.#parked.add(item);
+      return holds;
+    });
+    let wakeInSeconds: number | undefined;
+    // While paused nothing is looked at: the resume sends a release message.
+    const orderParked = state.mode === "active" && items.some((item, i) => taken[i] && item.why === "order");
+    if ((state.mode === "open" || orderParked) && taken.some(Boolean) && state.wakeAt <= now) {
+      // While open: at the probe's time. Behind a key: when a head that never came would be given up on.
+      const wakeAt = state.mode === "open" ? Math.max(state.probeAt, now + 1000) : now + GAP_MS + 1000;
+      this.#storeState({ ...state, wakeAt });
+      wakeInSeconds = Math.ceil((wakeAt - now) / 1000);
+    }
+    void this.#scheduleSweep(now);
+    return { ...this.#answer(), taken, ...(wakeInSeconds !== undefined && { wakeInSeconds }) };
+  }
+
+  /** A release message came: the messages that can be attempted now (paced), and those parked past 14 days. */
+  release(now: number, limit: number): Answer & Released {
+    this.#written = 0;
+    if (this.#state.mode === "active") this.#skipMissingHeads(now);
+    const { state, released, expired, wakeInSeconds } = releaseFrom(this.#state, this.#parked, now, limit);
+    this.#parked.remove([...released, ...expired]);
+    this.#storeState(state);
+    return {
+      ...this.#answer(),
+      bodies: released.map((r) => r.body),
+      expired: expired.map((r) => r.body),
+      ...(wakeInSeconds !== undefined && { wakeInSeconds }),
+    };
+  }
+
+  /** Where an envelope waits in this governor, if it is parked here. */
+  waiting(envelopeId: string): Waiting | undefined {
+    const row = this.#parked.find(envelopeId);
+    if (!row) return undefined;
+    const done = row.key === null ? 0 : (this.#loadKeys([row.key], 0, false).get(row.key)?.done ?? 0);
+    return waitingOf(row, this.#state, done);
   }
 
   pause(now: number, reason: string): Answer & { change?: Change } {
@@ -104,21 +183,52 @@ export class RouteGovernor extends DurableObject {
     return { ...this.#answer(), ...(change && { change }) };
   }
 
-  /** Once a day: forget keys idle for 30 days and what was skipped as long ago. */
+  /**
+   * Once a day: forget keys idle for 30 days and what was skipped as long ago; and, while
+   * messages are parked, a release message if none came for a day (a lost one, or a route paused
+   * for two weeks whose oldest messages are dead letters now).
+   */
   override async alarm(): Promise<void> {
-    const before = Date.now() - IDLE_KEY_MS;
+    const now = Date.now();
+    const before = now - IDLE_KEY_MS;
     this.ctx.storage.sql.exec("DELETE FROM keys WHERE done = last AND head_due < ?", before);
     this.ctx.storage.sql.exec("DELETE FROM skipped WHERE at < ?", before);
-    this.ctx.storage.sql.exec("DELETE FROM leases WHERE until < ?", Date.now());
-    if (this.ctx.storage.sql.exec("SELECT 1 FROM keys LIMIT 1").toArray().length > 0) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
+    this.ctx.storage.sql.exec("DELETE FROM leases WHERE until < ?", now);
+    const env = this.env as { DELIVERY_RETRIES?: Queue<unknown>; DELIVERIES?: Queue<unknown> };
+    const queue = env.DELIVERY_RETRIES ?? env.DELIVERIES;
+    const routeId = this.ctx.id.name ?? routeIdOf(this.#parked.oldest()?.body);
+    if (this.#parked.count > 0 && routeId !== undefined && queue && this.#state.wakeAt < now - 60_000) {
+      await queue.send({ v: 1, kind: "release", routeId }, { contentType: "json" }).catch(() => undefined);
+    }
+    const more = this.#parked.count > 0 || this.ctx.storage.sql.exec("SELECT 1 FROM keys LIMIT 1").toArray().length > 0;
+    if (more) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
   async #scheduleSweep(now: number): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
+  /**
+   * A key whose head never came (decide.ts, GAP_MS) while later numbers are parked: the missing
+   * numbers are given up on, as decide does when a later number is presented, so the first
+   * parked one becomes the head and is let out.
+   */
+  #skipMissingHeads(now: number): void {
+    const sql = this.ctx.storage.sql;
+    const stuck = sql
+      .exec<{ key: string; done: number; first: number }>(
+        "SELECT k.key AS key, k.done AS done, min(p.n) AS first FROM keys k JOIN parked p ON p.key = k.key WHERE k.head_due < ? GROUP BY k.key HAVING min(p.n) > k.done + 1 LIMIT 100",
+        now - GAP_MS,
+      )
+      .toArray();
+    for (const { key, done, first } of stuck) {
+      for (let n = done + 1; n < first; n++) this.#exec("INSERT OR IGNORE INTO skipped (key, n, at) VALUES (?, ?, ?)", key, n, now);
+      this.#exec("UPDATE keys SET done = ?, head_due = ? WHERE key = ?", first - 1, now, key);
+    }
+  }
+
   #answer(): Answer {
-    return { state: this.#state, rowsWritten: this.#written };
+    return { state: this.#state, rowsWritten: this.#written, parked: this.#parked.count };
   }
 
   #exec(query: string, ...bindings: unknown[]): void {
@@ -164,4 +274,11 @@ export class RouteGovernor extends DurableObject {
 /** The keys whose state differs from what was read (a key decide() made up is new, so it differs). */
 function changed(before: Map<string, KeyState>, after: Map<string, KeyState>): KeyState[] {
   return [...after.values()].filter((k) => JSON.stringify(before.get(k.key)) !== JSON.stringify(k));
+}
+
+/** The route a parked queue message is for. */
+function routeIdOf(body: string | undefined): string | undefined {
+  if (body === undefined) return undefined;
+  const routeId = (JSON.parse(body) as { routeId?: unknown }).routeId;
+  return typeof routeId === "string" ? routeId : undefined;
 }

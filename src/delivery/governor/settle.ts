@@ -1,3 +1,4 @@
+import { unanswered } from "./decide";
 import type { Change, KeyState, Result, RouteState, Settings } from "./state";
 
 /** A head whose report never came is expected again this late. */
@@ -10,8 +11,10 @@ export interface Settlement {
 }
 
 /**
- * What one batch's attempts do to the route: the breaker counts retryable failures in a row
- * (a success resets it, and closes it when open) and each finished head lets its key move on.
+ * What one batch's attempts do to the route: the breaker counts retryable failures since the
+ * last success and opens only when there are `failures` of them and no success for its window
+ * (a target that still delivers some is flaky, not down); a success closes it when open. Each
+ * finished head lets its key move on.
  * Results are taken in sequence order per key, so a run attempted in one batch advances whole.
  */
 export function settle(input: { state: RouteState; keys: Map<string, KeyState>; settings: Settings; results: Result[]; now: number }): Settlement {
@@ -24,20 +27,25 @@ export function settle(input: { state: RouteState; keys: Map<string, KeyState>; 
     if (!breaker || result.outcome === "neutral") continue;
     if (result.outcome === "success") {
       state.failures = 0;
+      state.lastSuccess = now;
+      state.probeFor = undefined;
       if (state.mode === "open") {
-        Object.assign(state, { mode: "active", since: now, by: "breaker", reason: "a probe delivery succeeded" });
+        Object.assign(state, { mode: "active", since: now, by: "breaker", reason: "a probe delivery succeeded", wakeAt: 0 });
         changes.push({ kind: "resumed", by: "breaker", reason: state.reason, since: now });
       }
       continue;
     }
     state.failures += 1;
-    if (state.mode === "active" && state.failures >= breaker.failures) {
+    // A probe that failed is the next probe: the same envelope, one step nearer to getting through.
+    if (result.probe && state.mode === "open" && result.envelopeId !== undefined) state.probeFor = result.envelopeId;
+    if (state.mode === "active" && state.failures >= breaker.failures && unanswered(state, breaker, now)) {
       Object.assign(state, {
         mode: "open",
         since: now,
         by: "breaker",
-        reason: `${state.failures} failed attempts in a row`,
+        reason: `${state.failures} failed attempts and no success for ${breaker.windowSeconds ?? 60} s`,
         probeAt: now + breaker.probeSeconds * 1000,
+        probeFor: undefined,
       });
       changes.push({ kind: "paused", by: "breaker", reason: state.reason, since: now });
     }
@@ -78,6 +86,8 @@ export function resumeRoute(state: RouteState, now: number): { state: RouteState
     by: "operator",
     reason,
     failures: 0,
+    probeFor: undefined,
+    wakeAt: 0,
     nextSlot: Math.max(state.nextSlot, now),
     holdCursor: now,
   };

@@ -16,8 +16,16 @@ export interface RouteState {
   reason: string;
   /** Who changed it last. */
   by: "operator" | "breaker" | undefined;
-  /** Retryable failures in a row since the last success. */
+  /** Retryable failures since the last success. */
   failures: number;
+  /** When an attempt last succeeded (0: never): the breaker opens only after a window without one. */
+  lastSuccess: number;
+  /** While open: the envelope whose probe failed last; it is the next probe (a probe makes progress). */
+  probeFor?: string | undefined;
+  /** A release message is on its way for this time (0: none): parked messages are let out then. */
+  wakeAt: number;
+  /** The route's rate limit as last seen (0: none): parked messages are let out no faster. */
+  releasePerSecond: number;
   /** While open: a probe may go at or after this. */
   probeAt: number;
   /** Rate limit: the earliest start of the next attempt. */
@@ -26,7 +34,19 @@ export interface RouteState {
   holdCursor: number;
 }
 
-export const FRESH_ROUTE: RouteState = { mode: "active", since: 0, reason: "", by: undefined, failures: 0, probeAt: 0, nextSlot: 0, holdCursor: 0 };
+export const FRESH_ROUTE: RouteState = {
+  mode: "active",
+  since: 0,
+  reason: "",
+  by: undefined,
+  failures: 0,
+  lastSuccess: 0,
+  probeAt: 0,
+  nextSlot: 0,
+  holdCursor: 0,
+  wakeAt: 0,
+  releasePerSecond: 0,
+};
 
 /** One key value of an ordered route. Sequence numbers start at 1. */
 export interface KeyState {
@@ -47,15 +67,22 @@ export function freshKey(key: string, now: number): KeyState {
 export interface Ask {
   id: string;
   sequence?: { key: string; n: number };
+  /** The envelope's id: the designated probe is known by it. */
+  envelopeId?: string;
 }
 
 export type HoldReason = "paused" | "open" | "rate" | "concurrency" | "breaker" | "order" | "unavailable";
 
+/** Why a message is parked in the governor (stored once, let out when it can be attempted). */
+export type ParkReason = "paused" | "open" | "order";
+
 export type Verdict =
   /** Attempt at `at` (a rate-limit slot); `after`: the message of the same key to finish first, in this batch. */
   | { kind: "attempt"; at: number; probe: boolean; after?: string }
-  /** Send again with a delay: no attempt made, none used up. */
+  /** Send again with a delay: no attempt made, none used up (a rate slot, a short wait). */
   | { kind: "hold"; delaySeconds: number; why: HoldReason }
+  /** Stored once in the governor until it can be attempted: no attempt made, no queue traffic while it waits. */
+  | { kind: "park"; why: ParkReason }
   /** A number already delivered or dead-lettered: a duplicate message, acked without an attempt. */
   | { kind: "skip" }
   /** A number given up on while its message was missing (decide.ts, GAP_MS): kept as a dead letter, never delivered out of order. */
@@ -64,6 +91,7 @@ export type Verdict =
 /** What one governed message came to, reported after the batch. */
 export interface Result {
   id: string;
+  envelopeId?: string;
   sequence?: { key: string; n: number };
   probe: boolean;
   /** For the breaker: a 2xx, a retryable failure (408, 429, 5xx, timeout, network), or neither (a 3xx or 4xx, no attempt). */

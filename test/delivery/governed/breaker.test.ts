@@ -5,7 +5,7 @@ import { admin, notify } from "../../ledger/helpers";
 import { adminPost, arrivals, bucketUrl, consume, control, governedBindings, recorderRoute, timedQueue } from "./helpers";
 
 describe("the circuit breaker", () => {
-  it("opens after `failures` failed attempts on a route answering 503, then sends one probe per probeSeconds, and closes on the first success", async () => {
+  it("opens after `failures` failed attempts on a route answering 503 from the start, then sends one probe per probeSeconds, and closes on the first success", async () => {
     const start = Date.now();
     let clock = start;
     const { queue, due, nextDue, pending } = timedQueue(() => clock);
@@ -17,7 +17,7 @@ describe("the circuit breaker", () => {
     const ids = Array.from({ length: 30 }, () => uniqueId("pix"));
     for (const id of ids) expect((await notify({ id, type: "acme.pix.paid" }, bound)).status).toBe(202);
 
-    // Five minutes of the test's clock, one batch at a time; the default breaker is {failures: 10, probeSeconds: 30}.
+    // Five minutes of the test's clock, one batch at a time; the default breaker is {failures: 5, probeSeconds: 10, windowSeconds: 60}.
     const seen: { at: number; total: number }[] = [];
     const opsMessages: DeliveryMessage[] = [];
     while (nextDue() <= start + 300_000) {
@@ -32,20 +32,23 @@ describe("the circuit breaker", () => {
       seen.push({ at: clock, total: (await arrivals(bucket)).length });
     }
     const total = (await arrivals(bucket)).length;
-    const openedAt = seen.find((s) => s.total >= 10)!.at;
-    expect(seen.find((s) => s.total >= 10)!.total).toBe(10);
-    // After it opened, only probes: at most one per 30 s.
-    const probes = total - 10;
-    expect(probes).toBeGreaterThanOrEqual(Math.floor((start + 300_000 - openedAt) / 30_000) - 1);
-    expect(probes).toBeLessThanOrEqual(Math.floor((start + 300_000 - openedAt) / 30_000) + 1);
+    const openedAt = seen.find((s) => s.total >= 5)!.at;
+    expect(seen.find((s) => s.total >= 5)!.total).toBe(5);
+    // After it opened, only probes: at most one per 10 s (the same envelope each time: a failed probe is the next probe).
+    const probes = total - 5;
+    expect(probes).toBeGreaterThanOrEqual(Math.floor((start + 300_000 - openedAt) / 10_000) - 2);
+    expect(probes).toBeLessThanOrEqual(Math.floor((start + 300_000 - openedAt) / 10_000) + 1);
     for (let i = 1; i < seen.length; i++) {
       if (seen[i]!.at <= openedAt) continue;
-      const within = seen.filter((s) => s.at > seen[i]!.at - 30_000 && s.at <= seen[i]!.at);
-      const before = seen.filter((s) => s.at <= seen[i]!.at - 30_000).at(-1)?.total ?? 10;
-      expect(seen[i]!.total - Math.max(before, 10)).toBeLessThanOrEqual(within.length > 0 ? 1 : 0);
+      const within = seen.filter((s) => s.at > seen[i]!.at - 10_000 && s.at <= seen[i]!.at);
+      const before = seen.filter((s) => s.at <= seen[i]!.at - 10_000).at(-1)?.total ?? 5;
+      expect(seen[i]!.total - Math.max(before, 5)).toBeLessThanOrEqual(within.length > 0 ? 1 : 0);
     }
-    const state = await admin<{ state: string; by: string; reason: string }>("/admin/routes/down", bound);
-    expect(state.body).toMatchObject({ state: "open", by: "breaker", reason: "10 failed attempts in a row" });
+    const state = await admin<{ state: string; by: string; reason: string; parked: number }>("/admin/routes/down", bound);
+    expect(state.body).toMatchObject({ state: "open", by: "breaker", reason: "5 failed attempts and no success for 60 s" });
+    // Everything not being tried waits parked in the governor, not in the queue.
+    expect(state.body.parked).toBeGreaterThanOrEqual(24);
+    expect(pending.filter((p) => p.body.routeId === "down" && "envelope" in p.body).length).toBeLessThanOrEqual(6);
     const stateEvents = (b: DeliveryMessage) => b.routeId === "ops" && /^hookgate\.route\.(paused|resumed)$/.test(b.envelope?.type ?? "");
     const paused = [...opsMessages, ...pending.map((p) => p.body)].filter(stateEvents);
     expect(paused.map((b) => b.envelope?.type)).toEqual(["hookgate.route.paused"]);

@@ -5,7 +5,7 @@ import type { Settings } from "../../../src/delivery/governor/state";
 import { uniqueId } from "../../helpers";
 
 const NOW = Date.parse("2026-05-01T12:00:00Z");
-const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30 } };
+const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30, windowSeconds: 60 } };
 const governor = () => governorOf(env.ROUTE_GOVERNOR, uniqueId("route"));
 const success = (id: string, sequence?: { key: string; n: number }) => ({
   id,
@@ -45,6 +45,7 @@ describe("what the governor writes", () => {
     expect(decided.verdicts.map((v) => v.kind)).toEqual(["attempt", "attempt", "attempt"]);
     expect(decided.rowsWritten).toBe(0);
     const reported = await stub.report(ordered, [success("a", asks[0]!.sequence), success("b", asks[1]!.sequence), success("c", asks[2]!.sequence)], NOW);
-    expect(reported.rowsWritten).toBe(2);
+    // One row per key that moved on, and the route's row (the breaker keeps when the last success was).
+    expect(reported.rowsWritten).toBe(3);
   });
 });

@@ -4,7 +4,7 @@ import { pauseRoute, resumeRoute, settle } from "../../../src/delivery/governor/
 import { type Ask, FRESH_ROUTE, type KeyState, type RouteState, type Settings } from "../../../src/delivery/governor/state";
 
 const NOW = Date.parse("2026-05-01T12:00:00Z");
-const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30 } };
+const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30, windowSeconds: 60 } };
 
 function asks(n: number, prefix = "m"): Ask[] {
   return Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}` }));
@@ -17,23 +17,49 @@ function run(state: Partial<RouteState>, settings: Settings, list: Ask[], now = 
 const key = (name: string, last: number, done: number, headDue = NOW): [string, KeyState] => [name, { key: name, last, done, headDue }];
 
 describe("decide: pause and the breaker", () => {
-  it("holds everything while paused: 5 s at first, then a tenth of the pause so far, at most 60 s", () => {
+  it("parks everything while paused, however long the pause (no message comes back through the queue)", () => {
     const paused = pauseRoute(FRESH_ROUTE, NOW, "maintenance").state;
-    expect(run(paused, BREAKER, asks(3), NOW + 1000).verdicts).toEqual(Array(3).fill({ kind: "hold", why: "paused", delaySeconds: 5 }));
-    expect(run(paused, BREAKER, asks(1), NOW + 200_000).verdicts[0]).toMatchObject({ delaySeconds: 20 });
-    expect(run(paused, BREAKER, asks(1), NOW + 3_600_000).verdicts[0]).toMatchObject({ delaySeconds: 60 });
+    expect(run(paused, BREAKER, asks(3), NOW + 1000).verdicts).toEqual(Array(3).fill({ kind: "park", why: "paused" }));
+    expect(run(paused, BREAKER, asks(1), NOW + 3_600_000).verdicts[0]).toEqual({ kind: "park", why: "paused" });
   });
 
-  it("while open, lets one probe through once probeSeconds have passed and holds the rest until then", () => {
+  it("while open, lets one probe through once probeSeconds have passed and parks the rest", () => {
     const open = { mode: "open" as const, since: NOW, probeAt: NOW + 30_000, failures: 10 };
     expect(run(open, BREAKER, asks(2), NOW + 10_000).verdicts).toEqual([
-      { kind: "hold", why: "open", delaySeconds: 5 },
-      { kind: "hold", why: "open", delaySeconds: 5 },
+      { kind: "park", why: "open" },
+      { kind: "park", why: "open" },
     ]);
     const due = run(open, BREAKER, asks(3), NOW + 30_000);
-    expect(due.verdicts.map((v) => v.kind)).toEqual(["attempt", "hold", "hold"]);
+    expect(due.verdicts.map((v) => v.kind)).toEqual(["attempt", "park", "park"]);
     expect(due.verdicts[0]).toMatchObject({ probe: true });
     expect(due.state.probeAt).toBe(NOW + 60_000);
+  });
+
+  it("makes the envelope whose probe failed the next probe, unless it is a whole interval late", () => {
+    const open = { mode: "open" as const, since: NOW, probeAt: NOW + 30_000, failures: 10, probeFor: "acme:a" };
+    const others = [
+      { id: "m0", envelopeId: "acme:b" },
+      { id: "m1", envelopeId: "acme:a" },
+    ];
+    expect(run(open, BREAKER, others, NOW + 30_000).verdicts.map((v) => v.kind)).toEqual(["park", "attempt"]);
+    expect(run(open, BREAKER, others.slice(0, 1), NOW + 30_000).verdicts.map((v) => v.kind)).toEqual(["park"]);
+    expect(run(open, BREAKER, others.slice(0, 1), NOW + 60_000).verdicts.map((v) => v.kind)).toEqual(["attempt"]);
+  });
+
+  it("tells flaky from down: failures after a recent success do not open it; the same failures with none in the window do", () => {
+    const failures = Array.from({ length: 30 }, (_, i) => ({ id: `m${i}`, probe: false, outcome: "failure" as const, fate: "retrying" as const }));
+    const recent = settle({ state: { ...FRESH_ROUTE, lastSuccess: NOW - 59_000 }, keys: new Map(), settings: BREAKER, results: failures, now: NOW });
+    expect(recent.state).toMatchObject({ mode: "active", failures: 30 });
+    const stale = settle({
+      state: { ...FRESH_ROUTE, lastSuccess: NOW - 61_000 },
+      keys: new Map(),
+      settings: BREAKER,
+      results: failures.slice(0, 10),
+      now: NOW,
+    });
+    expect(stale.state.mode).toBe("open");
+    // The breaker's cap on a batch applies only once no success is in the window.
+    expect(run({ failures: 7, lastSuccess: NOW - 1000 }, BREAKER, asks(10)).verdicts.filter((v) => v.kind === "attempt")).toHaveLength(10);
   });
 
   it("grants no more attempts than would reach the threshold once failures have begun", () => {
@@ -55,7 +81,7 @@ describe("decide: pause and the breaker", () => {
     expect(rejected.state.failures).toBe(9);
     const opened = settle({ state: rejected.state, keys: new Map(), settings: BREAKER, results: failures.slice(9), now: NOW });
     expect(opened.state).toMatchObject({ mode: "open", by: "breaker", probeAt: NOW + 30_000 });
-    expect(opened.changes).toEqual([{ kind: "paused", by: "breaker", reason: "10 failed attempts in a row", since: NOW }]);
+    expect(opened.changes).toEqual([{ kind: "paused", by: "breaker", reason: "10 failed attempts and no success for 60 s", since: NOW }]);
     const closed = settle({
       state: opened.state,
       keys: new Map(),
@@ -82,7 +108,8 @@ describe("decide: pause and the breaker", () => {
 
 describe("decide: the rate limit", () => {
   it("gives slots 1/perSecond apart within the horizon, and holds the rest spread out at the rate", () => {
-    const decided = run({}, { ...BREAKER, rateLimit: { perSecond: 5 } }, asks(15));
+    // A success in the breaker's window: its cap on a batch does not apply.
+    const decided = run({ lastSuccess: NOW }, { ...BREAKER, rateLimit: { perSecond: 5 } }, asks(15));
     const granted = decided.verdicts.flatMap((v) => (v.kind === "attempt" ? [v.at - NOW] : []));
     expect(granted).toEqual([0, 210, 420, 630, 840, 1050, 1260, 1470, 1680, 1890]);
     expect(granted.at(-1)).toBeLessThanOrEqual(SLOT_HORIZON_MS);
@@ -114,8 +141,9 @@ describe("decide: ordered keys", () => {
       { kind: "attempt", at: NOW, probe: false, after: "m4" },
       { kind: "attempt", at: NOW, probe: false },
     ]);
+    // Alone, a later number is parked behind its key's head (settle lets it out when the head is done).
     const later = run({}, ORDERED, [seq("m4", "b1", 4)], NOW, keys);
-    expect(later.verdicts[0]).toEqual({ kind: "hold", why: "order", delaySeconds: 2 });
+    expect(later.verdicts[0]).toEqual({ kind: "park", why: "order" });
   });
 
   it("attempts one copy of a head delivered twice in a batch, and acks a number already finished", () => {
@@ -129,7 +157,7 @@ describe("decide: ordered keys", () => {
 
   it("gives up a head that never came after GAP_MS, so its key moves on, and buries it if it comes later", () => {
     const keys = new Map([key("b1", 3, 0, NOW)]);
-    expect(run({}, ORDERED, [seq("m2", "b1", 2)], NOW + GAP_MS - 1, keys).verdicts[0]).toMatchObject({ kind: "hold" });
+    expect(run({}, ORDERED, [seq("m2", "b1", 2)], NOW + GAP_MS - 1, keys).verdicts[0]).toMatchObject({ kind: "park" });
     const late = run({}, ORDERED, [seq("m2", "b1", 2)], NOW + GAP_MS + 1, keys);
     expect(late.skipped).toEqual([{ key: "b1", n: 1 }]);
     expect(late.verdicts[0]).toMatchObject({ kind: "attempt" });
