@@ -3,6 +3,7 @@ import { SendError } from "./errors";
 import * as examples from "./examples";
 import { brasiliaTime, type Fresh, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
 import { each, hasBodyPath, isObject, type Json, parseJson, setBodyPath } from "./json";
+import { PAYMENT_PROVIDERS } from "./payment-providers";
 
 /** What a provider sends for one notification, before it authenticates. */
 export interface Simulation {
@@ -29,12 +30,14 @@ export interface SimulationInput {
   file?: Uint8Array;
 }
 
-interface Provider {
+export interface Provider {
   /** The method without FILE; with one it is POST. */
   method: "GET" | "POST";
   path(input: SimulationInput): string;
   /** The built-in body, or undefined for none. */
   example(input: SimulationInput): Json | undefined;
+  /** A form-encoded body, for providers that send one (iugu). */
+  form?(input: SimulationInput): string;
   /** --unique: new values for the ids (and times) the JSON body has; nothing is added. */
   freshen(body: Json, input: SimulationInput): void;
   /** Query and headers the provider adds (ids in the URL, the type in a header). */
@@ -148,6 +151,7 @@ const PROVIDERS: Record<ProviderName, Provider> = {
       return { query, headers };
     },
   },
+  ...PAYMENT_PROVIDERS,
 };
 
 /** `--event` for pix sources: which of Banco Central's callbacks to send (a "pix-" prefix is allowed). */
@@ -182,6 +186,9 @@ export function simulate(input: SimulationInput): Simulation {
     if (example) {
       body = Buffer.from(JSON.stringify(example, null, 2));
       headers["Content-Type"] = "application/json";
+    } else if (provider.form) {
+      body = Buffer.from(provider.form(input));
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
   }
   const method = input.file ? "POST" : provider.method;
