@@ -43,8 +43,8 @@ export function readForm(body: Uint8Array): JsonObject | undefined {
     if (open > 0 && key.endsWith("]")) {
       const name = key.slice(0, open);
       const inner = key.slice(open + 1, -1);
-      const group = isObject(out[name]) ? (out[name] as JsonObject) : (out[name] = Object.create(null) as JsonObject);
-      group[inner] = value;
+      if (!isObject(out[name])) out[name] = Object.create(null) as JsonObject;
+      (out[name] as JsonObject)[inner] = value;
     } else out[key] = value;
   }
   return out;
