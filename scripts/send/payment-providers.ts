@@ -2,7 +2,7 @@ import type { ProviderName } from "../../src/config/schema";
 import * as examples from "./examples";
 import type { Json } from "./json";
 import * as payments from "./provider-examples";
-import type { Provider } from "./providers";
+import type { Provider } from "./simulation";
 
 /** The Brazilian payment providers' simulations: their documents' examples, ids freshened by --unique. */
 export const PAYMENT_PROVIDERS: Record<Extract<ProviderName, "mercadopago" | "asaas" | "pagbank" | "starkbank" | "efi" | "pagarme" | "iugu">, Provider> = {

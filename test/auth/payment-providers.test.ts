@@ -1,5 +1,6 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { describe, expect, it } from "vitest";
+import { PAGARME_POSTBACK, pagBankChargeWaiting, STARK_BANK_SDK_EVENT, STARK_BANK_SDK_SIGNATURE } from "../../scripts/send/provider-examples";
 import { createAsaasAuthenticator } from "../../src/auth/asaas";
 import { createMercadoPagoAuthenticator } from "../../src/auth/mercadopago";
 import { manifest } from "../../src/auth/mercadopago-manifest";
@@ -8,7 +9,6 @@ import { createPagBankAuthenticator } from "../../src/auth/pagbank";
 import { createStarkBankAuthenticator } from "../../src/auth/starkbank";
 import { hexEncode } from "../../src/bytes";
 import { AsaasRule, AuthRule, MercadoPagoRule, PagarmeRule, PagBankRule, StarkBankRule } from "../../src/config/schema";
-import { PAGARME_POSTBACK, pagBankChargeWaiting, STARK_BANK_SDK_EVENT, STARK_BANK_SDK_SIGNATURE } from "../../scripts/send/provider-examples";
 import { authRequest, failure, hmac, PASSED } from "./helpers";
 import { starkKey, starkSign } from "./secp256k1-keys";
 

@@ -1,8 +1,8 @@
 import { manifest } from "../../src/auth/mercadopago-manifest";
 import { hexEncode } from "../../src/bytes";
 import type { Envelope } from "../../src/envelope";
-import { callWorker, hmac, recordingQueue } from "../helpers";
 import { type StarkKey, starkKey, starkSign } from "../auth/secp256k1-keys";
+import { callWorker, hmac, recordingQueue } from "../helpers";
 
 // The secrets each payment provider's source is configured with, and how each provider signs.
 
@@ -31,7 +31,10 @@ export const CONFIG = {
 export function gateway() {
   const recorder = recordingQueue();
   const send = (path: string, init: RequestInit = {}) =>
-    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), { GATEWAY_CONFIG: JSON.stringify(CONFIG), DELIVERIES: recorder.queue });
+    callWorker(new Request(`https://hooks.example.com${path}`, { method: "POST", ...init }), {
+      GATEWAY_CONFIG: JSON.stringify(CONFIG),
+      DELIVERIES: recorder.queue,
+    });
   const envelopes = (): Envelope[] => recorder.sent.map((m) => m.envelope!);
   return { send, envelopes };
 }

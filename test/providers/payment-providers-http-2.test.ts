@@ -110,7 +110,17 @@ describe("iugu", () => {
 });
 
 describe("Efí", () => {
-  const pix = () => JSON.stringify({ pix: [{ ...pixWebhook2(), endToEndId: `E87654321202009091221${uniqueId().replace(/[^a-z0-9]/gi, "").slice(0, 11)}` }] });
+  const pix = () =>
+    JSON.stringify({
+      pix: [
+        {
+          ...pixWebhook2(),
+          endToEndId: `E87654321202009091221${uniqueId()
+            .replace(/[^a-z0-9]/gi, "")
+            .slice(0, 11)}`,
+        },
+      ],
+    });
   const headers = { ...JSON_TYPE, "cf-connecting-ip": EFI_ADDRESS };
 
   it("takes a Pix on the /pix Efí appends, with the hmac query, as efi.pix.received; the hmac never reaches the envelope", async () => {

@@ -6,7 +6,8 @@ import { ASAAS_TOKEN, gateway, JSON_TYPE, mercadoPagoHeaders, pagBankHeaders } f
 // Mercado Pago, Asaas and PagBank through the whole HTTP path: auth, adapter, dedup, the queue.
 
 describe("Mercado Pago", () => {
-  const notification = (id: string, dataId: string, action = "payment.updated") => JSON.stringify({ ...mercadoPagoPaymentUpdated(), id, action, data: { id: dataId } });
+  const notification = (id: string, dataId: string, action = "payment.updated") =>
+    JSON.stringify({ ...mercadoPagoPaymentUpdated(), id, action, data: { id: dataId } });
 
   it("takes the documented notification as mercadopago.payment.updated, subject data.id, id the notification's", async () => {
     const { send, envelopes } = gateway();
@@ -64,7 +65,8 @@ describe("Mercado Pago", () => {
 
 describe("Asaas", () => {
   const headers = { ...JSON_TYPE, "asaas-access-token": ASAAS_TOKEN };
-  const event = (id: string, name: string, paymentId: string) => JSON.stringify({ ...asaasPaymentReceived(), id, event: name, payment: { ...asaasPaymentReceived().payment, id: paymentId } });
+  const event = (id: string, name: string, paymentId: string) =>
+    JSON.stringify({ ...asaasPaymentReceived(), id, event: name, payment: { ...asaasPaymentReceived().payment, id: paymentId } });
 
   it("takes PAYMENT_RECEIVED as asaas.payment.received, subject the payment, id the event's", async () => {
     const { send, envelopes } = gateway();
