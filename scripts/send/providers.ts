@@ -1,7 +1,7 @@
 import type { ProviderName } from "../../src/config/schema";
 import { SendError } from "./errors";
 import * as examples from "./examples";
-import { brasiliaTime, type Fresh, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
+import { brasiliaTime, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
 import { each, hasBodyPath, isObject, type Json, parseJson, setBodyPath } from "./json";
 import { PAYMENT_PROVIDERS } from "./payment-providers";
 import type { Provider, Simulation, SimulationInput } from "./simulation";
