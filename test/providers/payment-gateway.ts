@@ -11,7 +11,8 @@ export const ASAAS_TOKEN = "asaas-webhook-token-0123456789abcdef";
 export const PAGBANK_TOKEN = "pagbank-account-token-9f8e7d";
 export const PAGARME_KEY = "ak_test_pagarme_api_key_5e4d3c";
 export const EFI_HMAC = "efi-hmac-2b1a0f";
-export const IUGU_ADDRESS = "35.185.89.95";
+/** An example address (TEST-NET-2): put the addresses iugu support gives you in ipAllow. */
+export const IUGU_ADDRESS = "198.51.100.20";
 export const EFI_ADDRESS = "34.193.116.226";
 export const STARK: StarkKey = starkKey();
 

@@ -136,6 +136,6 @@ describe("Efí", () => {
   it("refuses a wrong hmac with 401 and another address with 403", async () => {
     const { send } = gateway();
     expect((await send("/hooks/efi/pix?hmac=guess", { body: pix(), headers })).status).toBe(401);
-    expect((await send(`/hooks/efi/pix?hmac=${EFI_HMAC}`, { body: pix(), headers: { ...JSON_TYPE, "cf-connecting-ip": "198.51.100.7" } })).status).toBe(403);
+    expect((await send(`/hooks/efi/pix?hmac=${EFI_HMAC}`, { body: pix(), headers: { ...JSON_TYPE, "cf-connecting-ip": "192.0.2.7" } })).status).toBe(403);
   });
 });
