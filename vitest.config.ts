@@ -45,8 +45,9 @@ export default defineConfig(async () => {
       // Node's own tests (scripts, the JSON Schema as an editor reads it): vitest.node.config.ts.
       exclude: ["test/node/**"],
       // The example receiver (examples/receiver), started for test/interop; the Prometheus text
-      // parser that test/admin/metrics-export.test.ts hands its scrapes to.
-      globalSetup: ["test/node/receivers.global-setup.ts", "test/node/prometheus-parser.global-setup.ts"],
+      // parser that test/admin/metrics-export.test.ts hands its scrapes to; a payment provider's API
+      // for test/confirm (on an ephemeral port, handed over as inject("fakeProviderApi")).
+      globalSetup: ["test/node/receivers.global-setup.ts", "test/node/prometheus-parser.global-setup.ts", "test/node/fake-provider-api.global-setup.ts"],
     },
   };
 });

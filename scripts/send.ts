@@ -53,6 +53,7 @@ async function run(args: SendArgs): Promise<number> {
     file: args.file === undefined ? undefined : readInput(args.file, "FILE"),
     method: args.method,
     jwtKeyPem: args.jwtKey === undefined ? undefined : readInput(args.jwtKey, "--jwt-key").toString("utf8"),
+    tamper: args.tamper,
   });
   if (args.dryRun) {
     console.log(formatRequest(request));

@@ -33,6 +33,9 @@ Options
   --jwt-key PEM_FILE  the provider's private key (PKCS#8 PEM) for a source whose first auth
                       rule is a JWT with RS*, PS*, ES* or EdDSA (the config holds only the
                       public key); HS* JWTs are signed with the rule's secret
+  --tamper            change the request after signing it (a digit of the body; Mercado Pago's
+                      data.id), to see the gateway refuse it: 401 where the signature covers
+                      what changed; a token that covers nothing (asaas, iugu) still passes
   --insecure          accept a self-signed certificate (\`npm start -- --https\`)
   --dry-run           print the request (credentials redacted) and do not send it
   -h, --help          this text
@@ -55,6 +58,15 @@ What is sent, per provider (what --unique changes is in brackets)
                       (a body with TipoEvento), sent without a query [nothing: its id is a
                       hash of the body, so change the file to send it again]
   standard-webhooks   POST {"type":"invoice.paid",...} [webhook-id, timestamp]
+  mercadopago         POST ?data.id=999999999&type=payment, the documented payment.updated
+                      notification, signed over data.id, x-request-id and ts [id, date_created]
+  asaas               POST the documented PAYMENT_RECEIVED event [the event id]
+  pagbank             POST a paid order [reference_id, so the body and its id change]
+  starkbank           POST a boleto log "paid", signed with --jwt-key (a secp256k1 private
+                      key PEM whose public half the source pins) [event.id]
+  efi                 POST /pix, Banco Central's Pix example [txid]
+  pagarme             POST a v5 order.paid webhook [the hook id]
+  iugu                POST the documented invoice.status_changed trigger, form-encoded [data[id]]
   generic             POST {"id":"evt_...","type":"SOURCE.order.created",...}; the id and type
                       are also put where the source's idPath/typePath say (body, query or
                       header) [the id]
@@ -88,6 +100,7 @@ export interface SendArgs {
   /** undefined: the default (on for built-in bodies, off with FILE). */
   unique?: boolean;
   jwtKey?: string;
+  tamper: boolean;
   insecure: boolean;
   dryRun: boolean;
   help: boolean;
@@ -102,6 +115,7 @@ const OPTIONS = {
   unique: { type: "boolean" },
   same: { type: "boolean" },
   "jwt-key": { type: "string" },
+  tamper: { type: "boolean", default: false },
   insecure: { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
 } as const;
@@ -128,6 +142,7 @@ export function parseSendArgs(argv: string[]): SendArgs {
     method,
     unique: values.same ? false : values.unique,
     jwtKey: values["jwt-key"],
+    tamper: values.tamper,
     insecure: values.insecure,
     dryRun: values["dry-run"],
     help: false,

@@ -1,5 +1,7 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac, sign } from "node:crypto";
+import { manifest } from "../../src/auth/mercadopago-manifest";
 import type { AuthRule, AuthRuleOf } from "../../src/config/schema";
+import { SendError } from "./errors";
 import { signJwt } from "./jwt";
 import type { Simulation } from "./providers";
 
@@ -63,6 +65,43 @@ export function authenticate(rule: AuthRule, request: Simulation, context: AuthC
       secretHeader("webhook-signature", "v1,", mac);
       break;
     }
+    case "mercadopago": {
+      // Milliseconds, as Mercado Pago's deliveries send ts.
+      const ts = String(context.now.getTime());
+      const dataId = request.query.find(([name]) => name === "data.id")?.[1] ?? null;
+      const mac = createHmac("sha256", rule.secret)
+        .update(manifest(dataId, headerOf(request.headers, "x-request-id") ?? null, ts))
+        .digest("hex");
+      secretHeader("x-signature", `ts=${ts},v1=`, mac);
+      break;
+    }
+    case "asaas":
+      secretHeader("asaas-access-token", "", rule.token);
+      break;
+    case "pagbank": {
+      const digest = createHash("sha256")
+        .update(`${rule.token}-`)
+        .update(request.body ?? new Uint8Array())
+        .digest("hex");
+      secretHeader("x-authenticity-token", "", digest);
+      break;
+    }
+    case "starkbank": {
+      // The rule pins Stark Bank's public key; signing as Stark Bank needs the matching private key.
+      if (!context.jwtKeyPem) throw new SendError("a starkbank source is signed with Stark Bank's private key: --jwt-key PEM_FILE (a secp256k1 key)");
+      const signature = sign("sha256", request.body ?? new Uint8Array(), { key: context.jwtKeyPem, dsaEncoding: "der" }).toString("base64");
+      secretHeader("Digital-Signature", "", signature);
+      break;
+    }
+    case "pagarme":
+      secretHeader(
+        "X-Hub-Signature",
+        "sha1=",
+        createHmac("sha1", rule.secret)
+          .update(request.body ?? new Uint8Array())
+          .digest("hex"),
+      );
+      break;
     default: {
       const unknown: never = rule;
       throw new Error(`unknown auth rule ${JSON.stringify(unknown)}`);

@@ -26,6 +26,8 @@ export interface BuildInput {
   method?: HttpMethod;
   /** PKCS#8 PEM of the provider's private key, for asymmetric JWT rules. */
   jwtKeyPem?: string;
+  /** --tamper: change the request after signing, so the gateway must refuse it (docs/providers.md). */
+  tamper?: boolean;
   now?: Date;
   fresh?: Fresh;
 }
@@ -68,9 +70,9 @@ export function buildRequest(input: BuildInput): OutgoingRequest {
   for (const [name, value] of Object.entries({ ...simulation.headers, ...credentials.headers })) setHeader(headers, name, value);
   return {
     method: simulation.method,
-    url,
+    url: input.tamper ? tamperedUrl(url) : url,
     headers,
-    body: simulation.body,
+    body: input.tamper && simulation.body ? tamperedBody(simulation.body) : simulation.body,
     redactHeaders: credentials.redactHeaders,
     redactQuery: credentials.redactQuery,
   };
@@ -105,4 +107,22 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
   const existing = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
   if (existing !== undefined) delete headers[existing];
   headers[name] = value;
+}
+
+/** The first digit of the body changed: what a signature over the body must catch. */
+export function tamperedBody(body: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(body);
+  const at = out.findIndex((byte) => byte >= 0x30 && byte <= 0x39);
+  if (at >= 0) out[at] = 0x30 + ((out[at]! - 0x30 + 1) % 10);
+  else out[out.length - 1] = out[out.length - 1] === 0x20 ? 0x0a : 0x20;
+  return out;
+}
+
+/** Mercado Pago signs the URL's data.id, not the body: that is what --tamper changes there. */
+function tamperedUrl(url: URL): URL {
+  const dataId = url.searchParams.get("data.id");
+  if (dataId === null) return url;
+  const out = new URL(url);
+  out.searchParams.set("data.id", `${dataId}0`);
+  return out;
 }

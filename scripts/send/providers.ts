@@ -1,45 +1,12 @@
-import type { ProviderName, Source } from "../../src/config/schema";
+import type { ProviderName } from "../../src/config/schema";
 import { SendError } from "./errors";
 import * as examples from "./examples";
-import { brasiliaTime, type Fresh, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
+import { brasiliaTime, freshChBPe, freshEndToEndId, sha256Hex } from "./ids";
 import { each, hasBodyPath, isObject, type Json, parseJson, setBodyPath } from "./json";
+import { PAYMENT_PROVIDERS } from "./payment-providers";
+import type { Provider, Simulation, SimulationInput } from "./simulation";
 
-/** What a provider sends for one notification, before it authenticates. */
-export interface Simulation {
-  method: string;
-  /** Appended to `/hooks/{source}`: "" or "/pix", "/RecebimentoFinalizado". */
-  path: string;
-  query: [string, string][];
-  headers: Record<string, string>;
-  body?: Uint8Array;
-  /** One token per notification: fresh with --unique, else derived from the request, so a re-send repeats it. */
-  messageId: string;
-}
-
-export interface SimulationInput {
-  sourceName: string;
-  source: Source;
-  /** bs2-spi's event (the route's last segment). */
-  event: string;
-  /** New notification ids, so the gateway does not answer "duplicate". */
-  unique: boolean;
-  now: Date;
-  fresh: Fresh;
-  /** FILE's bytes: replaces the built-in body. */
-  file?: Uint8Array;
-}
-
-interface Provider {
-  /** The method without FILE; with one it is POST. */
-  method: "GET" | "POST";
-  path(input: SimulationInput): string;
-  /** The built-in body, or undefined for none. */
-  example(input: SimulationInput): Json | undefined;
-  /** --unique: new values for the ids (and times) the JSON body has; nothing is added. */
-  freshen(body: Json, input: SimulationInput): void;
-  /** Query and headers the provider adds (ids in the URL, the type in a header). */
-  extras?(input: SimulationInput, messageId: string): { query?: [string, string][]; headers?: Record<string, string> };
-}
+export type { Provider, Simulation, SimulationInput } from "./simulation";
 
 const PROVIDERS: Record<ProviderName, Provider> = {
   "ns-bpe": {
@@ -148,6 +115,7 @@ const PROVIDERS: Record<ProviderName, Provider> = {
       return { query, headers };
     },
   },
+  ...PAYMENT_PROVIDERS,
 };
 
 /** `--event` for pix sources: which of Banco Central's callbacks to send (a "pix-" prefix is allowed). */
@@ -182,6 +150,9 @@ export function simulate(input: SimulationInput): Simulation {
     if (example) {
       body = Buffer.from(JSON.stringify(example, null, 2));
       headers["Content-Type"] = "application/json";
+    } else if (provider.form) {
+      body = Buffer.from(provider.form(input));
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
     }
   }
   const method = input.file ? "POST" : provider.method;

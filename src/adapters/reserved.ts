@@ -11,6 +11,13 @@ export const RESERVED_NAMESPACES: Readonly<Record<string, readonly ProviderName[
   "bs2.": ["bs2-boleto", "bs2-spi"],
   "pix.": ["pix"],
   "bmp.": ["bmp"],
+  "mercadopago.": ["mercadopago"],
+  "asaas.": ["asaas"],
+  "pagbank.": ["pagbank"],
+  "starkbank.": ["starkbank"],
+  "efi.": ["efi"],
+  "pagarme.": ["pagarme"],
+  "iugu.": ["iugu"],
   "hookgate.": [],
 };
 

@@ -162,6 +162,7 @@ export const SourceView = z.object({
   ipAllow: z.array(z.string()).optional(),
   onInvalid: z.enum(["quarantine", "reject"]),
   maxBodyBytes: z.number(),
+  confirm: z.object({ baseUrl: z.string() }).optional().describe("Confirm-by-fetch: the provider API read before delivery; never its token"),
 });
 export type SourceView = z.infer<typeof SourceView>;
 

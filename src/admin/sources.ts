@@ -1,4 +1,5 @@
 import { readPinnedFingerprints } from "../certificates/pins";
+import { API_READERS } from "../confirm/providers";
 import type { App } from "../http/app";
 import type { SourceView } from "./schemas";
 
@@ -21,6 +22,7 @@ export function registerSourceAdmin(app: App): void {
         };
         if (source.methods) view.methods = source.methods;
         if (source.ipAllow) view.ipAllow = source.ipAllow;
+        if (source.confirm) view.confirm = { baseUrl: source.confirm.baseUrl ?? API_READERS[source.provider]?.defaultBaseUrl ?? "" };
         if (source.mtls) {
           view.mtls = {
             fingerprintsSha256: source.mtls.fingerprintsSha256,

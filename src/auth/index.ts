@@ -1,12 +1,17 @@
 import type { AuthRule } from "../config/schema";
+import { createAsaasAuthenticator } from "./asaas";
 import { createBasicAuthenticator } from "./basic";
 import { createBearerAuthenticator } from "./bearer";
 import { createHeaderAuthenticator } from "./header";
 import { createHmacAuthenticator } from "./hmac";
 import { createJwtAuthenticator } from "./jwt";
+import { createMercadoPagoAuthenticator } from "./mercadopago";
 import { createNoneAuthenticator } from "./none";
+import { createPagarmeAuthenticator } from "./pagarme";
+import { createPagBankAuthenticator } from "./pagbank";
 import { createQueryAuthenticator } from "./query";
 import { createStandardWebhooksAuthenticator } from "./standard-webhooks";
+import { createStarkBankAuthenticator } from "./starkbank";
 import type { AuthDeps, Authenticator, AuthFailure, AuthRequest } from "./types";
 
 export type { AuthDeps, Authenticator, AuthFailure, AuthOutcome, AuthRequest } from "./types";
@@ -30,6 +35,16 @@ export function createAuthenticator(rule: AuthRule, deps: AuthDeps): Authenticat
       return createHmacAuthenticator(rule);
     case "standard-webhooks":
       return createStandardWebhooksAuthenticator(rule);
+    case "mercadopago":
+      return createMercadoPagoAuthenticator(rule);
+    case "asaas":
+      return createAsaasAuthenticator(rule);
+    case "pagbank":
+      return createPagBankAuthenticator(rule);
+    case "starkbank":
+      return createStarkBankAuthenticator(rule);
+    case "pagarme":
+      return createPagarmeAuthenticator(rule);
     default: {
       const unknown: never = rule;
       throw new Error(`unknown auth rule type ${JSON.stringify((unknown as { type: unknown }).type)}`);

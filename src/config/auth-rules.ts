@@ -1,5 +1,8 @@
 import * as z from "zod";
 import { closed, isAllowedTargetUrl, nonEmpty, WhsecSecret } from "./closed";
+import { AsaasRule, MercadoPagoRule, PagarmeRule, PagBankRule, StarkBankRule } from "./provider-auth-rules";
+
+export * from "./provider-auth-rules";
 
 /** A source's auth rules: any one passing authenticates (docs/auth.md). */
 
@@ -114,6 +117,20 @@ export const StandardWebhooksRule = closed({
   secret: WhsecSecret.describe("The whsec_ secret shared with the sender."),
 }).describe("Standard Webhooks: a v1 entry of webhook-signature over id.timestamp.body, timestamp within 300 s.");
 
-export const AuthRule = z.discriminatedUnion("type", [NoneRule, BasicRule, BearerRule, HeaderRule, QueryRule, JwtRule, HmacRule, StandardWebhooksRule]);
+export const AuthRule = z.discriminatedUnion("type", [
+  NoneRule,
+  BasicRule,
+  BearerRule,
+  HeaderRule,
+  QueryRule,
+  JwtRule,
+  HmacRule,
+  StandardWebhooksRule,
+  MercadoPagoRule,
+  AsaasRule,
+  PagBankRule,
+  StarkBankRule,
+  PagarmeRule,
+]);
 export type AuthRule = z.infer<typeof AuthRule>;
 export type AuthRuleOf<T extends AuthRule["type"]> = Extract<AuthRule, { type: T }>;

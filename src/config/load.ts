@@ -66,10 +66,11 @@ function notJson(text: string, error: unknown, file: string | undefined): string
   return where.line === undefined ? `${file}: not valid JSON: ${where.reason}` : `${file}:${where.line}:${where.column}: not valid JSON: ${where.reason}`;
 }
 
-/** Every URL the gateway calls that a config names: routes, and each reconciling source's PSP. */
+/** Every URL the gateway calls that a config names: routes, each reconciling source's PSP, each confirming source's API. */
 function localOnlyTargets(config: GatewayConfig): string[] {
   const targets: [string, string][] = config.routes.map((route, index) => [`routes[${index}].url`, route.url]);
   for (const [name, source] of Object.entries(config.sources)) {
+    if (source.confirm?.baseUrl !== undefined) targets.push([`sources.${name}.confirm.baseUrl`, source.confirm.baseUrl]);
     if (source.reconcile === undefined) continue;
     targets.push([`sources.${name}.reconcile.baseUrl`, source.reconcile.baseUrl], [`sources.${name}.reconcile.tokenUrl`, source.reconcile.tokenUrl]);
   }

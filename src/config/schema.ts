@@ -24,6 +24,7 @@ import { DEFAULT_MAX_NOTIFICATIONS_PER_REQUEST, MaxNotifications, Source } from 
 
 export * from "./auth-rules";
 export { closed, isAllowedTargetUrl } from "./closed";
+export * from "./confirm";
 export * from "./ledger";
 export * from "./providers";
 export * from "./route";

@@ -4,6 +4,7 @@ import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
 import { AuthRule } from "./auth-rules";
 import { closed, nonEmpty } from "./closed";
+import { CONFIRMABLE_PROVIDERS, Confirm } from "./confirm";
 import { ProviderName } from "./providers";
 
 export const HttpMethod = z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -123,8 +124,12 @@ export const Source = closed({
   typePath: RequestPath.optional().describe("generic only: where the event type is. Default: eventType, else generic.event."),
   eventType: z.string().min(1).optional().describe("generic only: a fixed event type when there is no typePath; not in a namespace an adapter owns."),
   reconcile: Reconcile.optional(),
+  confirm: Confirm.optional(),
 }).check((ctx) => {
   const source = ctx.value;
+  if (source.confirm !== undefined && !CONFIRMABLE_PROVIDERS.includes(source.provider)) {
+    ctx.issues.push({ code: "custom", message: `only ${CONFIRMABLE_PROVIDERS.join(", ")} sources take this`, path: ["confirm"], input: undefined });
+  }
   if (source.reconcile !== undefined && source.provider !== "pix") {
     ctx.issues.push({ code: "custom", message: "only the pix provider takes this", path: ["reconcile"], input: undefined });
   }

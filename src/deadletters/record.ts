@@ -53,6 +53,10 @@ export const DeadLetterReason = z.enum([
   "order_head_failed",
   /** An ordered message that came after its number was given up on (docs/delivery.md): kept, never delivered out of order. */
   "sequence_skipped",
+  /** Confirm-by-fetch: the provider's API contradicts the notification's status or amount (src/confirm). */
+  "confirm_mismatch",
+  /** Confirm-by-fetch: the provider's API has no such resource (404). */
+  "confirm_not_found",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

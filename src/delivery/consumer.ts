@@ -1,5 +1,6 @@
 import { loadConfig } from "../config/load";
 import type { GatewayConfig, Route } from "../config/schema";
+import { confirmBeforeDelivery } from "../confirm/step";
 import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
 import { HEAVY_REPLAY_DELAY_SECONDS, handleReplayMessage, isHeavyReplay, isReplayMessage, type ReplayMessage } from "../deadletters/bulk";
 import type { DeadLetterReason } from "../deadletters/record";
@@ -107,11 +108,15 @@ async function handleMessage(
     log({ event: "delivery_waiting_for_kv", routeId: delivery.routeId, reason, attempt: message.attempts });
     message.retry({ delaySeconds: KV_PROPAGATION_DELAY_SECONDS });
   };
-  const payload = await loadPayload(delivery, env.STATE);
-  if (!payload.ok) {
-    if (payload.reason === "envelope_missing" && message.attempts <= KV_PROPAGATION_RETRIES) return notYet(payload.reason);
-    return bury(payload.reason, delivery.attempts, payload.detail);
+  const loaded = await loadPayload(delivery, env.STATE);
+  if (!loaded.ok) {
+    if (loaded.reason === "envelope_missing" && message.attempts <= KV_PROPAGATION_RETRIES) return notYet(loaded.reason);
+    return bury(loaded.reason, delivery.attempts, loaded.detail);
   }
+  // Confirm-by-fetch (src/confirm/step.ts): the provider's API says whether the notification is true.
+  const payload = await confirmBeforeDelivery(config.sources[delivery.source], loaded, deps.fetch);
+  if (!payload.ok && payload.kept) return bury(payload.reason, delivery.attempts, payload.detail);
+  if (!payload.ok) return void message.retry({ delaySeconds: backoffSeconds(message.attempts, deps.random) });
   envelope = payload.envelope;
   const found = await findRoute(config, env.STATE, (name) => env[name], delivery.routeId);
   if (!found && message.attempts <= KV_PROPAGATION_RETRIES) return notYet("route_not_found");

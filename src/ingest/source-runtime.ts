@@ -1,6 +1,7 @@
 import { adapters } from "../adapters";
 import type { Adapter } from "../adapters/types";
 import { createSourceAuthenticator, wwwAuthenticate } from "../auth";
+import { ASAAS_TOKEN_HEADER } from "../auth/asaas";
 import type { AuthDeps } from "../auth/types";
 import type { GatewayConfig, Source } from "../config/schema";
 import { GatewayError } from "../errors";
@@ -61,6 +62,7 @@ function compile(name: string, source: Source, gatewayMaxNotifications: number, 
     if (rule.type === "header") credentialHeaders.add(rule.name.toLowerCase());
     if (rule.type === "jwt") credentialHeaders.add(rule.header.toLowerCase());
     if (rule.type === "query") credentialQuery.add(rule.name);
+    if (rule.type === "asaas") credentialHeaders.add(ASAAS_TOKEN_HEADER);
   }
   const identityHeaders = [source.idPath, source.typePath]
     .filter((path): path is string => path?.startsWith("headers.") ?? false)

@@ -26,6 +26,8 @@ export function SourcesView(props: { sources: SourceItem[] }) {
             <dd>{source.onInvalid}</dd>
             <dt>Client certificate</dt>
             <dd>{source.mtls ? "required (mTLS)" : "not checked"}</dd>
+            <dt>Confirm-by-fetch</dt>
+            <dd class={source.confirm ? "mono" : undefined}>{source.confirm ? `reads ${source.confirm.baseUrl} before delivery` : "off"}</dd>
           </dl>
           {source.mtls ? <Pins source={source} mtls={source.mtls} /> : null}
         </article>
