@@ -9,7 +9,7 @@ import { createApp } from "./http/app";
 import { registerHealth } from "./http/health";
 import { registerHooks } from "./http/hooks";
 import { pruneLedger } from "./ledger/retention";
-import { log } from "./log";
+import { log, useLogSettings } from "./log";
 import { reconcileAll } from "./reconcile";
 
 export { RouteGovernor } from "./delivery/governor/object";
@@ -38,6 +38,7 @@ export default {
 
   /** Cron Triggers (wrangler.toml): every minute Pix reconciliation, hourly ledger and event-log retention; another cron (a manual run) both. */
   async scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> {
+    useLogSettings(env);
     if (controller.cron !== RETENTION_CRON) ctx.waitUntil(reconcileAll(env, new Date(controller.scheduledTime))); // docs/contract.md §11
     if (controller.cron === RECONCILE_CRON) return;
     const loaded = loadConfig(env);

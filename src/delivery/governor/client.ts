@@ -1,6 +1,6 @@
 import type { Ordered } from "../../config/governance";
 import type { Envelope } from "../../envelope";
-import { log } from "../../log";
+import { log, logSuccess } from "../../log";
 import { count } from "../../observability/metrics";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
 import { orderKeyOf } from "./key";
@@ -75,7 +75,7 @@ export async function numberMessages(namespace: DurableObjectNamespace | undefin
         keyed.map((k) => k.key),
         now,
       );
-      log({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length });
+      logSuccess({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length }, { route: routeId });
       keyed.forEach((k, i) => {
         k.body.sequence = { key: k.key, n: numbers[i]! };
       });
