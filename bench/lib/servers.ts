@@ -9,10 +9,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
-import { cpuMs, workerdPids } from "./cpu";
 import { Miniflare } from "miniflare";
 import { ROOT } from "./build";
 import { DELIVERY_QUEUE } from "./config";
+import { cpuMs, workerdPids } from "./cpu";
 
 export interface ConsumerSettings {
   maxBatchSize: number;
