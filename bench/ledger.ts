@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ledger [-- --only cost,drain,console]`: the ledger's rows of the report, each
+ * `npm run bench:ledger [-- --only cost,cpu,drain,console]`: the ledger's rows of the report, each
  * runnable alone (a full `npm run bench` is long):
  * - `cost per million, event log on` / `off`: the operations the workerd cost test meters
  *   (test/ledger/cost.test.ts holds the gateway to bench/lib/cost.ts), priced, with monthly totals;
@@ -16,9 +16,12 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { readCommandLine } from "../scripts/lib/args";
-import { costPerMillion, DESIGNED, monthlyTotal } from "./lib/cost";
+import { benchConfig } from "./lib/config";
+import { costLines, costPerMillion, DESIGNED, MEASURED, monthlyTotal } from "./lib/cost";
 import { measureDelivery } from "./lib/delivery";
-import { closeAll } from "./lib/servers";
+import { blast } from "./lib/load";
+import { repeatedPool, signedRequest, uniquePool } from "./lib/requests";
+import { closeAll, startWorker } from "./lib/servers";
 
 const ROOT = join(import.meta.dirname, "..");
 const BUILD = join(ROOT, "bench/.build-ledger");
@@ -48,6 +51,7 @@ function costs() {
       perMillion: Math.round(costPerMillion(ops) * 100) / 100,
       goal: key === "logOn" ? 5 : 3,
       monthly: Object.fromEntries([1e6, 10e6, 100e6].map((n) => [n, Math.round(monthlyTotal(ops, n) * 100) / 100])),
+      lines: Object.fromEntries(Object.entries(costLines(ops)).map(([k, v]) => [k, Math.round(v * 10_000) / 10_000])),
       ops,
     };
   });
@@ -58,6 +62,33 @@ function costs() {
   return { rows, extras };
 }
 
+const CPU_REQUESTS = 4_000;
+
+/**
+ * CPU per request of the gateway's own work (bench (c)'s in-memory gateway) and of a body-only
+ * worker, read from each workerd process (bench/lib/cpu.ts): accepted and rejected (401).
+ */
+async function cpu() {
+  const config = benchConfig("http://127.0.0.1:9/events");
+  const gateway = await startWorker({ scriptPath: build("bench/workers/gateway-inmemory.ts", "gateway-inmemory"), config, bindings: false });
+  const bare = await startWorker({ scriptPath: build("bench/workers/bare-body.ts", "bare-body"), config, bindings: false });
+  const tag = `cpu-${process.pid}`;
+  const perRequest = async (worker: typeof gateway, pool: ReturnType<typeof uniquePool>) => {
+    await blast(worker.url, pool, 10, { amount: 1_000 }); // warm-up: the JIT settles
+    const before = worker.cpuMs();
+    let answered = 0;
+    await blast(worker.url, pool, 10, { amount: CPU_REQUESTS }, () => {
+      answered += 1;
+    });
+    return Math.round(((worker.cpuMs() - before) / Math.max(1, answered)) * 1000) / 1000;
+  };
+  const gatewayAccepted = await perRequest(gateway, uniquePool("bench-hmac", CPU_REQUESTS + 1_000, `${tag}-gw`));
+  const bareAccepted = await perRequest(bare, uniquePool("bench-hmac", CPU_REQUESTS + 1_000, `${tag}-bare`));
+  const gatewayRejected = await perRequest(gateway, repeatedPool(signedRequest("bench-hmac", `${tag}-wrong`, true)));
+  await closeAll();
+  return { gatewayAccepted, bareAccepted, gatewayRejected, requests: CPU_REQUESTS, budget: MEASURED.requestCpuMs };
+}
+
 /** Paired rounds, off then on, so both see the same machine; the ratio is the median of the rounds'. */
 async function drain(gateway: string, rounds = 3) {
   const pairs = [];
@@ -66,7 +97,7 @@ async function drain(gateway: string, rounds = 3) {
     await closeAll();
     const on = await measureDelivery(gateway, true);
     await closeAll();
-    pairs.push({ on, off, ratio: on.deliveredPerSecond / Math.max(1, off.deliveredPerSecond), load: loadavg()[0] });
+    pairs.push({ on, off, ratio: on.cpuMsPerMessage / Math.max(0.001, off.cpuMsPerMessage), load: loadavg()[0] });
   }
   const ratios = pairs.map((p) => p.ratio).sort((a, b) => a - b);
   const median = ratios[Math.floor(ratios.length / 2)]!;
@@ -74,8 +105,16 @@ async function drain(gateway: string, rounds = 3) {
   return {
     on: middle.on,
     off: middle.off,
-    ratio: Math.round(median * 100) / 100,
-    rounds: pairs.map((p) => ({ on: p.on.deliveredPerSecond, off: p.off.deliveredPerSecond, complete: p.on.complete && p.off.complete, load: p.load })),
+    /** The consumer's CPU per message, event log on over off (goal ≤ 1.1×). */
+    cpuRatio: Math.round(median * 100) / 100,
+    rounds: pairs.map((p) => ({
+      cpuOn: p.on.cpuMsPerMessage,
+      cpuOff: p.off.cpuMsPerMessage,
+      on: p.on.deliveredPerSecond,
+      off: p.off.deliveredPerSecond,
+      complete: p.on.complete && p.off.complete,
+      load: p.load,
+    })),
   };
 }
 
@@ -141,19 +180,19 @@ async function consoleQueries(shardScript: string) {
 
 async function main(): Promise<void> {
   const { values } = readCommandLine(process.argv.slice(2), {
-    help: `npm run bench:ledger [-- --only cost,drain,console]
+    help: `npm run bench:ledger [-- --only cost,cpu,drain,console]
 
 The ledger's rows: the metered cost per million (log on and off), delivery drain with the log on
 and off at the defaults, and console queries on a 1,000,000-event shard. Writes
 bench/results/ledger.{md,json}; a row not run keeps its last figures.
 
-  --only ROWS       a comma-separated subset of cost, drain, console (default: all three)
+  --only ROWS       a comma-separated subset of cost, cpu, drain, console (default: all four)
   -h, --help        this text`,
-    options: { only: { type: "string", default: "cost,drain,console" } },
+    options: { only: { type: "string", default: "cost,cpu,drain,console" } },
   });
   const only = new Set(values.only.split(","));
-  const unknown = [...only].filter((row) => !["cost", "drain", "console"].includes(row));
-  if (unknown.length > 0) throw new Error(`--only takes cost, drain and console, not ${unknown.join(", ")}`);
+  const unknown = [...only].filter((row) => !["cost", "cpu", "drain", "console"].includes(row));
+  if (unknown.length > 0) throw new Error(`--only takes cost, cpu, drain and console, not ${unknown.join(", ")}`);
   const load = loadavg().map((n) => Math.round(n * 100) / 100);
   // Rows not run this time keep their last figures (each row can run alone).
   const earlier = existsSync(join(OUT, "ledger.json")) ? (JSON.parse(readFileSync(join(OUT, "ledger.json"), "utf8")) as Record<string, unknown>) : {};
@@ -163,6 +202,7 @@ bench/results/ledger.{md,json}; a row not run keeps its last figures.
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadAvgAtStart: load },
   };
   if (only.has("cost")) report.cost = costs();
+  if (only.has("cpu")) report.cpu = await cpu();
   if (only.has("drain")) report.drain = await drain(build(undefined, "gateway"));
   if (only.has("console")) report.console = await consoleQueries(build("bench/workers/ledger-shard.ts", "ledger-shard"));
   report.loadAvgAtEnd = loadavg().map((n) => Math.round(n * 100) / 100);
@@ -192,10 +232,18 @@ function markdown(report: Record<string, unknown>): string {
       "",
     );
   }
-  const drained = report.drain as Awaited<ReturnType<typeof drain>> | undefined;
-  if (drained)
+  const used = report.cpu as Awaited<ReturnType<typeof cpu>> | undefined;
+  if (used)
     lines.push(
-      `| delivery drain, event log on / off | median of ${drained.rounds.length} paired rounds: ${drained.ratio}× (${drained.rounds.map((r) => `${r.on}/s vs ${r.off}/s`).join("; ")}) | ≥ 0.9× ${drained.ratio >= 0.9 ? "PASS" : "MISS"} | every round complete: ${drained.rounds.every((r) => r.complete)} |`,
+      `CPU per request, workerd process (${used.requests} requests at 10 connections, after a warm-up): in-memory gateway accepted ${used.gatewayAccepted} ms, rejected (401) ${used.gatewayRejected} ms; body-only worker ${used.bareAccepted} ms (HTTP and Miniflare's floor, which Cloudflare does not bill). The table prices ${used.budget} ms a request: ${used.gatewayAccepted <= used.budget ? "PASS" : "MISS"}.`,
+      "",
+    );
+  const drained = report.drain as Awaited<ReturnType<typeof drain>> | undefined;
+  if (drained?.cpuRatio !== undefined)
+    lines.push(
+      `| the consumer's CPU per message, event log on / off | median of ${drained.rounds.length} paired rounds: ${drained.cpuRatio}× (${drained.rounds.map((r) => `${r.cpuOn} vs ${r.cpuOff} ms`).join("; ")}) | ≤ 1.1× ${drained.cpuRatio <= 1.1 ? "PASS" : "MISS"} | every round complete: ${drained.rounds.every((r) => r.complete)} |`,
+      "",
+      `Miniflare's drain rates (one batch at a time, not what users see: docs/benchmarks.md): ${drained.rounds.map((r) => `${r.on}/s on vs ${r.off}/s off`).join("; ")}.`,
       "",
     );
   const shard = report.console as Awaited<ReturnType<typeof consoleQueries>> | undefined;

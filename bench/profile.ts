@@ -20,7 +20,7 @@ import { readCommandLine } from "../scripts/lib/args";
 import { ROOT } from "./lib/build";
 import { benchConfig } from "./lib/config";
 import { measureCell } from "./lib/load";
-import { uniquePool } from "./lib/requests";
+import { repeatedPool, signedRequest, uniquePool } from "./lib/requests";
 
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 8) || 8;
 const INSPECTOR_PORT = Number(process.env.PROFILE_PORT ?? 8841) || 8841;
@@ -40,7 +40,7 @@ interface Profile {
   samples?: number[];
 }
 
-async function main(): Promise<void> {
+async function main(rejected: boolean): Promise<void> {
   const outdir = join(ROOT, "bench/.build/profile");
   await run("node_modules/.bin/wrangler", [
     "deploy",
@@ -81,15 +81,16 @@ async function main(): Promise<void> {
   });
   try {
     const url = (await mf.ready).origin;
+    // --rejected: the fixed path of a refused request (a wrong signature, 401), the same request each time.
     const cell = (seconds: number, tag: string) =>
       measureCell({
         url,
         connections: 10,
         seconds,
         warmupSeconds: 1,
-        expectStatus: 202,
-        warmupPool: uniquePool(SOURCE, 8_000, `${tag}-warm`),
-        pool: uniquePool(SOURCE, Math.ceil(seconds * 6_000), tag),
+        expectStatus: rejected ? 401 : 202,
+        warmupPool: rejected ? repeatedPool(signedRequest(SOURCE, `${tag}-warm`, true)) : uniquePool(SOURCE, 8_000, `${tag}-warm`),
+        pool: rejected ? repeatedPool(signedRequest(SOURCE, tag, true)) : uniquePool(SOURCE, Math.ceil(seconds * 6_000), tag),
       });
     await cell(2, `profile-jit-${process.pid}`); // let the JIT settle before sampling
     const inspector = await connect(INSPECTOR_PORT);
@@ -235,14 +236,17 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
-readCommandLine(process.argv.slice(2), {
-  help: `npm run bench:profile
+const { values } = readCommandLine(process.argv.slice(2), {
+  help: `npm run bench:profile [-- --rejected]
 
 A CPU profile of the accepted path under load, taken inside workerd, printed as self and inclusive
-time; the raw profile goes to bench/results/profile.cpuprofile. It takes no arguments.
+time; the raw profile goes to bench/results/profile.cpuprofile.
+
+  --rejected        profile a refused request (a wrong HMAC signature, 401) instead
+  -h, --help        this text
 
 Environment: PROFILE_SECONDS (default 8) the window, PROFILE_PORT (default 8841) the inspector's
 port, PROFILE_LOGS=1 keeps console.log on.`,
-  options: {},
+  options: { rejected: { type: "boolean", default: false } },
 });
-await main();
+await main(values.rejected);

@@ -28,6 +28,11 @@ export interface Env {
   STRICT_DEDUP?: DurableObjectNamespace;
   /** Each route's governor: pause, breaker, rate limit, order (src/delivery/governor/object.ts). */
   ROUTE_GOVERNOR?: DurableObjectNamespace;
+  /**
+   * Which successes get a log line (src/log.ts, docs/observability.md): unset, none; `all`, a
+   * fraction (`0.01`), `source:NAME` or `route:ID`, comma-separated. Failures are always logged.
+   */
+  LOG_SUCCESS?: string;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
 }

@@ -25,6 +25,12 @@ export interface DeliveryResult {
   distinctIds: number;
   drainSeconds: number;
   deliveredPerSecond: number;
+  /**
+   * CPU of the worker's workerd process while the queue drained, per message delivered, ms: the
+   * consumer alone (ingest was over), with the ledger's objects and Miniflare's queue broker,
+   * which run in the same process (an upper bound of the consumer's own).
+   */
+  cpuMsPerMessage: number;
   complete: boolean;
 }
 
@@ -48,11 +54,13 @@ export async function measureDelivery(gatewayScript: string, eventLog?: boolean)
     if (status === 202) accepted += 1;
   });
   const heldAtRelease = sink.received;
+  const cpuAtRelease = gateway.cpuMs();
   const opened = performance.now();
   sink.release();
   const deadline = opened + LIMITS.deliveryTimeoutMs;
   while (sink.received < accepted && performance.now() < deadline) await sleep(10);
   const last = sink.lastAt ?? opened;
+  const cpuDrained = gateway.cpuMs() - cpuAtRelease;
   // A moment more, so that a repeated delivery would show up in `received`.
   await sleep(300);
 
@@ -68,6 +76,7 @@ export async function measureDelivery(gatewayScript: string, eventLog?: boolean)
     distinctIds: sink.distinctIds,
     drainSeconds: round(drainSeconds, 3),
     deliveredPerSecond: round(drained / drainSeconds, 0),
+    cpuMsPerMessage: round(cpuDrained / Math.max(1, drained), 3),
     complete: accepted === K && sink.distinctIds === K,
   };
 }

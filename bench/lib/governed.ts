@@ -91,6 +91,8 @@ async function measureOne(gatewayScript: string, name: string, governance: Recor
     consumer: CONSUMER,
     objects: GATEWAY_OBJECTS,
     keep: /"governor_call"/,
+    // The governor's routine calls are success lines, written only when asked (src/log.ts).
+    vars: { LOG_SUCCESS: "all" },
   });
   const K = LIMITS.deliveryMessages;
   const tag = `governed-${process.pid}-${Date.now()}`;

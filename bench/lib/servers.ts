@@ -12,6 +12,7 @@ import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { ROOT } from "./build";
 import { DELIVERY_QUEUE } from "./config";
+import { cpuMs, workerdPids } from "./cpu";
 
 export interface ConsumerSettings {
   maxBatchSize: number;
@@ -44,6 +45,8 @@ export interface RunningWorker {
   readonly lastErrors: string[];
   /** The log lines `keep` matched, in order. */
   readonly keptLines: string[];
+  /** CPU time its workerd process has used so far, ms (bench/lib/cpu.ts). */
+  cpuMs(): number;
 }
 
 /** The gateway's ledger and route governors, and bare-io's stand-in for the ledger. */
@@ -67,6 +70,7 @@ export function nextPort(): number {
 }
 
 export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
+  const before = workerdPids();
   const output = { lines: 0, errors: [] as string[], keep: spec.keep, kept: [] as string[], partial: "" };
   const mf = new Miniflare({
     modules: true,
@@ -100,7 +104,9 @@ export async function startWorker(spec: WorkerSpec): Promise<RunningWorker> {
   closers.push(() => mf.dispose());
   const url = await withTimeout(mf.ready, 30_000, "Miniflare did not start");
   if (spec.eventLog) await migrate(await mf.getD1Database("EVENTS"));
+  const own = [...workerdPids()].filter((pid) => !before.has(pid));
   return {
+    cpuMs: () => cpuMs(own),
     url: url.origin,
     get outputLines() {
       return output.lines;

@@ -194,7 +194,7 @@ export function idsInEnvironment(toml: string, env: Environment): Map<string, st
 function observabilityLines(env: Environment, { logs, traces }: Telemetry): string[] {
   if (logs === undefined && traces === undefined) return [];
   const lines = ["", `[env.${env}.observability]`, "enabled = true"];
-  lines.push("", `[env.${env}.observability.logs]`, "enabled = true", "head_sampling_rate = 1", "invocation_logs = true");
+  lines.push("", `[env.${env}.observability.logs]`, "enabled = true", "head_sampling_rate = 1", "invocation_logs = false");
   if (logs !== undefined) lines.push(`destinations = [${value(logs)}]`);
   if (traces !== undefined) {
     lines.push("", `[env.${env}.observability.traces]`, "enabled = true", `head_sampling_rate = ${TRACE_SAMPLING_RATE}`, `destinations = [${value(traces)}]`);

@@ -9,7 +9,7 @@ import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import { isFollowUp, runFollowUp } from "../ingest/followup";
 import { Recorder } from "../ledger/recorder";
-import { log } from "../log";
+import { log, successLogged, useLogSettings } from "../log";
 import { findRoute } from "../routing/store";
 import { type AttemptResult, attemptDelivery, type DeliveryDeps } from "./attempt";
 import { backoffSeconds } from "./backoff";
@@ -40,6 +40,7 @@ export async function handleDeliveryBatch(
   deps: DeliveryDeps,
   waitUntil: (promise: Promise<unknown>) => void = () => {},
 ): Promise<void> {
+  useLogSettings(env);
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     log({ event: "delivery_config_broken", problems: loaded.problems });
@@ -142,7 +143,7 @@ async function handleMessage(
     probe,
   );
   const next = orderedNext(classified, found.route, delivery.sequence !== undefined);
-  logAttempt(envelopeId, found.route, attempts.length, result, next);
+  logAttempt(envelopeId, payload.envelope.source.replace(/^\/hooks\//, ""), found.route, attempts.length, result, next);
 
   if (next.kind === "done") {
     if (delivery.replayOf !== undefined) await forgetReplayed(env.STATE, delivery.replayOf);
@@ -184,7 +185,9 @@ async function keepUnreadable(message: Message<unknown>, kv: KVNamespace, now: n
   message.ack();
 }
 
-function logAttempt(envelopeId: string, route: Route, attempt: number, result: AttemptResult, next: GovernedStep): void {
+/** A failed attempt always has its line; a delivered one only when LOG_SUCCESS asks (src/log.ts). */
+function logAttempt(envelopeId: string, source: string, route: Route, attempt: number, result: AttemptResult, next: GovernedStep): void {
+  if (next.kind === "done" && !successLogged({ source, route: route.id })) return;
   const failedToConnect = result.outcome.kind !== "response";
   log({
     event: "delivery_attempt",

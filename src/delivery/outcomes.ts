@@ -3,6 +3,7 @@ import type { DeadLetterReason } from "../deadletters/record";
 import type { Bindings } from "../env";
 import type { Envelope } from "../envelope";
 import type { Recorder } from "../ledger/recorder";
+import { log } from "../log";
 import { type RouteRun, recordRouteHealth } from "../observability/alerts";
 import { count, countLatency } from "../observability/metrics";
 import { emitOperational, isOperational } from "../observability/operational";
@@ -28,6 +29,8 @@ export class BatchOutcomes {
   readonly #now: () => number;
   readonly #runs = new Map<string, RouteRun>();
   readonly #buried: Buried[] = [];
+  /** What was delivered, for the batch's one line when the event log is off. */
+  readonly #delivered: { id: string; routeId: string; status: number }[] = [];
 
   constructor(events: Recorder, now: () => number) {
     this.#events = events;
@@ -42,6 +45,7 @@ export class BatchOutcomes {
     const receivedAt = Date.parse(envelope.receivedat);
     if (!byOperator && !Number.isNaN(receivedAt)) countLatency(routeId, Math.max(0, now - receivedAt), now);
     if (!isOperational(envelope)) this.#runs.set(routeId, { failures: 0, succeeded: true });
+    this.#delivered.push({ id: envelope.id, routeId, status: attempt.status ?? 0 });
   }
 
   retried(envelope: Envelope, routeId: string, attempt: Attempt): void {
@@ -65,6 +69,12 @@ export class BatchOutcomes {
 
   async record(env: Bindings, config: GatewayConfig): Promise<void> {
     const now = new Date(this.#now());
+    // With the event log off, the logs alone answer "where is my notification?": one line per
+    // batch names every envelope delivered (docs/observability.md); failures have their own lines.
+    if (!config.eventLog.enabled && this.#delivered.length > 0) {
+      const d = this.#delivered;
+      log({ event: "delivered", ids: d.map((x) => x.id), routes: d.map((x) => x.routeId), statuses: d.map((x) => x.status) });
+    }
     await Promise.all([
       this.#events.flush(now),
       recordRouteHealth(env, config, this.#runs, now),

@@ -5,7 +5,7 @@ import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
 import { errorBody, GatewayError } from "../errors";
 import { discardBody } from "../ingest/body";
-import { log } from "../log";
+import { log, successLogged, useLogSettings } from "../log";
 
 export interface AppVariables {
   requestId: string;
@@ -22,20 +22,20 @@ export function createApp(): App {
 
   app.use(async (c, next) => {
     const started = Date.now();
+    useLogSettings(c.env);
     const requestId = crypto.randomUUID();
     c.set("requestId", requestId);
     c.set("logFields", {});
     // Set before the handler runs, so every response it or onError builds carries it.
     c.header("X-Request-Id", requestId);
     await next();
-    log({
-      requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      durationMs: Date.now() - started,
-      ...c.get("logFields"),
-    });
+    // Every refusal, failure, quarantine and change through the admin API has its line; a
+    // request answered 2xx only when LOG_SUCCESS asks (the event log keeps it: src/log.ts).
+    const fields = c.get("logFields");
+    const status = c.res.status;
+    const always = status >= 400 || fields.outcome === "quarantined" || isChange(c.req.method, c.req.path);
+    if (!always && !successLogged({ source: typeof fields.source === "string" ? fields.source : undefined })) return;
+    log({ requestId, method: c.req.method, path: c.req.path, status, durationMs: Date.now() - started, ...fields });
   });
 
   // A bad config answers 500 bad_config on every request, naming paths and secret names only.
@@ -63,4 +63,9 @@ export function createApp(): App {
 
   app.notFound((c) => c.json(errorBody("not_found", "no such resource", c.get("requestId")), 404));
   return app;
+}
+
+/** A request that changes something (the admin API, the console's forms): an operator's act, always logged. */
+function isChange(method: string, path: string): boolean {
+  return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && !path.startsWith("/hooks/");
 }

@@ -78,10 +78,10 @@ describe("a GET route", () => {
 });
 
 describe("the log", () => {
-  it("has one JSON line per attempt with ids, status, outcome and duration, and never a secret or a body", async () => {
+  it("has one JSON line per attempt (LOG_SUCCESS=all) with ids, status, outcome and duration, and never a secret or a body", async () => {
     const sink = answering((url) => (url.endsWith("/ledger") ? new Response(`secret-looking body ${LEDGER_TOKEN}`, { status: 500 }) : new Response("ok")));
     const ledger = deliveryMessage("ledger");
-    await runBatch([ledger, deliveryMessage("audit"), deliveryMessage("probe")], testEnv(), deps(sink.fetch));
+    await runBatch([ledger, deliveryMessage("audit"), deliveryMessage("probe")], { ...testEnv(), LOG_SUCCESS: "all" }, deps(sink.fetch));
 
     const attempts = logs.lines().filter((line) => line.event === "delivery_attempt");
     expect(attempts).toHaveLength(3);

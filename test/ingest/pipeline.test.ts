@@ -331,8 +331,8 @@ describe("the ingest pipeline", () => {
 });
 
 describe("the request log", () => {
-  it("writes one JSON line per request with source, outcome, status, ids and duration", async () => {
-    const { env: bound } = bindings();
+  it("writes one JSON line per request (LOG_SUCCESS=all) with source, outcome, status, ids and duration", async () => {
+    const { env: bound } = bindings({ LOG_SUCCESS: "all" });
     const id = uniqueId();
     const { lines } = await captureLogs(() => callWorker(acmeRequest(id), bound));
     const requestLines = lines.map((l) => JSON.parse(l)).filter((l) => "requestId" in l);

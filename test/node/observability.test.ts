@@ -140,3 +140,14 @@ describe("the scrape configs", () => {
     expect(alloy).toContain("bearer_token_file");
   });
 });
+
+describe("Workers Logs in wrangler.toml", () => {
+  it("keeps every line (head sampling 1) and no invocation logs, as the cost table counts them", async () => {
+    const { parse: parseToml } = await import("smol-toml");
+    const { INVOCATION_LOGS } = await import("../../bench/lib/cost");
+    const toml = parseToml(readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8")) as {
+      observability?: { logs?: { enabled?: boolean; head_sampling_rate?: number; invocation_logs?: boolean } };
+    };
+    expect(toml.observability?.logs).toMatchObject({ enabled: true, head_sampling_rate: 1, invocation_logs: INVOCATION_LOGS });
+  });
+});

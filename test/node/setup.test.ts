@@ -134,7 +134,7 @@ describe("writing the ids into wrangler.toml", () => {
     );
     expect(environmentOf(named, "staging").observability).toEqual({
       enabled: true,
-      logs: { enabled: true, head_sampling_rate: 1, invocation_logs: true, destinations: ["otel-logs"] },
+      logs: { enabled: true, head_sampling_rate: 1, invocation_logs: false, destinations: ["otel-logs"] },
       traces: { enabled: true, head_sampling_rate: 0.1, destinations: ["otel-traces"] },
     });
     expect(withEnvironment(named, "staging", renderEnvironment(named, "staging", idsOf(ALL)))).toBe(named);

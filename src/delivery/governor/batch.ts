@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { GatewayConfig } from "../../config/schema";
 import type { Bindings } from "../../env";
-import { log } from "../../log";
+import { log, logSuccess } from "../../log";
 import { findRoute } from "../../routing/store";
 import type { DeliveryDeps } from "../attempt";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
@@ -283,5 +283,8 @@ function worthReporting(group: RouteGroup): boolean {
 function logCall(call: "decide" | "report", routeId: string, rowsWritten: number, verdicts: Verdict[] = []): void {
   const counts: Record<string, number> = {};
   for (const v of verdicts) counts[v.kind] = (counts[v.kind] ?? 0) + 1;
-  log({ event: "governor_call", call, routeId, rowsWritten, ...counts });
+  // A decision that lets every message be attempted is routine: a line only when LOG_SUCCESS asks (src/log.ts).
+  const line = { event: "governor_call", call, routeId, rowsWritten, ...counts };
+  if (call === "decide" && verdicts.every((v) => v.kind === "attempt")) logSuccess(line, { route: routeId });
+  else log(line);
 }

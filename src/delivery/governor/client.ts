@@ -1,7 +1,7 @@
 import type { Ordered } from "../../config/governance";
 import type { Bindings } from "../../env";
 import type { Envelope } from "../../envelope";
-import { log } from "../../log";
+import { log, logSuccess } from "../../log";
 import { count } from "../../observability/metrics";
 import { type DeliveryMessage, envelopeIdOf } from "../message";
 import { sendRelease } from "../queues";
@@ -105,7 +105,7 @@ export async function numberMessages(namespace: DurableObjectNamespace | undefin
         keyed.map((k) => k.key),
         now,
       );
-      log({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length });
+      logSuccess({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length }, { route: routeId });
       keyed.forEach((k, i) => {
         k.body.sequence = { key: k.key, n: numbers[i]! };
       });
