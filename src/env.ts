@@ -1,5 +1,5 @@
 import type { DeliveryMessage } from "./delivery/message";
-import type { FollowUp, ReplayMessage } from "./queue/messages";
+import type { FollowUp, ReconcilePage, ReplayMessage } from "./queue/messages";
 
 /**
  * The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name.
@@ -18,6 +18,11 @@ export interface Env {
   STATE: KVNamespace;
   /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
+  /**
+   * The pages of Pix reconciliation scans, one message a page (src/reconcile/queue.ts). Without it
+   * the cron reads a scan's pages itself, a few a minute (docs/pix.md).
+   */
+  RECONCILE?: Queue<ReconcilePage>;
   /** Metrics per minute, alerts, route health, the requests that carried no envelope; and the event log before the ledger, read by id until it ages out. */
   EVENTS?: D1Database;
   /** Accepted for deployments that set it; no longer changes anything (docs/event-log.md). */
@@ -28,6 +33,8 @@ export interface Env {
   ROUTE_GOVERNOR?: DurableObjectNamespace;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
+  /** Name of the RECONCILE queue, likewise (default hookgate-reconcile). */
+  RECONCILE_QUEUE?: string;
 }
 
 export type Bindings = Env & Record<string, unknown>;
