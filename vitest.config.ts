@@ -18,7 +18,7 @@ export default defineConfig(async () => {
           compatibilityFlags: ["nodejs_compat_v2"],
           kvNamespaces: ["DEDUP", "STATE"],
           d1Databases: ["EVENTS"],
-          queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" } },
+          queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" }, RECONCILE: { queueName: "hookgate-reconcile" } },
           durableObjects: {
             LEDGER: { className: "Ledger", useSQLite: true },
             STRICT_DEDUP: { className: "StrictDedup", useSQLite: true },

@@ -1,5 +1,5 @@
 import type { DeliveryMessage } from "./delivery/message";
-import type { FollowUp, ReplayMessage } from "./queue/messages";
+import type { FollowUp, ReconcilePage, ReplayMessage } from "./queue/messages";
 
 /**
  * The Worker's bindings. Secrets named by `{"secret": "NAME"}` in the config are read by name.
@@ -20,6 +20,11 @@ export interface Env {
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
   /** Retries, released parked messages and release messages: delivery's own traffic, apart from ingest's (src/delivery/queues.ts). */
   DELIVERY_RETRIES?: Queue<unknown>;
+  /**
+   * The pages of Pix reconciliation scans, one message a page (src/reconcile/queue.ts). Without it
+   * the cron reads a scan's pages itself, a few a minute (docs/pix.md).
+   */
+  RECONCILE?: Queue<ReconcilePage>;
   /** Metrics per minute, alerts, route health, the requests that carried no envelope; and the event log before the ledger, read by id until it ages out. */
   EVENTS?: D1Database;
   /** Accepted for deployments that set it; no longer changes anything (docs/event-log.md). */
@@ -35,6 +40,8 @@ export interface Env {
   LOG_SUCCESS?: string;
   /** Name of the dead-letter queue, so the queue handler can tell its batches apart. */
   DEAD_LETTER_QUEUE?: string;
+  /** Name of the RECONCILE queue, likewise (default hookgate-reconcile). */
+  RECONCILE_QUEUE?: string;
 }
 
 export type Bindings = Env & Record<string, unknown>;

@@ -11,6 +11,7 @@ import { registerHooks } from "./http/hooks";
 import { pruneLedger } from "./ledger/retention";
 import { log, useLogSettings } from "./log";
 import { reconcileAll } from "./reconcile";
+import { handleReconcileBatch } from "./reconcile/queue";
 
 export { RouteGovernor } from "./delivery/governor/object";
 export { Ledger } from "./ledger/object";
@@ -28,16 +29,18 @@ const hooks = createApp();
 registerHooks(hooks);
 
 const DEFAULT_DEAD_LETTER_QUEUE = "hookgate-dead-letters";
+const DEFAULT_RECONCILE_QUEUE = "hookgate-reconcile";
 const RECONCILE_CRON = "* * * * *";
 const RETENTION_CRON = "17 * * * *";
 
 export default {
   fetch: (request: Request, env: Bindings, ctx: ExecutionContext) => (isHookRequest(request.url) ? hooks : app).fetch(request, env, ctx),
 
-  /** The deliveries' batches (and bulk-replay chunks), and the dead-letter queue's. */
+  /** The deliveries' batches (and bulk-replay chunks), the dead-letter queue's, and the pages of Pix reconciliation. */
   async queue(batch: MessageBatch<unknown>, env: Bindings, ctx: ExecutionContext): Promise<void> {
     const deps: DeliveryDeps = { fetch: globalThis.fetch.bind(globalThis), now: Date.now, random: Math.random };
     if (batch.queue === (env.DEAD_LETTER_QUEUE ?? DEFAULT_DEAD_LETTER_QUEUE)) return handleDeadLetterBatch(batch, env, deps);
+    if (batch.queue === (env.RECONCILE_QUEUE ?? DEFAULT_RECONCILE_QUEUE)) return handleReconcileBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
     return handleDeliveryBatch(batch, env, deps, (promise) => ctx.waitUntil(promise));
   },
 

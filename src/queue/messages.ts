@@ -30,3 +30,20 @@ export const FollowUp = z.discriminatedUnion("task", [
   z.object({ v: z.literal(1), task: z.literal("unrouted"), source: z.string().min(1), envelope: Envelope }),
 ]);
 export type FollowUp = z.infer<typeof FollowUp>;
+
+/**
+ * One page of a Pix reconciliation scan (src/reconcile/queue.ts), on the RECONCILE queue: the
+ * scan's fixed window, the page to read, and whether the pages after it are this message's to
+ * send on (`fanOut`). `attempt` counts the times the PSP failed on it.
+ */
+export const ReconcilePage = z.object({
+  v: z.literal(1),
+  kind: z.literal("reconcile"),
+  source: z.string().min(1),
+  inicio: z.iso.datetime(),
+  fim: z.iso.datetime(),
+  page: z.number().int().min(0),
+  attempt: z.number().int().min(0).default(0),
+  fanOut: z.boolean().default(false),
+});
+export type ReconcilePage = z.input<typeof ReconcilePage>;

@@ -8,6 +8,8 @@ export interface PixPage {
   items: unknown[];
   /** Whether a page after this one may hold more. */
   more: boolean;
+  /** How many pages the window has, when the PSP says (`quantidadeDePaginas`). */
+  pages?: number;
 }
 
 export interface PixQuery {
@@ -47,7 +49,7 @@ export function readPage(answer: unknown, page: number, itemsPerPage: number): P
   const items = asList(field(answer, "pix"));
   const pages = asNumber(field(field(field(answer, "parametros"), "paginacao"), "quantidadeDePaginas"));
   const more = items.length > 0 && (pages !== undefined ? page + 1 < pages : items.length >= itemsPerPage);
-  return { items, more };
+  return pages === undefined || !Number.isSafeInteger(pages) || pages < 0 ? { items, more } : { items, more, pages };
 }
 
 /** `2026-05-01T12:00:00Z`: RFC 3339 without fractions, as Banco Central's examples write it. */

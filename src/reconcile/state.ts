@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { Reconcile } from "../config/schema";
 import { log } from "../log";
+import { dedupFloor } from "./envelopes";
 
 /**
  * Where a source's reconciliation stands, in STATE under `reconcile:{source}`: the scan in
@@ -11,8 +12,8 @@ import { log } from "../log";
  * A scan's window is fixed when it starts (`fim` = the start time), so its pages do not shift
  * under it while later runs read on: paging by offset stays sound. The next scan starts
  * `windowMinutes` before the last finished scan's end, however long ago that was, so an outage
- * of any length is read over (capped at the source's dedup window: further back the dedup
- * markers may be gone, and what the webhook delivered would be delivered again).
+ * of any length is read over (capped at the source's dedup window, less a margin: further back
+ * the dedup marks may be gone, and what the webhook delivered would be delivered again).
  */
 export const ReconcileState = z.object({
   v: z.literal(1),
@@ -25,20 +26,26 @@ export const ReconcileState = z.object({
       fim: z.string(),
       startedAt: z.string(),
       page: z.number().int().min(0),
-      /** Envelopes of `page` already taken (a run that ran out of budget mid-page). */
-      skip: z.number().int().min(0),
     })
     .optional(),
   consecutiveFailures: z.number().int().min(0),
   lastError: z.object({ code: z.string(), status: z.number().int().optional(), at: z.string() }).optional(),
-  totals: z.object({ runs: z.number().int(), pages: z.number().int(), recovered: z.number().int(), failures: z.number().int() }),
+  /** This cron's runs and the pages it read itself; pages read from the RECONCILE queue count in the metrics (`hookgate_reconcile_total`). */
+  totals: z.object({
+    runs: z.number().int(),
+    pages: z.number().int(),
+    recovered: z.number().int(),
+    failures: z.number().int(),
+    /** Items past what dedup still covers: not delivered. */
+    tooOld: z.number().int().default(0),
+  }),
 });
 export type ReconcileState = z.infer<typeof ReconcileState>;
 export type Scan = NonNullable<ReconcileState["scan"]>;
 
 export const stateKey = (source: string) => `reconcile:${source}`;
 
-const EMPTY: ReconcileState = { v: 1, consecutiveFailures: 0, totals: { runs: 0, pages: 0, recovered: 0, failures: 0 } };
+const EMPTY: ReconcileState = { v: 1, consecutiveFailures: 0, totals: { runs: 0, pages: 0, recovered: 0, failures: 0, tooOld: 0 } };
 
 /** An unreadable state starts afresh (logged): reading a window again costs only duplicates. */
 export async function readState(kv: KVNamespace, source: string): Promise<ReconcileState> {
@@ -64,9 +71,9 @@ export function isDue(state: ReconcileState, now: number): boolean {
 export function currentScan(state: ReconcileState, reconcile: Reconcile, now: number, dedupTtlSeconds: number): Scan {
   if (state.scan !== undefined) return state.scan;
   const lastEnd = state.lastCompletedFim === undefined ? now : Math.min(now, Date.parse(state.lastCompletedFim));
-  const inicio = Math.max(now - dedupTtlSeconds * 1000, lastEnd - reconcile.windowMinutes * 60_000);
+  const inicio = Math.max(dedupFloor(now, dedupTtlSeconds), lastEnd - reconcile.windowMinutes * 60_000);
   const at = new Date(now).toISOString();
-  return { inicio: new Date(inicio).toISOString(), fim: at, startedAt: at, page: 0, skip: 0 };
+  return { inicio: new Date(inicio).toISOString(), fim: at, startedAt: at, page: 0 };
 }
 
 /** Backoff after failures: 1, 2, 4 ... minutes, never longer than the source's own interval (or a longer Retry-After, up to an hour). */

@@ -13,6 +13,8 @@ export interface FakePspOptions {
   clientSecret: string;
   /** Seconds a token lives (`expires_in`). */
   tokenLifetime?: number;
+  /** false: answers leave out `quantidadeDePaginas`, as some PSPs do. */
+  statesPageCount?: boolean;
 }
 
 export interface SeenRequest {
@@ -84,7 +86,7 @@ export function fakePsp(options: FakePspOptions) {
         paginacao: {
           paginaAtual: page,
           itensPorPagina: perPage,
-          quantidadeDePaginas: Math.ceil(matching.length / perPage),
+          ...(options.statesPageCount !== false && { quantidadeDePaginas: Math.ceil(matching.length / perPage) }),
           quantidadeTotalDeItens: matching.length,
         },
       },
