@@ -53,6 +53,8 @@ export const DeadLetterReason = z.enum([
   "order_head_failed",
   /** An ordered message that came after its number was given up on (docs/delivery.md): kept, never delivered out of order. */
   "sequence_skipped",
+  /** The route's transform failed on this envelope (docs/transforms.md); the message says why. A replay applies the route's transform as it is then. */
+  "transform_failed",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

@@ -17,7 +17,7 @@ import { governBatch, type Settled } from "./governor/batch";
 import { type GovernedStep, orderedNext, settledOf } from "./governor/outcome";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { BatchOutcomes } from "./outcomes";
-import { loadPayload } from "./payload";
+import { loadPayload, shapePayload } from "./payload";
 import { resend } from "./resend";
 
 /** While the config is broken nothing can be delivered; Queues holds the messages meanwhile. */
@@ -117,7 +117,9 @@ async function handleMessage(
     return;
   }
 
-  const result = await attemptDelivery(found.route, payload, deps, delivery.sequence?.n);
+  const shaped = await shapePayload(found.route, payload);
+  if (!shaped.ok) return bury("transform_failed", delivery.attempts, shaped.error);
+  const result = await attemptDelivery(found.route, shaped, deps, delivery.sequence?.n);
   const attempts = [...delivery.attempts, result.attempt];
   const classified = classify(result.outcome, {
     attempt: attempts.length,
