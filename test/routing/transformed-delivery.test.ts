@@ -35,8 +35,7 @@ afterEach(() => vi.restoreAllMocks());
 /** Notifies through /hooks/bs2 and runs what was queued through the consumer with the real fetch, at real time. */
 async function notifyAndDeliver(bound: Bindings, payload: Record<string, unknown>) {
   const { queue, take } = capturingQueue();
-  const withQueue = { ...bound, DELIVERIES: queue } as Bindings;
-  expect((await notify(payload, withQueue, undefined, "bs2")).status).toBe(202);
+  expect((await notify(payload, { ...bound, DELIVERIES: queue } as unknown as Bindings, undefined, "bs2")).status).toBe(202);
   const queued = take();
   const run = queued.length === 0 ? undefined : await runBatch(queued, bound, { fetch: globalThis.fetch, now: Date.now, random: Math.random });
   return { queued, run };
@@ -95,7 +94,7 @@ describe("a route with a transform", () => {
     // The operator fixes the route's transform and replays: the consumer shapes it with the route as it is now.
     const fixed = bindings(eventConfig([erpRoute(bucket)]));
     const { queue, take } = capturingQueue();
-    const replay = await admin(`/admin/dead-letters/${deadLetterId}/replay`, { ...fixed, DELIVERIES: queue } as Bindings, { method: "POST", body: "{}" });
+    const replay = await admin(`/admin/dead-letters/${deadLetterId}/replay`, { ...fixed, DELIVERIES: queue } as unknown as Bindings, { method: "POST", body: "{}" });
     expect(replay.status).toBe(202);
     const run = await runBatch(take(), fixed, { fetch: globalThis.fetch, now: Date.now, random: Math.random });
     expect(run.acked(0)).toBe(true);
