@@ -1,4 +1,5 @@
 import jsonata from "jsonata";
+import { bound, MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_SEQUENCE } from "./transform-budget";
 
 /**
  * A route's transform (docs/transforms.md): a JSONata expression, parsed once per expression text
@@ -9,20 +10,11 @@ import jsonata from "jsonata";
  * position named: regular expressions (a backtracking pattern on a provider's text could run for
  * seconds in one step, which no step counter stops), `$eval` (an expression built from the
  * payload), and ranges (`[1..n]`) wider than MAX_RANGE. The rest is bounded per evaluation by
- * ./transform.ts's budget.
+ * ./transform-budget.ts.
  */
 
 export const MAX_TRANSFORM_LENGTH = 4096;
 export const MAX_RANGE = 10_000;
-/** Steps (JSONata's evaluations of one node) one evaluation may take: bench/transform.ts measures what they cost. */
-export const MAX_TRANSFORM_STEPS = 20_000;
-/** How deep evaluations may nest (a recursive function's calls, mostly). */
-export const MAX_TRANSFORM_DEPTH = 200;
-/** The longest sequence (array) an evaluation may build. */
-export const MAX_TRANSFORM_SEQUENCE = 1_000_000;
-/** The longest string one step may produce, in UTF-16 units: the largest payload the gateway keeps. */
-export const MAX_TRANSFORM_STRING = 24 * 1024 * 1024;
-
 export type TransformCompiled = { ok: true; expression: jsonata.Expression } | { ok: false; position: number; message: string };
 
 const cache = new Map<string, TransformCompiled>();
@@ -53,34 +45,8 @@ function compile(text: string): TransformCompiled {
   }
   const refused = refusedNode(expression.ast());
   if (refused) return { ok: false, ...refused };
-  expression.registerFunction("pad", boundedPad, "<s-ns?:s>");
-  // JSONata looks its hooks up by these symbols; `assign` binds any key. Each evaluation has its
-  // own base frame, so concurrent evaluations of one expression count apart.
-  const assign = expression.assign as unknown as (name: symbol, value: unknown) => void;
-  assign(Symbol.for("jsonata.__evaluate_entry"), countStep);
-  assign(Symbol.for("jsonata.__evaluate_exit"), checkResult);
+  bound(expression);
   return { ok: true, expression };
-}
-
-interface Frame {
-  base: { hookgateSteps?: number };
-}
-
-/**
- * Workers' clocks stand still while code runs (they move on I/O), so a JSONata `timeout` would
- * never fire: the time budget is counted in steps instead.
- */
-function countStep(_node: unknown, _input: unknown, environment: Frame): void {
-  const base = environment.base;
-  const steps = (base.hookgateSteps ?? 0) + 1;
-  base.hookgateSteps = steps;
-  if (steps > MAX_TRANSFORM_STEPS) throw { code: "T0002", message: `the transform took more than ${MAX_TRANSFORM_STEPS} steps` };
-}
-
-function checkResult(_node: unknown, _input: unknown, _environment: Frame, result: unknown): void {
-  if (typeof result === "string" && result.length > MAX_TRANSFORM_STRING) {
-    throw { code: "T0003", message: `the transform built a string longer than ${MAX_TRANSFORM_STRING} characters` };
-  }
 }
 
 type Node = { type?: string; value?: unknown; position?: number; lhs?: unknown; rhs?: unknown };
@@ -112,14 +78,4 @@ function narrowRange(node: Node): boolean {
   const from = (node.lhs as Node | undefined)?.value;
   const to = (node.rhs as Node | undefined)?.value;
   return typeof from === "number" && typeof to === "number" && to - from < MAX_RANGE;
-}
-
-/** JSONata's `$pad` with the width bounded: one call must not build a string of a billion spaces. */
-function boundedPad(text: string, width: number, char?: string): string {
-  if (!Number.isFinite(width) || Math.abs(width) > MAX_RANGE) throw { code: "T0001", message: `$pad's width is at most ${MAX_RANGE}` };
-  const fill = char === undefined || char === "" ? " " : char;
-  const missing = Math.abs(width) - [...text].length;
-  if (missing <= 0) return text;
-  const padding = fill.repeat(Math.ceil(missing / [...fill].length)).slice(0, missing);
-  return width < 0 ? padding + text : text + padding;
 }

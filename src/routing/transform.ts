@@ -76,7 +76,8 @@ export function resultProblem(result: unknown): string | undefined {
 }
 
 function isLambda(value: object): boolean {
-  return (value as { _jsonata_lambda?: unknown })._jsonata_lambda === true || typeof value === "function";
+  const marked = value as { _jsonata_lambda?: unknown; _jsonata_function?: unknown };
+  return marked._jsonata_lambda === true || marked._jsonata_function === true || typeof value === "function";
 }
 
 /** The route field: a JSONata expression that parses and uses nothing refused (./transform-compile.ts). */

@@ -19,6 +19,7 @@ const WITH_ARGUMENTS = [
   "bench",
   "bench:profile",
   "bench:filter",
+  "bench:transform",
   "bench:governed",
   "bench:ledger",
   "soak",

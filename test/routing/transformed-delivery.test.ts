@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deliveryDeadLetterId } from "../../src/deadletters/record";
 import { getDeadLetter } from "../../src/deadletters/store";
 import type { Bindings } from "../../src/env";
-import { captureLogs, runBatch } from "../delivery/helpers";
 import { arrivals, bucketUrl } from "../delivery/governed/helpers";
+import { captureLogs, runBatch } from "../delivery/helpers";
 import { standardWebhooksSignature, uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, eventConfig, notify } from "../ledger/helpers";
 
@@ -94,7 +94,10 @@ describe("a route with a transform", () => {
     // The operator fixes the route's transform and replays: the consumer shapes it with the route as it is now.
     const fixed = bindings(eventConfig([erpRoute(bucket)]));
     const { queue, take } = capturingQueue();
-    const replay = await admin(`/admin/dead-letters/${deadLetterId}/replay`, { ...fixed, DELIVERIES: queue } as unknown as Bindings, { method: "POST", body: "{}" });
+    const replay = await admin(`/admin/dead-letters/${deadLetterId}/replay`, { ...fixed, DELIVERIES: queue } as unknown as Bindings, {
+      method: "POST",
+      body: "{}",
+    });
     expect(replay.status).toBe(202);
     const run = await runBatch(take(), fixed, { fetch: globalThis.fetch, now: Date.now, random: Math.random });
     expect(run.acked(0)).toBe(true);
@@ -113,7 +116,7 @@ describe("a route with a transform", () => {
     expect(run!.acked(0)).toBe(true);
     const record = await getDeadLetter(env.STATE, await deliveryDeadLetterId(`bs2:${id}:3`, "erp"));
     expect(record?.reason).toBe("transform_failed");
-    expect(record?.lastError).toMatch(/D1011|steps/);
+    expect(record?.lastError).toMatch(/D1011|units of work/);
     expect(await arrivals(bucket)).toEqual([]);
   });
 });
