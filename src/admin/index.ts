@@ -13,6 +13,7 @@ import { registerRouteStateAdmin } from "./route-state";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
 import { registerFilterTest } from "./test-filter";
+import { registerTransformTest } from "./test-transform";
 import { adminTokenProblem } from "./token";
 
 /**
@@ -42,6 +43,7 @@ export function registerAdmin(app: App): void {
   });
   registerOpenApi(app);
   registerFilterTest(app);
+  registerTransformTest(app);
   registerRouteAdmin(app);
   registerRouteStateAdmin(app);
   registerSourceAdmin(app);

@@ -18,6 +18,7 @@ import {
   UploadCertificateBody,
 } from "./schemas";
 import { TestFilterAnswer, TestFilterBody } from "./test-filter";
+import { TestTransformAnswer, TestTransformBody, TestTransformRefusal } from "./test-transform";
 
 /**
  * The admin API as OpenAPI 3.1, generated from the zod schemas that validate it.
@@ -75,6 +76,22 @@ export function adminOpenApi(): Record<string, unknown> {
             "404": answer("No such event, or the event log is off", ErrorAnswer),
             "409": answer("The envelope is no longer kept", ErrorAnswer),
             ...errors,
+          },
+        },
+      },
+      "/admin/routes/test-transform": {
+        post: {
+          summary: "Try a route transform on a past event (eventId) or on an envelope given whole: what the route would receive, or why the evaluation failed",
+          requestBody: { required: true, content: json(TestTransformBody, "input") },
+          responses: {
+            "200": answer("The result the route would receive, or the evaluation's error", TestTransformAnswer),
+            ...errors,
+            "400": answer(
+              "The body is invalid; or the expression does not parse, or uses what transforms refuse: then position says where",
+              TestTransformRefusal,
+            ),
+            "404": answer("No such event, or the event log is off", ErrorAnswer),
+            "409": answer("The envelope is no longer kept", ErrorAnswer),
           },
         },
       },
