@@ -5,6 +5,7 @@ import type { App } from "../http/app";
 import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
+import { registerEventTypeAdmin } from "./event-types";
 import { registerEventAdmin } from "./events";
 import { htmlSafeJsonAnswers } from "./html-safe-json";
 import { registerMetricsAdmin } from "./metrics";
@@ -50,5 +51,6 @@ export function registerAdmin(app: App): void {
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
   registerEventAdmin(app);
+  registerEventTypeAdmin(app);
   registerMetricsAdmin(app);
 }

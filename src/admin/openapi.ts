@@ -4,6 +4,7 @@ import { DeadLetter } from "../deadletters/record";
 import type { App } from "../http/app";
 import { EventDetail, EventPage, EventQuery, RedeliverAnswer, RedeliverBody } from "../ledger/schema";
 import { MetricsAnswer, MetricsQuery } from "../observability/schema";
+import { EventTypeDetail, EventTypeList } from "./event-types";
 import {
   CreateRouteBody,
   DeadLetterPageView,
@@ -93,6 +94,19 @@ export function adminOpenApi(): Record<string, unknown> {
             "404": answer("No such event, or the event log is off", ErrorAnswer),
             "409": answer("The envelope is no longer kept", ErrorAnswer),
           },
+        },
+      },
+      "/admin/event-types": {
+        get: {
+          summary: "The event-type catalog: every type the adapters make, with their providers",
+          responses: { "200": answer("The types", EventTypeList), ...errors },
+        },
+      },
+      "/admin/event-types/{type}": {
+        parameters: [idParam("type", "An event type, e.g. bs2.boleto.settled or pix.refund.DEVOLVIDO (or a catalog glob, pix.refund.*)")],
+        get: {
+          summary: "One event type: the JSON Schema of its data and an example envelope",
+          responses: { "200": answer("The type", EventTypeDetail), "404": answer("Not in the catalog", ErrorAnswer), ...errors },
         },
       },
       "/admin/routes/{id}": {

@@ -7,6 +7,7 @@ import * as bmp from "../adapters/bmp-examples";
 import * as nsBpe from "../adapters/ns-bpe-examples";
 import * as pix from "../adapters/pix-examples";
 import { providerRequest, type RequestInit, sourceFor } from "../adapters/provider-request";
+import { admin, bindings, eventConfig } from "../ledger/helpers";
 
 /**
  * The catalog against what the adapters make: each adapter is run on the published examples its
@@ -102,5 +103,30 @@ describe("the event-type catalog", () => {
   it("refuses data that breaks a schema, naming the path", () => {
     const entry = findEventType("bs2.boleto.settled")!;
     expect(validate(dataSchema(entry), { Id: "1", StatusBoleto: { Status: { nested: true } } }).join("\n")).toMatch(/#\/StatusBoleto/);
+  });
+});
+
+describe("GET /admin/event-types", () => {
+  const bound = bindings(eventConfig([]));
+
+  it("lists every type of the catalog with its providers", async () => {
+    const list = await admin<{ eventTypes: { type: string; sources: string[] }[] }>("/admin/event-types", bound);
+    expect(list.status).toBe(200);
+    expect(list.body.eventTypes.map((t) => t.type)).toEqual(eventTypeEntries.map((e) => e.type));
+    expect(list.body.eventTypes).toContainEqual(expect.objectContaining({ type: "bs2.boleto.settled", sources: ["bs2-boleto"] }));
+  });
+
+  it("answers one type (or the glob that takes it) with its schema and an example envelope", async () => {
+    const settled = await admin<{ type: string; schema: { properties: Record<string, unknown> }; example: { type: string } }>(
+      "/admin/event-types/bs2.boleto.settled",
+      bound,
+    );
+    expect(settled.status).toBe(200);
+    expect(settled.body.type).toBe("bs2.boleto.settled");
+    expect(Object.keys(settled.body.schema.properties)).toContain("StatusBoleto");
+    expect(settled.body.example.type).toBe("bs2.boleto.settled");
+    const refund = await admin<{ type: string }>(`/admin/event-types/${encodeURIComponent("pix.refund.DEVOLVIDO")}`, bound);
+    expect(refund.body.type).toBe("pix.refund.*");
+    expect((await admin("/admin/event-types/acme.paid", bound)).status).toBe(404);
   });
 });
