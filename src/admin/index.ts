@@ -5,6 +5,7 @@ import type { App } from "../http/app";
 import { isSecureOrLocal } from "../net/loopback";
 import { registerCertificateAdmin } from "./certificates";
 import { registerDeadLetterAdmin } from "./dead-letters";
+import { registerEventTypeAdmin } from "./event-types";
 import { registerEventAdmin } from "./events";
 import { htmlSafeJsonAnswers } from "./html-safe-json";
 import { registerMetricsAdmin } from "./metrics";
@@ -13,6 +14,7 @@ import { registerRouteStateAdmin } from "./route-state";
 import { registerRouteAdmin } from "./routes";
 import { registerSourceAdmin } from "./sources";
 import { registerFilterTest } from "./test-filter";
+import { registerTransformTest } from "./test-transform";
 import { adminTokenProblem } from "./token";
 
 /**
@@ -42,11 +44,13 @@ export function registerAdmin(app: App): void {
   });
   registerOpenApi(app);
   registerFilterTest(app);
+  registerTransformTest(app);
   registerRouteAdmin(app);
   registerRouteStateAdmin(app);
   registerSourceAdmin(app);
   registerCertificateAdmin(app);
   registerDeadLetterAdmin(app);
   registerEventAdmin(app);
+  registerEventTypeAdmin(app);
   registerMetricsAdmin(app);
 }

@@ -55,6 +55,7 @@ export function routeView(
   };
   if (route.sources) view.sources = route.sources;
   if (route.filter) view.filter = route.filter;
+  if (route.transform !== undefined) view.transform = route.transform;
   if (route.signingSecret !== undefined) view.signingSecret = masked(raw.signingSecret ?? route.signingSecret);
   // Parsing strips any key the view does not declare: nothing unlisted can slip out.
   return RouteView.parse(view);

@@ -4,6 +4,7 @@ import { DeadLetter } from "../deadletters/record";
 import type { App } from "../http/app";
 import { EventDetail, EventPage, EventQuery, RedeliverAnswer, RedeliverBody } from "../ledger/schema";
 import { MetricsAnswer, MetricsQuery } from "../observability/schema";
+import { EventTypeDetail, EventTypeList } from "./event-types";
 import {
   CreateRouteBody,
   DeadLetterPageView,
@@ -18,6 +19,7 @@ import {
   UploadCertificateBody,
 } from "./schemas";
 import { TestFilterAnswer, TestFilterBody } from "./test-filter";
+import { TestTransformAnswer, TestTransformBody, TestTransformRefusal } from "./test-transform";
 
 /**
  * The admin API as OpenAPI 3.1, generated from the zod schemas that validate it.
@@ -76,6 +78,35 @@ export function adminOpenApi(): Record<string, unknown> {
             "409": answer("The envelope is no longer kept", ErrorAnswer),
             ...errors,
           },
+        },
+      },
+      "/admin/routes/test-transform": {
+        post: {
+          summary: "Try a route transform on a past event (eventId) or on an envelope given whole: what the route would receive, or why the evaluation failed",
+          requestBody: { required: true, content: json(TestTransformBody, "input") },
+          responses: {
+            "200": answer("The result the route would receive, or the evaluation's error", TestTransformAnswer),
+            ...errors,
+            "400": answer(
+              "The body is invalid; or the expression does not parse, or uses what transforms refuse: then position says where",
+              TestTransformRefusal,
+            ),
+            "404": answer("No such event, or the event log is off", ErrorAnswer),
+            "409": answer("The envelope is no longer kept", ErrorAnswer),
+          },
+        },
+      },
+      "/admin/event-types": {
+        get: {
+          summary: "The event-type catalog: every type the adapters make, with their providers",
+          responses: { "200": answer("The types", EventTypeList), ...errors },
+        },
+      },
+      "/admin/event-types/{type}": {
+        parameters: [idParam("type", "An event type, e.g. bs2.boleto.settled or pix.refund.DEVOLVIDO (or a catalog glob, pix.refund.*)")],
+        get: {
+          summary: "One event type: the JSON Schema of its data and an example envelope",
+          responses: { "200": answer("The type", EventTypeDetail), "404": answer("Not in the catalog", ErrorAnswer), ...errors },
         },
       },
       "/admin/routes/{id}": {

@@ -3,6 +3,7 @@ import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
+import { transformRouteProblem } from "../routing/transform";
 import { routeView } from "./mask";
 import { readJson } from "./read-json";
 import { withStates } from "./route-state";
@@ -79,6 +80,8 @@ function toStored(body: UpdateRouteBody): Record<string, unknown> {
 function validated(item: StoredRoute, config: GatewayConfig, env: Record<string, unknown>) {
   const resolved = resolveStoredRoute(item, (name) => env[name]);
   if (!resolved.ok) throw new GatewayError("bad_request", resolved.problem);
+  const transform = transformRouteProblem(resolved.route);
+  if (transform) throw new GatewayError("bad_request", transform);
   const unknown = resolved.route.sources?.find((name) => !Object.hasOwn(config.sources, name));
   if (unknown) throw new GatewayError("bad_request", `sources: no source named "${unknown}"`);
   const local = targetUrlProblem(resolved.route.url, { localDev: isLocalDev(env.LOCAL_DEV) });

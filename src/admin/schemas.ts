@@ -31,6 +31,7 @@ const routeFields = {
   method: Route.shape.method.unwrap().optional(),
   sources: Route.shape.sources,
   filter: Route.shape.filter,
+  transform: Route.shape.transform,
   signingSecret: z.union([Route.shape.signingSecret.unwrap(), SecretRef]).optional(),
   timeoutMs: Route.shape.timeoutMs.unwrap().optional(),
   breaker: z.union([z.literal(false), Breaker]).optional(),
@@ -44,7 +45,11 @@ export type CreateRouteBody = z.infer<typeof CreateRouteBody>;
 
 /** A partial update: fields not named are kept (`"filter": null` removes the filter); the merged route is validated as a whole. */
 export const UpdateRouteBody = z
-  .object({ ...routeFields, filter: Route.shape.filter.unwrap().nullable().describe("The route's filter; null removes it") })
+  .object({
+    ...routeFields,
+    filter: Route.shape.filter.unwrap().nullable().describe("The route's filter; null removes it"),
+    transform: Route.shape.transform.unwrap().nullable().describe("The route's transform; null removes it"),
+  })
   .partial()
   .strict();
 export type UpdateRouteBody = z.infer<typeof UpdateRouteBody>;
@@ -59,6 +64,7 @@ export const RouteView = z.object({
   events: z.array(z.string()),
   sources: z.array(z.string()).optional(),
   filter: z.record(z.string(), z.unknown()).optional().describe("Only envelopes matching this filter"),
+  transform: z.string().optional().describe("The JSONata expression that shapes what this route receives"),
   method: z.enum(["POST", "PUT", "GET"]),
   auth: z.object({
     type: z.string(),

@@ -48,7 +48,7 @@ export function registerFilterTest(app: App): void {
 }
 
 /** A past event's envelope, from the event log: the one place to change when the log moves. */
-async function pastEnvelope(env: Bindings, config: GatewayConfig, id: string): Promise<Envelope> {
+export async function pastEnvelope(env: Bindings, config: GatewayConfig, id: string): Promise<Envelope> {
   const detail = await getEvent(env, logOn(env, config, "give the envelope instead"), id);
   if (!detail) throw new GatewayError("not_found", "no such event in the log");
   if (!detail.event) throw new GatewayError("conflict", "the envelope is no longer kept (it was too large for the log and has expired)");

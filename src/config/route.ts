@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { targetUrlProblem } from "../net/targets";
 import { RouteFilter } from "../routing/filter";
+import { RouteTransform } from "../routing/transform";
 import { BasicRule, BearerRule, HeaderRule, NoneRule } from "./auth-rules";
 import { closed, nonEmpty, slug, WhsecSecret } from "./closed";
 import { routeGovernance } from "./governance";
@@ -33,6 +34,7 @@ export const Route = closed({
   events: z.array(EventGlob).min(1).describe('Event types or globs the route takes, for example "bs2.boleto.*"; "*" takes all.'),
   sources: z.array(slug).min(1).optional().describe("Only envelopes from these sources. All sources when absent."),
   filter: RouteFilter.optional(),
+  transform: RouteTransform.optional(),
   url: TargetUrl.describe("Where envelopes are delivered: https (http only for localhost, 127.0.0.1 or [::1])."),
   method: z.enum(["POST", "PUT", "GET"]).default("POST").describe("GET sends the CloudEvents attributes as ce-* headers and no body."),
   auth: RouteAuth.default({ type: "none" }).describe("How the gateway authenticates to the target."),

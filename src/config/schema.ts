@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { transformRouteProblem } from "../routing/transform";
 import { closed, slug } from "./closed";
 import { DEFAULT_LEDGER_SHARDS, EventLog, Ledger, SHARD_STORAGE_LIMIT_BYTES } from "./ledger";
 import { Route } from "./route";
@@ -82,6 +83,8 @@ export const GatewayConfig = closed({
         ctx.issues.push({ code: "custom", message: `duplicate route id "${route.id}"`, path: ["routes", index, "id"], input: undefined });
       }
       seen.add(route.id);
+      const transform = transformRouteProblem(route);
+      if (transform) ctx.issues.push({ code: "custom", message: transform, path: ["routes", index, "transform"], input: undefined });
       route.sources?.forEach((name, i) => {
         if (!Object.hasOwn(config.sources, name)) {
           ctx.issues.push({ code: "custom", message: `no source named "${name}"`, path: ["routes", index, "sources", i], input: undefined });

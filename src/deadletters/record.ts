@@ -57,6 +57,8 @@ export const DeadLetterReason = z.enum([
   "confirm_mismatch",
   /** Confirm-by-fetch: the provider's API has no such resource (404). */
   "confirm_not_found",
+  /** The route's transform failed on this envelope (docs/transforms.md); the message says why. A replay applies the route's transform as it is then. */
+  "transform_failed",
 ]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

@@ -18,7 +18,7 @@ import { governBatch, type Probe, type Settled } from "./governor/batch";
 import { type GovernedStep, orderedNext, settledOf } from "./governor/outcome";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { BatchOutcomes } from "./outcomes";
-import { loadPayload } from "./payload";
+import { loadPayload, shapePayload } from "./payload";
 import { isReleaseMessage, retryQueueOf } from "./queues";
 import { handleReleaseMessage } from "./release";
 import { resend } from "./resend";
@@ -128,7 +128,9 @@ async function handleMessage(
     return;
   }
 
-  const result = await attemptDelivery(found.route, payload, deps, delivery.sequence?.n);
+  const shaped = await shapePayload(found.route, payload);
+  if (!shaped.ok) return bury("transform_failed", delivery.attempts, shaped.error);
+  const result = await attemptDelivery(found.route, shaped, deps, delivery.sequence?.n);
   if (probe) result.attempt.probe = true;
   const attempts = [...delivery.attempts, result.attempt];
   const classified = probeStep(

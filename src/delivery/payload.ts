@@ -1,4 +1,6 @@
+import type { Route } from "../config/schema";
 import { Envelope } from "../envelope";
+import { applyTransform } from "../routing/transform";
 import type { OutgoingEnvelope } from "./attempt";
 import type { DeliveryMessage } from "./message";
 
@@ -27,4 +29,14 @@ export async function loadPayload(message: DeliveryMessage, kv: KVNamespace): Pr
     return { ok: false, reason: "envelope_unreadable", detail: `the envelope stored under "${key}" is not an envelope` };
   }
   return { ok: true, envelope: parsed.data, body: text };
+}
+
+/**
+ * What the route receives: the envelope's text, or its transform's result (docs/transforms.md),
+ * shaped now from the route as configured now, so a replay after a fix sends the new shape.
+ */
+export async function shapePayload(route: Route, payload: OutgoingEnvelope): Promise<({ ok: true } & OutgoingEnvelope) | { ok: false; error: string }> {
+  if (route.transform === undefined) return { ok: true, ...payload };
+  const shaped = await applyTransform(route.transform, payload.envelope);
+  return shaped.ok ? { ok: true, envelope: payload.envelope, body: shaped.body } : shaped;
 }

@@ -25,7 +25,7 @@ export function buildDeliveryRequest(route: Route, envelope: Envelope, body: str
   if (route.method === "GET") {
     return { url: route.url, init: { method: "GET", headers: { ...headers, ...cloudEventHeaders(envelope) }, redirect: "manual" } };
   }
-  headers["content-type"] = route.format === "slack" ? "application/json" : CONTENT_TYPE;
+  headers["content-type"] = route.format === "slack" || route.transform !== undefined ? "application/json" : CONTENT_TYPE;
   return { url: route.url, init: { method: route.method, headers, body, redirect: "manual" } };
 }
 

@@ -20,6 +20,7 @@ const WITH_ARGUMENTS = [
   "bench:profile",
   "bench:filter",
   "bench:adapters",
+  "bench:transform",
   "bench:governed",
   "bench:ledger",
   "soak",
