@@ -26,6 +26,8 @@ export interface BuildInput {
   method?: HttpMethod;
   /** PKCS#8 PEM of the provider's private key, for asymmetric JWT rules. */
   jwtKeyPem?: string;
+  /** Headers sent as they are: `--client-cert`'s report (./client-cert.ts). */
+  headers?: Record<string, string>;
   now?: Date;
   fresh?: Fresh;
 }
@@ -65,7 +67,7 @@ export function buildRequest(input: BuildInput): OutgoingRequest {
   const url = new URL(`${base}/hooks/${input.sourceName}${simulation.path}`);
   for (const [name, value] of [...simulation.query, ...credentials.query]) url.searchParams.append(name, value);
   const headers: Record<string, string> = { "User-Agent": "hookgate-send" };
-  for (const [name, value] of Object.entries({ ...simulation.headers, ...credentials.headers })) setHeader(headers, name, value);
+  for (const [name, value] of Object.entries({ ...simulation.headers, ...input.headers, ...credentials.headers })) setHeader(headers, name, value);
   return {
     method: simulation.method,
     url,

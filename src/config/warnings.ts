@@ -1,3 +1,4 @@
+import { LOCAL_CLIENT_CERT_HEADER } from "../certificates/local-report";
 import { targetUrlProblem } from "../net/targets";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
@@ -31,9 +32,6 @@ export function environmentNotes(env: Record<string, unknown>): string[] {
     : ["EVENT_LOG_FLUSH_MS: no longer changes anything; the ledger records each request in the shard call that accepts it (docs/event-log.md)"];
 }
 
-/** The header through which, in local development only, a client certificate's report is given (ingest/mtls.ts). */
-export const DEV_CLIENT_CERT_HEADER = "hookgate-dev-client-cert";
-
 /**
  * What local development (`npm start`, `check-config --local`, LOCAL_DEV=1) takes that a deployed
  * gateway refuses: loopback targets, and a client certificate reported by a request header
@@ -52,7 +50,7 @@ export function localRelaxations(config: GatewayConfig): string[] {
     .filter(([, source]) => source.mtls !== undefined)
     .map(
       ([name]) =>
-        `sources.${name}.mtls: a client certificate may be reported by the ${DEV_CLIENT_CERT_HEADER} header (\`npm run send -- ${name} --client-cert demo\`); a deployed gateway reads only what Cloudflare's edge reports`,
+        `sources.${name}.mtls: a client certificate may be reported by the ${LOCAL_CLIENT_CERT_HEADER} header (\`npm run send -- ${name} --client-cert demo\`); a deployed gateway reads only what Cloudflare's edge reports`,
     );
   return [...loopback, ...certificates];
 }
