@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import type {} from "./test/node/test-ports";
 
 // Tests declare the bindings themselves rather than reading wrangler.toml: the queue has a
 // producer but no background consumer, so each test drives the consumer with real batches
@@ -11,7 +12,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
-      cloudflareTest({
+      // A function: the pool calls it once the global setups have started the Node services on
+      // their ephemeral ports, and `inject` reads the ports they `provide`d.
+      cloudflareTest(({ inject }) => ({
         main: "./src/index.ts",
         miniflare: {
           compatibilityDate: "2026-04-01",
@@ -31,13 +34,15 @@ export default defineConfig(async () => {
             DEAD_LETTER_QUEUE: "hookgate-dead-letters",
             GATEWAY_CONFIG: readFileSync("demo/config.json", "utf8"),
             TEST_MIGRATIONS: migrations,
-            // The example receivers' first port (test/node/receivers.global-setup.ts); the
-            // Prometheus parser listens three ports above it (test/node/prometheus-parser.global-setup.ts).
-            TEST_RECEIVER_PORT: process.env.HOOKGATE_TEST_PORT ?? "8880",
+            // The Node services' ports (test/node/receivers.global-setup.ts, prometheus-parser.global-setup.ts).
+            TEST_RECEIVER_PORT: String(inject("testPorts").receiver),
+            TEST_BUSY_RECEIVER_PORT: String(inject("testPorts").busyReceiver),
+            TEST_RECORDER_PORT: String(inject("testPorts").recorder),
+            TEST_PROMETHEUS_PARSER_PORT: String(inject("prometheusParserPort")),
           },
           cf: false,
         },
-      }),
+      })),
     ],
     test: {
       include: ["test/**/*.test.ts"],

@@ -147,6 +147,8 @@ export function consoleScenarios(browserName: string, launch: () => Promise<Cons
       const captions = await texts("figure.chart figcaption");
       expect(captions.some((c) => c.includes("bs2-boleto") && c.includes("2 requests"))).toBe(true);
       expect(await text("#route-totals")).toContain("ledger");
+      // Each percentile as its histogram bucket's bound ("≤ 50 ms"), not a time interpolated inside it.
+      expect(await text("#route-totals td.latency")).toMatch(/^(≤|>) \d+(\.\d+)? (ms|s) \/ (≤|>) \d+(\.\d+)? (ms|s) \(p50 (between|over) /);
       expect(await text("ul.operational")).toContain("hookgate.delivery.dead");
     });
 

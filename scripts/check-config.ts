@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
-import { configWarnings, environmentNotes } from "../src/config/warnings";
+import { configWarnings, environmentNotes, localRelaxations } from "../src/config/warnings";
 import { isLocalDev } from "../src/net/targets";
 import { readCommandLine, usageOf } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
@@ -56,7 +56,10 @@ function main(argv: string[]): number {
   if (!loaded.ok) {
     console.error(`${file}: the gateway config is invalid`);
     for (const problem of loaded.problems) console.error(`  - ${problem}`);
-    if (!local && onlyLocally(text, read, file, loaded.problems)) {
+    const asLocal = local ? loaded : parseConfig(text, read, { localDev: true, file });
+    // The same warnings either way: what is wrong besides the loopback targets is still said.
+    if (asLocal.ok) for (const warning of configWarnings(asLocal.config)) console.warn(`warning: ${warning}`);
+    if (!local && onlyLocally(asLocal.ok ? [] : asLocal.problems, loaded.problems)) {
       console.error(
         `hint: loopback targets are for local development. \`npm run check-config -- ${file} --local\` checks the config as \`npm start\` runs it; a deployed gateway needs public https targets`,
       );
@@ -68,16 +71,25 @@ function main(argv: string[]): number {
   const adminToken = read("ADMIN_TOKEN");
   const weakToken = adminToken ? adminTokenProblem(adminToken) : undefined;
   if (weakToken) console.warn(`warning: ${weakToken}`);
+  if (!adminToken) console.warn(`note: ${noAdminTokenNote(local, values.secrets)}`);
   for (const note of environmentNotes({ EVENT_LOG_FLUSH_MS: read("EVENT_LOG_FLUSH_MS") })) console.warn(`note: ${note}`);
+  if (local) for (const relaxed of localRelaxations(loaded.config)) console.warn(`local: ${relaxed}`);
   const how = local ? ", as `npm start` runs it: loopback targets allowed" : "";
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets${how})`);
   return 0;
 }
 
+/** Without ADMIN_TOKEN the admin API, the console and the metrics are off: said, not left to a 404. */
+function noAdminTokenNote(local: boolean, secretsFile: string): string {
+  const off = "no ADMIN_TOKEN is set, so the admin API, the console (/admin/console) and the metrics (/admin/metrics) answer 404";
+  return local
+    ? `${off}; \`npm start\` generates one per start and prints it (set ADMIN_TOKEN in ${secretsFile} or the environment to keep your own)`
+    : `${off}: \`wrangler secret put ADMIN_TOKEN\` (32 characters or more) turns them on`;
+}
+
 /** Some of the problems are loopback targets, which `npm start` allows. */
-function onlyLocally(text: string, read: (name: string) => string | undefined, file: string, problems: string[]): boolean {
-  const asLocal = parseConfig(text, read, { localDev: true, file });
-  const remaining = new Set(asLocal.ok ? [] : asLocal.problems);
+function onlyLocally(localProblems: string[], problems: string[]): boolean {
+  const remaining = new Set(localProblems);
   return problems.some((problem) => !remaining.has(problem));
 }
 

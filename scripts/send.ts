@@ -9,6 +9,7 @@ import { request as httpsRequest } from "node:https";
 import { secretReader } from "./lib/dotvars";
 import { HELP, parseSendArgs, type SendArgs } from "./send/args";
 import { buildRequest, type OutgoingRequest, SendError } from "./send/build";
+import { clientCertificate } from "./send/client-cert";
 import { sendConfig } from "./send/config";
 import { refusedHere } from "./send/obstacles";
 import { type Answer, formatAnswer, formatRequest, printableUrl } from "./send/print";
@@ -38,7 +39,9 @@ async function run(args: SendArgs): Promise<number> {
   }
   if (!source) throw new SendError(`unknown source "${args.source}"; ${args.config} has: ${names.join(", ")}`);
   if (note) console.error(note);
-  const refusal = refusedHere(source);
+  const certificate = args.clientCert === undefined ? undefined : await clientCertificate(args.clientCert, source, args.source, args.url, new Date());
+  if (certificate?.note) console.error(certificate.note);
+  const refusal = certificate && source.mtls ? undefined : refusedHere(source);
   if (refusal) console.error(`note: source "${args.source}": ${refusal}`);
   if (args.event !== undefined && source.provider !== "bs2-spi" && source.provider !== "pix") {
     console.error(`note: --event is for bs2-spi and pix sources; "${args.source}" is ${source.provider}, so it is ignored`);
@@ -54,6 +57,7 @@ async function run(args: SendArgs): Promise<number> {
     method: args.method,
     jwtKeyPem: args.jwtKey === undefined ? undefined : readInput(args.jwtKey, "--jwt-key").toString("utf8"),
     tamper: args.tamper,
+    headers: certificate?.headers,
   });
   if (args.dryRun) {
     console.log(formatRequest(request));

@@ -3,8 +3,11 @@ type HookgateEnv = import("../src/env").Env;
 
 declare namespace Cloudflare {
   interface Env extends HookgateEnv {
-    /** The example receivers' first port (vitest.config.ts). */
+    /** The Node services' ephemeral ports (vitest.config.ts, test/node/test-ports.ts). */
     TEST_RECEIVER_PORT: string;
+    TEST_BUSY_RECEIVER_PORT: string;
+    TEST_RECORDER_PORT: string;
+    TEST_PROMETHEUS_PARSER_PORT: string;
   }
   interface GlobalProps {
     mainModule: typeof import("../src/index");

@@ -36,6 +36,11 @@ Options
   --tamper            change the request after signing it (a digit of the body; Mercado Pago's
                       data.id), to see the gateway refuse it: 401 where the signature covers
                       what changed; a token that covers nothing (asaas, iugu) still passes
+  --client-cert demo|PEM_FILE
+                      for a source with mtls, in local development only (\`npm start\`): present
+                      a client certificate as Cloudflare's edge reports one. demo matches the
+                      source's pins (first fingerprint, issuer, subject); PEM_FILE reports that
+                      certificate, so its pins are checked for real. A deployed gateway ignores it
   --insecure          accept a self-signed certificate (\`npm start -- --https\`)
   --dry-run           print the request (credentials redacted) and do not send it
   -h, --help          this text
@@ -43,7 +48,8 @@ Options
 What is sent, per provider (what --unique changes is in brackets)
   ns-bpe              POST, the document's "authorized document" example
                       [chBPe gets a new random code and check digit, nProt and dhRecbto new]
-  bs2-boleto          POST, a settled boleto (StatusBoleto.Status 3) [Id, dates]
+  bs2-boleto          POST, a settled boleto (StatusBoleto.Status 3) [Id, NossoNumeroBoleto,
+                      dates]
   bs2-spi             POST /RecebimentoFinalizado, an illustrative notification (BS2 publishes
                       no body) [id, endToEndId, dataHora]
   pix                 POST /pix, {"pix":[...]} as Banco Central documents it
@@ -84,6 +90,7 @@ Examples
   npm run send -- bs2-boleto --same                 # run twice: 202 accepted, then 200 duplicate
   npm run send -- bs2-spi --event DevolucaoFinalizada
   npm run send -- pix --event pix-sent
+  npm run send -- pix-psp --client-cert demo      # a source with mtls, against npm start
   npm run send -- pix --event rec
   npm run send -- bmp my-installments.json --method PUT
   npm run send -- bs2-boleto-prod --config my/fintech.json
@@ -101,6 +108,8 @@ export interface SendArgs {
   unique?: boolean;
   jwtKey?: string;
   tamper: boolean;
+  /** "demo" or a PEM file: the client certificate reported in local development. */
+  clientCert?: string;
   insecure: boolean;
   dryRun: boolean;
   help: boolean;
@@ -116,6 +125,7 @@ const OPTIONS = {
   same: { type: "boolean" },
   "jwt-key": { type: "string" },
   tamper: { type: "boolean", default: false },
+  "client-cert": { type: "string" },
   insecure: { type: "boolean", default: false },
   "dry-run": { type: "boolean", default: false },
 } as const;
@@ -143,6 +153,7 @@ export function parseSendArgs(argv: string[]): SendArgs {
     unique: values.same ? false : values.unique,
     jwtKey: values["jwt-key"],
     tamper: values.tamper,
+    clientCert: values["client-cert"],
     insecure: values.insecure,
     dryRun: values["dry-run"],
     help: false,

@@ -28,6 +28,8 @@ export interface BuildInput {
   jwtKeyPem?: string;
   /** --tamper: change the request after signing, so the gateway must refuse it (docs/providers.md). */
   tamper?: boolean;
+  /** Headers sent as they are: `--client-cert`'s report (./client-cert.ts). */
+  headers?: Record<string, string>;
   now?: Date;
   fresh?: Fresh;
 }
@@ -67,7 +69,7 @@ export function buildRequest(input: BuildInput): OutgoingRequest {
   const url = new URL(`${base}/hooks/${input.sourceName}${simulation.path}`);
   for (const [name, value] of [...simulation.query, ...credentials.query]) url.searchParams.append(name, value);
   const headers: Record<string, string> = { "User-Agent": "hookgate-send" };
-  for (const [name, value] of Object.entries({ ...simulation.headers, ...credentials.headers })) setHeader(headers, name, value);
+  for (const [name, value] of Object.entries({ ...simulation.headers, ...input.headers, ...credentials.headers })) setHeader(headers, name, value);
   return {
     method: simulation.method,
     url: input.tamper ? tamperedUrl(url) : url,

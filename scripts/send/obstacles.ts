@@ -4,7 +4,8 @@ import type { Source } from "../../src/config/schema";
  * Why `npm run send` cannot pass a source's checks from this machine, or undefined when it can.
  * The simulator signs with the source's first auth rule and the config's secrets; what it cannot
  * have is the provider's private key (an asymmetric JWT: it says so and stops), its client
- * certificate (mtls) or its address (ipAllow: it sends, and the gateway answers 403).
+ * certificate (mtls: in local development `--client-cert demo` reports one) or its address
+ * (ipAllow: it sends, and the gateway answers 403).
  */
 export function sendObstacle(source: Source, given: { jwtKey: boolean }): string | undefined {
   return missingKey(source, given) ?? refusedHere(source);
@@ -17,7 +18,7 @@ export function missingKey(source: Source, given: { jwtKey: boolean }): string |
 }
 
 export function refusedHere(source: Source): string | undefined {
-  if (source.mtls) return "it takes only clients presenting the provider's certificate (mtls), which the simulator has not: expect 403";
+  if (source.mtls) return "it takes only clients presenting the provider's certificate (mtls): expect 403; against `npm start`, add --client-cert demo";
   if (source.ipAllow) return "it takes only the addresses in its ipAllow: expect 403 unless this machine's is one of them";
   return undefined;
 }

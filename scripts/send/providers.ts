@@ -25,6 +25,8 @@ const PROVIDERS: Record<ProviderName, Provider> = {
     example: () => examples.bs2BoletoSettled(),
     freshen(body, { fresh, now }) {
       if ("Id" in body) body.Id = fresh.uuid();
+      // A new boleto each time, not one boleto's notification again: the subject operators search by.
+      if ("NossoNumeroBoleto" in body) body.NossoNumeroBoleto = fresh.digits(8);
       if ("DataNotificacao" in body) body.DataNotificacao = brasiliaTime(now);
       for (const status of each(body.StatusBoleto)) status.DataStatus = brasiliaTime(now);
     },

@@ -23,8 +23,27 @@ export function maskUrl(value: string): string {
 }
 
 /**
- * The admin view of a route. `raw` is the route as stored (secret fields may be
- * references); for a config route only the resolved route exists, so every secret is masked.
+ * The routes of the config document as written (GATEWAY_CONFIG, before its secret references are
+ * resolved), so a config route's `{"secret": "NAME"}` comes back as the reference, like an added
+ * route's. An unreadable document gives none: every secret is then masked.
+ */
+export function writtenConfigRoutes(raw: unknown): Record<string, unknown>[] {
+  let document = raw;
+  if (typeof raw === "string") {
+    try {
+      document = JSON.parse(raw);
+    } catch {
+      return [];
+    }
+  }
+  const routes = (document as { routes?: unknown } | null)?.routes;
+  return Array.isArray(routes) ? routes.map((route) => (typeof route === "object" && route !== null ? (route as Record<string, unknown>) : {})) : [];
+}
+
+/**
+ * The admin view of a route. `raw` is the route as written (an added route as stored, a config
+ * route as GATEWAY_CONFIG has it): a secret field that is a `{"secret": "NAME"}` reference comes
+ * back as the reference, any other secret value as `********`.
  */
 export function routeView(
   route: Route,

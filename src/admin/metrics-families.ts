@@ -60,7 +60,7 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
       type: "gauge",
       name: "hookgate_dead_letters",
       help: "Dead letters kept now.",
-      samples: metrics.deadLetters.map((d) => ({ labels: { kind: d.kind, source: d.source, route: d.route, reason: d.reason }, value: d.count })),
+      samples: deadLetterSamples(metrics.deadLetters),
     },
     {
       type: "gauge",
@@ -104,6 +104,21 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
       help: "Each ledger shard's SQLite size, measured hourly; alert at 80 % of ledger.shardLimitBytes.",
       samples: (metrics.ledgerShards ?? []).map((s) => ({ labels: { shard: String(s.shard) }, value: s.bytes })),
     },
+  ];
+}
+
+/** The dead-letter kinds (deadletters/record.ts), each with a series even when none is kept. */
+const DEAD_LETTER_KINDS = ["delivery", "unrouted", "quarantine"] as const;
+
+/**
+ * Each kept count, and a 0 for a kind that has none (source, route and reason empty): with no
+ * series at all, a Grafana panel or `sum()` shows "No data" instead of 0.
+ */
+function deadLetterSamples(kept: GatewayMetrics["deadLetters"]) {
+  const none = DEAD_LETTER_KINDS.filter((kind) => !kept.some((d) => d.kind === kind));
+  return [
+    ...kept.map((d) => ({ labels: { kind: d.kind, source: d.source, route: d.route, reason: d.reason }, value: d.count })),
+    ...none.map((kind) => ({ labels: { kind, source: "", route: "", reason: "" }, value: 0 })),
   ];
 }
 

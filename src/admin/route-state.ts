@@ -6,7 +6,7 @@ import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { log } from "../log";
 import { readStoredRoutes, resolveStoredRoute } from "../routing/store";
-import { routeView } from "./mask";
+import { routeView, writtenConfigRoutes } from "./mask";
 import type { RouteView } from "./schemas";
 
 /**
@@ -49,8 +49,8 @@ export async function routeStateOf(env: Bindings, routeId: string): Promise<Rout
 }
 
 async function findView(config: GatewayConfig, env: Bindings, id: string): Promise<RouteView> {
-  const fromConfig = config.routes.find((r) => r.id === id);
-  if (fromConfig) return routeView(fromConfig, "config");
+  const index = config.routes.findIndex((r) => r.id === id);
+  if (index >= 0) return routeView(config.routes[index]!, "config", writtenConfigRoutes(env.GATEWAY_CONFIG)[index]);
   const item = (await readStoredRoutes(env.STATE)).find((r) => r.id === id);
   const resolved = item ? resolveStoredRoute(item, (name) => env[name]) : undefined;
   if (!item || !resolved?.ok) throw new GatewayError("not_found", `no route ${id}`);

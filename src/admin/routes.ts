@@ -4,7 +4,7 @@ import type { App } from "../http/app";
 import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { readStoredRoutes, resolveStoredRoute, type StoredRoute, writeStoredRoutes } from "../routing/store";
 import { transformRouteProblem } from "../routing/transform";
-import { routeView } from "./mask";
+import { routeView, writtenConfigRoutes } from "./mask";
 import { readJson } from "./read-json";
 import { withStates } from "./route-state";
 import { CreateRouteBody, UpdateRouteBody } from "./schemas";
@@ -19,7 +19,9 @@ export function registerRouteAdmin(app: App): void {
       const resolved = resolveStoredRoute(item, read);
       return resolved.ok ? [routeView(resolved.route, "admin", item.route, timesOf(item))] : [];
     });
-    return c.json({ routes: await withStates(c.env, [...config.routes.map((r) => routeView(r, "config")), ...added]) });
+    const written = writtenConfigRoutes(c.env.GATEWAY_CONFIG);
+    const fromConfig = config.routes.map((route, index) => routeView(route, "config", written[index]));
+    return c.json({ routes: await withStates(c.env, [...fromConfig, ...added]) });
   });
 
   app.post("/admin/routes", async (c) => {

@@ -3,6 +3,7 @@ import { isLocalDev, targetUrlProblem } from "../net/targets";
 import { describeJsonSyntaxError, jsonSyntaxError } from "./json-syntax";
 import { GatewayConfig } from "./schema";
 import { resolveSecrets, type SecretReader } from "./secrets";
+import { nearest } from "./spelling";
 
 export type LoadedConfig = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
 
@@ -39,7 +40,7 @@ export function parseConfig(raw: unknown, read: SecretReader, options: ParseOpti
   const missingPaths = new Set(resolved.missing.map((m) => m.path));
   const invalid = parsed.success
     ? []
-    : parsed.error.issues
+    : withoutMisspeltRequired(parsed.error.issues)
         .map((issue) => [formatPath(issue.path), issueMessage(issue, resolved.nearMisses.get(formatPath(issue.path)))] as const)
         .filter(([path]) => !missingPaths.has(path))
         .map(([path, message]) => `${path || "(root)"}: ${message}`);
@@ -51,6 +52,23 @@ export function parseConfig(raw: unknown, read: SecretReader, options: ParseOpti
     return { ok: false, problems, usedSecrets: resolved.used };
   }
   return { ok: true, config: parsed.data, usedSecrets: resolved.used };
+}
+
+/**
+ * `{"perSec": 5}` where `perSecond` is required: the required key is missing only because it is
+ * misspelt, so it is said once, as the unknown key and what it was probably meant to be, in the
+ * same words a source's misspelt key gets (not also "expected number, received undefined").
+ */
+function withoutMisspeltRequired(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const unknownAt = new Map<string, readonly string[]>();
+  for (const issue of issues) if (issue.code === "unrecognized_keys") unknownAt.set(formatPath(issue.path), issue.keys);
+  if (unknownAt.size === 0) return [...issues];
+  return issues.filter((issue) => {
+    if (issue.code !== "invalid_type" || !issue.message.endsWith("received undefined")) return true;
+    const key = issue.path.at(-1);
+    const unknown = unknownAt.get(formatPath(issue.path.slice(0, -1)));
+    return typeof key !== "string" || unknown === undefined || !unknown.some((written) => nearest(written, [key]) !== undefined);
+  });
 }
 
 /** A string field given `{"secrte": "NAME"}` is told what was meant, not only "received object". */

@@ -1,11 +1,15 @@
 /**
  * Near misses: the key, option or reference a typo was probably meant to be (`dedupTtlSecond`
- * for `dedupTtlSeconds`, `secrte` for `secret`). Letter case is ignored.
+ * for `dedupTtlSeconds`, `secrte` for `secret`, `perSec` for `perSecond`). Letter case is ignored.
  */
 
-/** The first of `known` within two edits of `word`, if any. */
+/**
+ * The first of `known` within two edits of `word`, else the first that `word` (3 characters or
+ * more) abbreviates: `perSec` for `perSecond`, `fingerprint` for `fingerprintsSha256`.
+ */
 export function nearest(word: string, known: readonly string[]): string | undefined {
-  return known.find((k) => editDistance(k.toLowerCase(), word.toLowerCase()) <= 2);
+  const lower = word.toLowerCase();
+  return known.find((k) => editDistance(k.toLowerCase(), lower) <= 2) ?? (lower.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(lower)) : undefined);
 }
 
 /** Levenshtein distance; keys and options are short, so the quadratic table is a few hundred cells. */

@@ -1,4 +1,6 @@
 import { shapeWarnings } from "../routing/filter-shapes";
+import { LOCAL_CLIENT_CERT_HEADER } from "../certificates/local-report";
+import { targetUrlProblem } from "../net/targets";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
 /**
@@ -43,4 +45,27 @@ export function environmentNotes(env: Record<string, unknown>): string[] {
   return env.EVENT_LOG_FLUSH_MS === undefined
     ? []
     : ["EVENT_LOG_FLUSH_MS: no longer changes anything; the ledger records each request in the shard call that accepts it (docs/event-log.md)"];
+}
+
+/**
+ * What local development (`npm start`, `check-config --local`, LOCAL_DEV=1) takes that a deployed
+ * gateway refuses: loopback targets, and a client certificate reported by a request header
+ * instead of Cloudflare's edge. Told by `check-config --local`, beside the warnings.
+ */
+export function localRelaxations(config: GatewayConfig): string[] {
+  const targets: [string, string][] = config.routes.map((route, index) => [`routes[${index}].url`, route.url]);
+  for (const [name, source] of Object.entries(config.sources)) {
+    if (source.reconcile)
+      targets.push([`sources.${name}.reconcile.baseUrl`, source.reconcile.baseUrl], [`sources.${name}.reconcile.tokenUrl`, source.reconcile.tokenUrl]);
+  }
+  const loopback = targets
+    .filter(([, url]) => targetUrlProblem(url, { localDev: false }) !== undefined && targetUrlProblem(url, { localDev: true }) === undefined)
+    .map(([path]) => `${path}: a loopback target, allowed in local development only; a deployed gateway refuses the config`);
+  const certificates = Object.entries(config.sources)
+    .filter(([, source]) => source.mtls !== undefined)
+    .map(
+      ([name]) =>
+        `sources.${name}.mtls: a client certificate may be reported by the ${LOCAL_CLIENT_CERT_HEADER} header (\`npm run send -- ${name} --client-cert demo\`); a deployed gateway reads only what Cloudflare's edge reports`,
+    );
+  return [...loopback, ...certificates];
 }

@@ -5,8 +5,8 @@
  * - by key name: a field whose name speaks of a CPF, CNPJ, name, e-mail, phone or bank account
  *   has its whole value masked, nested objects and arrays included (labelled by the nearest
  *   such name: `pagador.cpf` says cpf);
- * - by value: inside any string, formatted CPFs and CNPJs, e-mail addresses and formatted phone
- *   numbers are masked, and a string that is nothing but a CPF or CNPJ whose check digits hold.
+ * - by value: inside any string, formatted CPFs and CNPJs, e-mail addresses and phone numbers
+ *   that have a phone's context (a country or area code, a mobile's 9, a word such as "tel") are masked, and a string that is nothing but a CPF or CNPJ whose check digits hold.
  *
  * A bare run of digits is not masked by value unless its check digits say CPF or CNPJ: business
  * keys (boleto numbers, end-to-end ids) must stay readable, and they are what operators search by.
@@ -105,15 +105,27 @@ function charKind(c: string): "upper" | "lower" | "digit" | "other" {
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
 const CPF_FORMATTED = /(?<![\d.])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\d-])/g;
 const CNPJ_FORMATTED = /(?<![\d.])\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}(?![\d-])/g;
-/** +55 11 91234-5678, (11) 91234-5678, 11 91234-5678, 91234-5678: a hyphen or a country/area code marks a phone. */
-const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2}\)[ ]?|\d{2}[ ])?9?\d{4}-\d{4}(?![\w-])|(?<![\w+])\+\d{1,3}[ ]?\d{2}[ ]?9?\d{4}[ ]?\d{4}(?!\w)/g;
+/**
+ * A phone needs context, not just a digit run with a hyphen (`PEDIDO-2024-0917` is an order
+ * number, `2024-0917` a range): a country code (+55 21 99876 5432), an area code ((11) 3456-7890,
+ * 11 91234-5678), a mobile's leading 9 (91234-5678), or a phone word just before it (tel 3456-7890).
+ * Never glued to a letter, digit, hyphen, slash or dot before it.
+ */
+const PHONE =
+  /(?<![\w+./-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2}\)[ ]?|\d{2}[ ])9?\d{4}-\d{4}(?![\w-])|(?<![\w+./-])9\d{4}-\d{4}(?![\w-])|(?<![\w+])\+\d{1,3}[ ]?\d{2}[ ]?9?\d{4}[ ]?\d{4}(?!\w)/g;
+const PHONE_AFTER_WORD = /(?<=\b(?:tel|telefone|fone|cel|celular|whatsapp|phone|contato)[.:]?[ ]{0,3})\d{4}-\d{4}(?![\w-])/gi;
 
 /** A string with personal data inside it masked; the rest of it kept. */
 export function maskText(text: string): string {
   const whole = text.trim();
   if (/^\d{11}$/.test(whole) && validCpf(whole)) return maskOf("cpf");
   if (/^\d{14}$/.test(whole) && validCnpj(whole)) return maskOf("cnpj");
-  return text.replace(EMAIL, maskOf("email")).replace(CNPJ_FORMATTED, maskOf("cnpj")).replace(CPF_FORMATTED, maskOf("cpf")).replace(PHONE, maskOf("phone"));
+  return text
+    .replace(EMAIL, maskOf("email"))
+    .replace(CNPJ_FORMATTED, maskOf("cnpj"))
+    .replace(CPF_FORMATTED, maskOf("cpf"))
+    .replace(PHONE, maskOf("phone"))
+    .replace(PHONE_AFTER_WORD, maskOf("phone"));
 }
 
 const BARE_DOCUMENT = /(?<![A-Za-z0-9])(?:\d{14}|\d{11})(?![A-Za-z0-9])/g;

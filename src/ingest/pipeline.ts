@@ -1,5 +1,6 @@
 import { adapt } from "../adapters/adapt";
 import { KEYS_RETRY_AFTER_SECONDS } from "../auth/jwks";
+import { localClientAuth } from "../certificates/local-report";
 import { readPinnedFingerprints } from "../certificates/pins";
 import type { GatewayConfig } from "../config/schema";
 import { quarantine } from "../deadletters/quarantine";
@@ -9,6 +10,7 @@ import { GatewayError } from "../errors";
 import type { Recorder } from "../ledger/recorder";
 import { allows } from "../net/ip";
 import { isSecureOrLocal } from "../net/loopback";
+import { isLocalDev } from "../net/targets";
 import { acceptEnvelopes } from "./accept";
 import { readBody } from "./body";
 import { checkClientCertificate } from "./mtls";
@@ -54,7 +56,8 @@ export async function ingest({ request, env, config, now, waitUntil, events }: I
   }
   if (runtime.source.mtls) {
     const pinned = await readPinnedFingerprints(env.STATE, name);
-    const tls = (request.cf as { tlsClientAuth?: unknown } | undefined)?.tlsClientAuth;
+    // The edge's report; in local development, the one `npm run send -- --client-cert` gives.
+    const tls = localClientAuth(request.headers, url, isLocalDev(env.LOCAL_DEV)) ?? (request.cf as { tlsClientAuth?: unknown } | undefined)?.tlsClientAuth;
     const certificate = checkClientCertificate(tls, runtime.source.mtls, pinned, now.getTime());
     if (!certificate.ok) throw new GatewayError("forbidden", "a valid client certificate is required", {}, certificate.reason);
   }

@@ -115,8 +115,34 @@ describe("routes", () => {
     expect(text).not.toContain("route-a-secret");
     const { routes } = JSON.parse(text);
     expect(routes).toHaveLength(2);
-    expect(routes[0]).toMatchObject({ id: "ledger", origin: "config", readOnly: true, auth: { type: "bearer", token: "********" } });
+    expect(routes[0]).toMatchObject({ id: "ledger", origin: "config", readOnly: true, auth: { type: "bearer", token: { secret: "LEDGER_TOKEN" } } });
     expect(routes[1]).toMatchObject({ origin: "admin", auth: { type: "bearer", token: { secret: "ROUTE_A_TOKEN" } } });
+  });
+
+  it("shows a config route's secret reference as the reference and a literal secret as ********, never a value", async () => {
+    await clearAddedRoutes();
+    const routes = [
+      { ...config.routes[0], signingSecret: { secret: "LEDGER_WHSEC" } },
+      {
+        id: "erp",
+        events: ["*"],
+        url: "https://erp.example/h",
+        auth: { type: "basic", username: "erp", password: "literal-password" },
+        signingSecret: "whsec_bGl0ZXJhbC1zaWduaW5nLWtleQ==",
+      },
+    ];
+    const { admin } = setup({ GATEWAY_CONFIG: JSON.stringify({ ...config, routes }), LEDGER_WHSEC: "whsec_bGVkZ2VyLXNpZ25pbmcta2V5" });
+    const listed = await (await admin("GET", "/admin/routes")).text();
+    const one = await (await admin("GET", "/admin/routes/ledger")).text();
+    const other = await (await admin("GET", "/admin/routes/erp")).text();
+    for (const text of [listed, one, other]) {
+      for (const value of ["ledger-secret", "whsec_bGVkZ2VyLXNpZ25pbmcta2V5", "literal-password", "whsec_bGl0ZXJhbC1zaWduaW5nLWtleQ=="])
+        expect(text).not.toContain(value);
+    }
+    const reference = { auth: { type: "bearer", token: { secret: "LEDGER_TOKEN" } }, signingSecret: { secret: "LEDGER_WHSEC" } };
+    expect(JSON.parse(listed).routes[0]).toMatchObject(reference);
+    expect(JSON.parse(one)).toMatchObject(reference);
+    expect(JSON.parse(other)).toMatchObject({ auth: { type: "basic", username: "erp", password: "********" }, signingSecret: "********" });
   });
 
   it("updates and deletes an added route", async () => {

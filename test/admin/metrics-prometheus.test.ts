@@ -111,11 +111,25 @@ describe("the gateway's metric families", () => {
     expect(latency?.buckets?.["+Inf"]).toBe(4);
     expect(latency?.count).toBe(4);
     expect(latency?.sum).toBe(25000.9);
-    expect(parsed.hookgate_dead_letters?.data).toEqual([{ labels: { kind: "quarantine", source: "pix", route: "", reason: "invalid_payload" }, value: 2 }]);
+    expect(parsed.hookgate_dead_letters?.data).toEqual([
+      { labels: { kind: "quarantine", source: "pix", route: "", reason: "invalid_payload" }, value: 2 },
+      { labels: { kind: "delivery", source: "", route: "", reason: "" }, value: 0 },
+      { labels: { kind: "unrouted", source: "", route: "", reason: "" }, value: 0 },
+    ]);
     expect(parsed.hookgate_route_state?.data).toEqual([
       { labels: { route: "ledger", state: "active" }, value: 1 },
       { labels: { route: "ledger", state: "paused" }, value: 0 },
       { labels: { route: "ledger", state: "open" }, value: 0 },
     ]);
+  });
+});
+
+describe("hookgate_dead_letters with none kept", () => {
+  it("has a series at 0 for each kind, so a panel or sum() shows 0, not No data", async () => {
+    const families = gatewayMetricFamilies({ totals: [], deadLetters: [], routes: [{ id: "ledger", state: "active" }] });
+    const parsed = await parsePrometheus(renderPrometheus(families));
+    expect(parsed.hookgate_dead_letters?.data).toEqual(
+      ["delivery", "unrouted", "quarantine"].map((kind) => ({ labels: { kind, source: "", route: "", reason: "" }, value: 0 })),
+    );
   });
 });

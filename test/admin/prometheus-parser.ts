@@ -8,7 +8,7 @@ export interface ParsedFamily {
 }
 export type ParsedFamilies = Record<string, ParsedFamily>;
 
-const PARSER = `http://127.0.0.1:${Number(env.TEST_RECEIVER_PORT) + 3}/parse`;
+const PARSER = `http://127.0.0.1:${env.TEST_PROMETHEUS_PARSER_PORT}/parse`;
 
 /** The text read by a real Prometheus text parser (npm's prom2javascript, run in Node); throws what it refuses. */
 export async function parsePrometheus(text: string): Promise<ParsedFamilies> {

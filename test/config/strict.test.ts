@@ -46,7 +46,7 @@ describe("an unknown key anywhere in the config", () => {
 
   it("lists every unknown key of one object", () => {
     expect(problemsOf({ sources: { acme: { ...source, colour: "red", dedupTTL: 60 } } })).toEqual([
-      'sources.acme: unknown key "colour"; unknown key "dedupTTL"',
+      'sources.acme: unknown key "colour"; unknown key "dedupTTL" (did you mean "dedupTtlSeconds"?)',
     ]);
   });
 
@@ -72,5 +72,24 @@ describe("the $schema key", () => {
     expect(demo.$schema).toBe("../schema/config.schema.json");
     // The demo delivers to its sink on 127.0.0.1: a local-development config.
     expect(parseConfig(demo, none, { localDev: true }).ok).toBe(true);
+  });
+});
+
+describe("a misspelt key in a route's governance", () => {
+  it("is told as a source's is: the unknown key and what it was meant to be, once", () => {
+    expect(problemsOf({ sources: { acme: source }, routes: [{ ...route, rateLimit: { perSec: 5 } }] })).toEqual([
+      'routes[0].rateLimit: unknown key "perSec" (did you mean "perSecond"?)',
+    ]);
+    expect(problemsOf({ sources: { acme: source }, routes: [{ ...route, breaker: { failure: 3 }, ordered: { keys: "subject" } }] })).toEqual([
+      'routes[0].breaker: unknown key "failure" (did you mean "failures"?)',
+      'routes[0].ordered: unknown key "keys" (did you mean "key"?)',
+    ]);
+  });
+
+  it("still says a required key is missing when nothing written is near it", () => {
+    expect(problemsOf({ sources: { acme: source }, routes: [{ ...route, rateLimit: { burst: 5 } }] })).toEqual([
+      "routes[0].rateLimit.perSecond: Invalid input: expected number, received undefined",
+      'routes[0].rateLimit: unknown key "burst"',
+    ]);
   });
 });

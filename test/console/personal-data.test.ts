@@ -59,6 +59,24 @@ describe("masking personal data by value", () => {
     expect(maskText(text)).toBe(`Pago por ${maskOf("email")}, CPF ${maskOf("cpf")}, CNPJ ${maskOf("cnpj")}, tel ${maskOf("phone")} ou ${maskOf("phone")}`);
   });
 
+  it("masks a phone by its context: a country or area code, a mobile's 9, or a phone word before it", () => {
+    for (const phone of ["+55 11 91234-5678", "(11) 91234-5678", "(11) 3456-7890", "11 91234-5678", "91234-5678", "+55 21 99876 5432", "+5521998765432"]) {
+      expect(maskText(`ligar ${phone} hoje`), phone).toBe(`ligar ${maskOf("phone")} hoje`);
+    }
+    expect(maskText("tel 3456-7890")).toBe(`tel ${maskOf("phone")}`);
+    expect(maskText("Fone: 3456-7890")).toBe(`Fone: ${maskOf("phone")}`);
+  });
+
+  it("leaves an order number, a range or a reference whose digits merely look like a phone", () => {
+    for (const text of ["PEDIDO-2024-0917", "pedido 2024-0917", "NF 1234-5678", "lote/2024-0917", "A91234-5678", "v1.2024-0917", "2024-0917-01"]) {
+      expect(maskText(text), text).toBe(text);
+    }
+    expect(maskPersonalData({ descricao: "Pedido PEDIDO-2024-0917 pago", referencia: "PEDIDO-2024-0917" })).toEqual({
+      descricao: "Pedido PEDIDO-2024-0917 pago",
+      referencia: "PEDIDO-2024-0917",
+    });
+  });
+
   it("masks a bare CPF or CNPJ only when its check digits hold, so business keys stay readable", () => {
     expect(maskText("52998224725")).toBe(maskOf("cpf"));
     expect(maskText("11222333000181")).toBe(maskOf("cnpj"));

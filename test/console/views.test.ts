@@ -304,9 +304,32 @@ describe("the overview", () => {
     expect(html).toContain("accepted: 5");
     expect(html).toContain("refused: 2");
     expect(html).toContain("7 requests");
-    expect(html).toContain("40 ms / 1.5 s");
-    expect(html).toContain("(p50 within 25 ms–50 ms, p99 over 21600 s)");
+    expect(html).toContain("≤ 50 ms / &gt; 21600 s");
+    expect(html).toContain("(p50 between 25 ms and 50 ms, p99 over 21600 s)");
     expect(html).toContain("hookgate.delivery.dead");
+  });
+});
+
+describe("the overview's latency", () => {
+  it("shows each percentile as its bucket's bound, never a time interpolated inside it (issue 33: 284 s when the slowest took 130 s)", async () => {
+    const route = {
+      routeId: "ledger",
+      delivered: 3,
+      retried: 0,
+      dead: 0,
+      p50Ms: 40_000,
+      p99Ms: 284_000,
+      p50Within: [30_000, 60_000],
+      p99Within: [120_000, 300_000],
+    } as const;
+    const html = await render(
+      OverviewView({
+        data: { hours: [], sources: [], routes: [{ ...route, p50Within: [...route.p50Within], p99Within: [...route.p99Within] }], operational: [] },
+      }),
+    );
+    expect(html).toContain("≤ 60 s / ≤ 300 s");
+    expect(html).toContain("(p50 between 30 s and 60 s, p99 between 120 s and 300 s)");
+    expect(html).not.toContain("284");
   });
 });
 

@@ -5,7 +5,7 @@ export const RECEIVER_SECRET = "whsec_aW50ZXJvcC1yZWNlaXZlci1zaWduaW5nLWtleQ==";
 /** Takes everything; 16 events at once. */
 export const RECEIVER = `http://127.0.0.1:${env.TEST_RECEIVER_PORT}/webhooks`;
 /** One event at a time, each taking 3 s; answers 503 with `Retry-After: 30` meanwhile. */
-export const BUSY_RECEIVER = `http://127.0.0.1:${Number(env.TEST_RECEIVER_PORT) + 1}/webhooks`;
+export const BUSY_RECEIVER = `http://127.0.0.1:${env.TEST_BUSY_RECEIVER_PORT}/webhooks`;
 
 export interface Answer {
   status: number;

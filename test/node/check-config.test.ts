@@ -62,3 +62,52 @@ describe("check-config on a local config", () => {
     expect(answer.stderr).toContain(`${file}:4:3: not valid JSON: expected double-quoted property name (JSON allows no trailing comma`);
   });
 });
+
+describe("check-config's notes", () => {
+  const pix = { provider: "pix", auth: [{ type: "none" }], mtls: { fingerprintsSha256: [] } };
+  const PINS_WARNING = "warning: sources.pix.mtls: no fingerprintsSha256, issuerDn or subjectDn";
+
+  it("says the admin API, console and metrics answer 404 when no ADMIN_TOKEN is set, and nothing when one is", { timeout: 60_000 }, async () => {
+    const file = join(dir, "no-admin.json");
+    writeFileSync(file, JSON.stringify({ sources: { pix }, routes: [{ id: "erp", events: ["*"], url: "https://erp.example" }] }));
+    const tokenVars = join(dir, "token.vars");
+    writeFileSync(tokenVars, `ADMIN_TOKEN=${"t".repeat(40)}\n`);
+    const [without, local, withToken] = await Promise.all([
+      checkConfig([file, "--secrets", NO_SECRETS]),
+      checkConfig([file, "--local", "--secrets", NO_SECRETS]),
+      checkConfig([file, "--secrets", tokenVars]),
+    ]);
+    expect(without.code).toBe(0);
+    expect(without.stderr).toContain("note: no ADMIN_TOKEN is set, so the admin API, the console (/admin/console) and the metrics (/admin/metrics) answer 404");
+    expect(without.stderr).toContain("wrangler secret put ADMIN_TOKEN");
+    expect(local.stderr).toContain("`npm start` generates one per start and prints it");
+    expect(withToken.code).toBe(0);
+    expect(withToken.stderr).not.toContain("ADMIN_TOKEN");
+  });
+
+  it("gives --local the same warnings as without it, plus what local development relaxes", { timeout: 60_000 }, async () => {
+    const file = join(dir, "pix-mtls.json");
+    writeFileSync(file, JSON.stringify({ sources: { pix }, routes: [{ id: "erp", events: ["*"], url: "http://127.0.0.1:9000/hooks" }] }));
+    const [deployed, local] = await Promise.all([checkConfig([file, "--secrets", NO_SECRETS]), checkConfig([file, "--local", "--secrets", NO_SECRETS])]);
+    expect(deployed.code).toBe(1);
+    expect(deployed.stderr).toContain(PINS_WARNING);
+    expect(local.code).toBe(0);
+    expect(local.stderr).toContain(PINS_WARNING);
+    expect(local.stderr).toContain("local: routes[0].url: a loopback target, allowed in local development only");
+    expect(local.stderr).toContain(
+      "local: sources.pix.mtls: a client certificate may be reported by the hookgate-dev-client-cert header (`npm run send -- pix --client-cert demo`)",
+    );
+    expect(deployed.stderr).not.toContain("local: ");
+  });
+
+  it("gives a misspelt route key the same did-you-mean as a source key", { timeout: 60_000 }, async () => {
+    const file = join(dir, "rate-typo.json");
+    const route = { id: "erp", events: ["*"], url: "https://erp.example", rateLimit: { perSec: 5 } };
+    writeFileSync(file, JSON.stringify({ sources: { pix: { ...pix, dedupTtlSecond: 60 } }, routes: [route] }));
+    const answer = await checkConfig([file, "--secrets", NO_SECRETS]);
+    expect(answer.code).toBe(1);
+    expect(answer.stderr).toContain('  - sources.pix: unknown key "dedupTtlSecond" (did you mean "dedupTtlSeconds"?)');
+    expect(answer.stderr).toContain('  - routes[0].rateLimit: unknown key "perSec" (did you mean "perSecond"?)');
+    expect(answer.stderr).not.toContain("received undefined");
+  });
+});

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { freePort } from "./test-ports";
 
 // `npm run fake-psp` on the demo config, as docs/pix.md runs it beside `npm start`: the demo's
 // routes deliver to the demo sink on 127.0.0.1, which is local development, so it starts.
 
-const PORT = Number(process.env.HOOKGATE_TEST_PORT ?? 8880) + 5;
-
 describe("the fake PSP", () => {
   it("starts on the demo config and holds a Pix whose webhook never came", { timeout: 60_000 }, async () => {
+    const PORT = await freePort();
     const child = spawn("node_modules/.bin/tsx", ["scripts/fake-psp.ts", "--port", String(PORT)], { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     try {

@@ -2,14 +2,15 @@
  * A Prometheus text parser as a service on 127.0.0.1, for the workerd tests that scrape the
  * gateway: prom2javascript (npm) reads whole histograms per label set, and loads only in Node
  * (it needs node:readline, which workerd does not give). POST the text to
- * http://127.0.0.1:{HOOKGATE_TEST_PORT + 3}/parse: 200 with the families as prom2javascript
- * reads them, or 422 with the parser's error. vitest.config.ts hands the port to the tests.
+ * http://127.0.0.1:{port}/parse: 200 with the families as prom2javascript reads them, or 422 with
+ * the parser's error. The port is ephemeral, handed to the tests through vitest's `provide`.
  */
 import { createServer } from "node:http";
 import { getMetricsFromIterator } from "prom2javascript";
+import type { TestProject } from "vitest/node";
+import { portOf } from "./test-ports";
 
-export default async function setup() {
-  const port = Number(process.env.HOOKGATE_TEST_PORT ?? 8880) + 3;
+export default async function setup(project: Pick<TestProject, "provide">) {
   const server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -23,7 +24,8 @@ export default async function setup() {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+    server.listen(0, "127.0.0.1", resolve);
   });
+  project.provide("prometheusParserPort", portOf(server));
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -58,3 +58,17 @@ describe("send with another config", () => {
     expect(refused).toThrow("the environment, then my/fintech.vars (--secrets FILE)");
   });
 });
+
+describe("send's built-in boleto", () => {
+  it("is a new boleto each send (a new NossoNumeroBoleto, so a new subject), and the same one with --same", async () => {
+    const { source } = sendConfig(FINTECH, "my/fintech.json", reader(VARS), ".dev.vars", "bs2-boleto-prod");
+    const numberOf = (unique: boolean) => {
+      const outgoing = buildRequest({ baseUrl: "http://127.0.0.1:8787", sourceName: "bs2-boleto-prod", source: source!, unique });
+      return (JSON.parse(new TextDecoder().decode(outgoing.body)) as { NossoNumeroBoleto: string }).NossoNumeroBoleto;
+    };
+    const numbers = new Set(Array.from({ length: 5 }, () => numberOf(true)));
+    expect(numbers.size).toBe(5);
+    for (const number of numbers) expect(number).toMatch(/^\d{8}$/);
+    expect(numberOf(false)).toBe(numberOf(false));
+  });
+});

@@ -8,8 +8,8 @@ import { deps, runBatch } from "../helpers";
 
 export { seeded } from "../../seeded";
 
-/** The real receiver test/node/recorder.ts runs on 127.0.0.1 (the port after the example receivers). */
-export const RECORDER = `http://127.0.0.1:${Number(env.TEST_RECEIVER_PORT) + 2}`;
+/** The real receiver test/node/recorder.ts runs on 127.0.0.1 (its ephemeral port, vitest.config.ts). */
+export const RECORDER = `http://127.0.0.1:${env.TEST_RECORDER_PORT}`;
 
 export interface Arrival {
   at: number;
