@@ -1,6 +1,6 @@
-import { shapeWarnings } from "../routing/filter-shapes";
 import { LOCAL_CLIENT_CERT_HEADER } from "../certificates/local-report";
 import { targetUrlProblem } from "../net/targets";
+import { shapeWarnings } from "../routing/filter-shapes";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
 /**
