@@ -2,10 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import { log } from "../log";
 import { fitToLimit, type ShardFill } from "./fill";
 import { applyUpdate, type EventRow, eventState, type MarkRow, parseJson, type RouteUpdate } from "./rows";
-import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery } from "./scan";
+import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery, type SummaryRow, searchRows } from "./scan";
 import type { EventRequest } from "./schema";
 import { DayTables, dayOf, type Meter } from "./tables";
-import { insertEvent, insertMark, markOnlyRow } from "./writes";
+import { boundedText, insertEvent, insertMark, markOnlyRow } from "./writes";
 
 /**
  * Per key, what a reservation found: fresh (reserved for the caller), seen under an id, busy
@@ -172,6 +172,11 @@ export class Ledger extends DurableObject {
 
   list(query: ShardQuery): ShardPage {
     return listRows(this.#tables, query);
+  }
+
+  /** Rows a search term (subject, provider id, business key) was indexed under, newest first; the term is bounded like the rows' (writes.ts). */
+  search(term: string, limit: number): SummaryRow[] {
+    return searchRows(this.#tables, boundedText(term), limit);
   }
 
   /** Rows whose id or dedup key is one of `candidates` (an id with or without its @window suffix), newest first. */

@@ -29,8 +29,9 @@ export async function listEvents(env: Bindings, config: GatewayConfig, query: Ev
     if (rows.length > 0 || query.id !== undefined) return { events: rows.map(summary) };
   }
   if (query.id !== undefined) return { events: [] };
-  // `q` that is no id is a subject.
-  const subject = query.subject ?? query.q;
+  // `q` that is no id: the search index (a subject, a provider's id, a business key), one page.
+  if (query.q !== undefined) return { events: await searchEvents(env, config, query.q, query) };
+  const subject = query.subject;
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, allShards(config.ledger).length);
   const shards = cursor === undefined ? allShards(config.ledger) : Object.keys(cursor).map(Number);
   const namespace = ledgerNamespace(env);
@@ -85,6 +86,21 @@ function merge(pages: { shard: number; position?: Position; page: ShardPage }[],
   }
   const events = taken.map(({ row }) => summary(row));
   return Object.keys(cursor).length > 0 ? { events, cursor: encodeCursor(cursor) } : { events };
+}
+
+/**
+ * Every shard's rows indexed under `q`, in parallel, merged newest first: the rows are found by
+ * the index, not a scan (docs/event-log.md, "Search"), so one page of `limit` answers it.
+ */
+async function searchEvents(env: Bindings, config: GatewayConfig, term: string, query: EventQuery): Promise<EventSummary[]> {
+  const namespace = ledgerNamespace(env);
+  const found = await Promise.all(allShards(config.ledger).map((shard) => shardStub(namespace, config.ledger, shard).search(term, query.limit)));
+  return found
+    .flat()
+    .filter((row) => matches(row, query))
+    .sort((a, b) => b.received_at - a.received_at || b.seq - a.seq)
+    .slice(0, query.limit)
+    .map(summary);
 }
 
 /** Rows for an id: the envelope id, or a recurring notification's id without its @window suffix. */

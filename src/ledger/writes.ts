@@ -30,7 +30,7 @@ export function boundedRow(row: EventRow): EventRow {
  * envelope, no subject, no timeline. What dedup needs (key, id, receipt) and the routes.
  */
 export function markOnlyRow(row: EventRow): EventRow {
-  return { ...row, subject: null, envelope: null, requests: [], type: boundedText(row.type).slice(0, 64), time: "" };
+  return { ...row, subject: null, envelope: null, requests: [], type: boundedText(row.type).slice(0, 64), time: "", terms: [] };
 }
 
 type Held = {
@@ -68,8 +68,8 @@ export function insertEvent(tables: DayTables, input: EventRow, deliveries: Deli
     if (holder.received_at > row.receivedAt) key = row.id;
     else tables.run(`UPDATE ${table} SET key = id WHERE seq = ?`, holder.seq);
   }
-  tables.run(
-    `INSERT INTO ${table} (key, id, source, type, subject, time, received_at, state, envelope, requests, deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const [inserted] = tables.run<{ seq: number }>(
+    `INSERT INTO ${table} (key, id, source, type, subject, time, received_at, state, envelope, requests, deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     key,
     row.id,
     row.source,
@@ -82,6 +82,10 @@ export function insertEvent(tables: DayTables, input: EventRow, deliveries: Deli
     JSON.stringify(row.requests),
     JSON.stringify(deliveries),
   );
+  if (inserted && row.terms && row.terms.length > 0) {
+    const index = tables.table("sk", dayOf(row.receivedAt));
+    for (const term of row.terms) tables.run(`INSERT OR IGNORE INTO ${index} (term, seq) VALUES (?, ?)`, boundedText(term), inserted.seq);
+  }
 }
 
 function merge(tables: DayTables, table: string, existing: Held, row: EventRow, deliveries: Deliveries): void {
