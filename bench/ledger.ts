@@ -139,7 +139,11 @@ async function consoleQueries(shardScript: string) {
     const filled = (await call("fill", FILL, day)) as { rows: number; databaseBytes: number };
     const fillSeconds = (performance.now() - started) / 1000;
     await call("restart").catch(() => undefined);
-    const fresh = { list: (q: unknown) => call("list", q), find: (keys: string[], limit: number) => call("find", keys, limit) };
+    const fresh = {
+      list: (q: unknown) => call("list", q),
+      find: (keys: string[], limit: number) => call("find", keys, limit),
+      search: (term: string, limit: number) => call("search", term, limit),
+    };
     const dayStart = Date.parse("2026-12-02T00:00:00Z");
     // SCAN_BUDGET of src/ledger/queries.ts: what the admin API asks each shard to examine at most.
     const base = { limit: 50, budget: 2_500 };
@@ -153,6 +157,10 @@ async function consoleQueries(shardScript: string) {
       ["since/until one hour mid-day", () => fresh.list({ ...base, since: dayStart + 12 * 3_600_000, until: dayStart + 13 * 3_600_000 })],
       ["id (key index)", () => fresh.find(["src1:evt-500001"], 10)],
       ["id without @window suffix (key index range)", () => fresh.find(["src1:evt-50000"], 10)],
+      ["search by provider id (every status of it, search index)", () => fresh.search("P-166667", 50)],
+      ["search by subject (search index)", () => fresh.search("S-123456", 50)],
+      ["search by business key (a Pix and its refund, search index)", () => fresh.search("K-250000", 50)],
+      ["search for a term nothing has (search index)", () => fresh.search("nothing-has-this", 50)],
     ];
     const results = [];
     for (const [name, run] of queries) {

@@ -40,6 +40,23 @@ export interface Notification {
   time?: string;
   /** The payload as it came: parsed JSON, text, or bytes for a body that is not UTF-8. */
   payload: NotificationPayload;
+  /**
+   * The provider's own ids and business keys an operator searches by (BS2's Id and SeuNumero, a
+   * Pix's endToEndId): kept beside the envelope (`searchKeysOf`), indexed by the ledger, never
+   * delivered. The subject is indexed too and need not be repeated. A few short values.
+   */
+  keys?: string[];
+}
+
+/** At most this many search keys an envelope, each at most this long: longer ones are left out. */
+export const MAX_SEARCH_KEYS = 4;
+export const MAX_SEARCH_KEY_LENGTH = 140;
+
+const searchKeys = new WeakMap<Envelope, string[]>();
+
+/** The search keys the adapter declared for this envelope (none for one it did not make). */
+export function searchKeysOf(envelope: Envelope): string[] {
+  return searchKeys.get(envelope) ?? [];
 }
 
 export type NotificationPayload =
@@ -72,6 +89,8 @@ export function toEnvelope(sourceName: string, notification: Notification, recei
   };
   if (notification.subject !== undefined && notification.subject !== "") envelope.subject = notification.subject;
   if (notification.recurs) envelope.occurrenceof = shared;
+  const keys = (notification.keys ?? []).filter((k) => k !== "" && k.length <= MAX_SEARCH_KEY_LENGTH);
+  if (keys.length > 0) searchKeys.set(envelope, [...new Set(keys)].slice(0, MAX_SEARCH_KEYS));
   const payload = notification.payload;
   if (payload.kind === "json") envelope.data = payload.value;
   else if (payload.kind === "text") {

@@ -1,6 +1,6 @@
 /**
  * For `npm run bench:ledger -- --only console`: the ledger's own shard class, plus a `fill` that
- * writes generated events straight into a day table with SQL (a million in seconds), so the
+ * writes generated events (and their search index) straight into a day table with SQL (a million in seconds), so the
  * console's queries can be timed against one shard of that size. Built by wrangler like the
  * other bench workers; checked by the root tsconfig (it needs the Workers types).
  */
@@ -45,6 +45,11 @@ export class BenchShard extends Ledger {
         envelope,
       );
     }
+    // The search index as acceptance writes it: the subject, the provider's id (shared by three
+    // statuses, like a BS2 boleto's Id) and a business key (shared by two, like a Pix and its refund).
+    const index = `sk_${day}`;
+    sql.exec(`CREATE TABLE IF NOT EXISTS ${index} (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) WITHOUT ROWID`);
+    for (const term of ["subject", "'P-' || (seq / 3)", "'K-' || (seq / 2)"]) sql.exec(`INSERT INTO ${index} (term, seq) SELECT ${term}, seq FROM ${table}`);
     const rows = sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
     const databaseBytes = this.ctx.storage.sql.databaseSize;
     return { rows, databaseBytes };
@@ -67,6 +72,7 @@ export default {
       if (method === "restart") return Response.json(await stub.restart().catch(() => null));
       if (method === "list") return Response.json(await stub.list(args[0] as Parameters<Ledger["list"]>[0]));
       if (method === "find") return Response.json(await stub.find(args[0] as string[], args[1] as number));
+      if (method === "search") return Response.json(await stub.search(args[0] as string, args[1] as number));
     } catch (error) {
       return new Response(String(error), { status: 500 });
     }

@@ -36,6 +36,8 @@ export const bs2Boleto: Adapter = {
           id: await safeId(`${id}:${status}`),
           type: `bs2.boleto.${STATUS_NAMES[status] ?? `status_${status}`}`,
           subject: asString(field(body, "NossoNumeroBoleto")),
+          // Every status of one boleto shares its Id: found together (docs/event-log.md, search).
+          keys: [id, asString(field(body, "SeuNumeroBoleto")) ?? ""],
           // DataStatus is when the event happened; DataNotificacao is only when BS2 sent it.
           time: asEventTime(field(statusBoleto, "DataStatus")),
           payload: { kind: "json", value: body },

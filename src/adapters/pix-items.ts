@@ -39,10 +39,10 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
   const whole = { kind: "json", value: item } as const;
   if (field(item, "tipo") !== undefined) {
     if (status === "") return { ok: false, reason: "A sent Pix (it has tipo) has no status." };
-    notifications.push({ id: await safeId(`${endToEndId}:sent:${status}`), type: `pix.sent.${status}`, subject, time, payload: whole });
+    notifications.push({ id: await safeId(`${endToEndId}:sent:${status}`), type: `pix.sent.${status}`, subject, time, payload: whole, keys: [endToEndId] });
   } else {
     const id = status === "" ? endToEndId : `${endToEndId}:${status}`;
-    notifications.push({ id: await safeId(id), type: "pix.received", subject, time, payload: whole });
+    notifications.push({ id: await safeId(id), type: "pix.received", subject, time, payload: whole, keys: [endToEndId] });
   }
 
   const devolucoes = field(item, "devolucoes");
@@ -55,7 +55,9 @@ export async function readPixItem(item: unknown): Promise<Read<Notification[]>> 
     if (!refund.ok) return refund;
     // This refund alone, in the shape devolucoes had (a list of one, or the object).
     const value = { ...identity, devolucoes: Array.isArray(devolucoes) ? [devolucao] : devolucao };
-    notifications.push({ ...refund.value, subject: refundSubject, payload: { kind: "json", value } });
+    // Found by its Pix's endToEndId, and by its own id.
+    const keys = [endToEndId, stringField(devolucao as JsonObject, "id", "rtrId") ?? ""];
+    notifications.push({ ...refund.value, subject: refundSubject, payload: { kind: "json", value }, keys });
   }
   return { ok: true, value: notifications };
 }

@@ -1,6 +1,6 @@
 import type { GatewayConfig } from "../config/schema";
 import type { Bindings } from "../env";
-import { dedupKeyOf, type Envelope, envelopeJson } from "../envelope";
+import { dedupKeyOf, type Envelope, envelopeJson, searchKeysOf } from "../envelope";
 import { GatewayError } from "../errors";
 import { log } from "../log";
 import { count } from "../observability/metrics";
@@ -216,6 +216,7 @@ function upgrading(until: string | undefined, now: number): boolean {
 
 function eventRow({ envelope, routeIds, filteredRouteIds = [] }: AcceptedEnvelope, line: LedgerContext["line"]): EventRow {
   const json = envelopeJson(envelope);
+  const terms = [...new Set([envelope.subject, ...searchKeysOf(envelope)].flatMap((t) => (t === undefined || t === "" ? [] : [boundedText(t)])))];
   return {
     key: dedupKeyOf(envelope),
     id: envelope.id,
@@ -227,6 +228,7 @@ function eventRow({ envelope, routeIds, filteredRouteIds = [] }: AcceptedEnvelop
     receivedAt: Date.parse(envelope.receivedat),
     envelope: json.length <= MAX_ENVELOPE_IN_ROW_BYTES ? json : null,
     requests: line ? [{ ...line, outcome: "accepted" }] : [],
+    terms,
     deliveries: Object.fromEntries([
       ...routeIds.map((id) => [id, { state: "pending" as const, attempts: [] }]),
       ...filteredRouteIds.map((id) => [id, { state: "filtered" as const, attempts: [] }]),

@@ -2,10 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { log } from "../log";
 import { fitToLimit, type ShardFill } from "./fill";
 import { applyUpdate, type EventRow, eventState, type MarkRow, parseJson, type RouteUpdate } from "./rows";
-import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery } from "./scan";
-import type { EventRequest } from "./schema";
+import { type FoundRow, findRows, listRows, type ShardPage, type ShardQuery, type SummaryRow, searchRows } from "./scan";
 import { DayTables, dayOf, type Meter } from "./tables";
-import { insertEvent, insertMark, markOnlyRow } from "./writes";
+import { appendLine, boundedText, insertEvent, insertMark, markOnlyRow } from "./writes";
 
 /**
  * Per key, what a reservation found: fresh (reserved for the caller), seen under an id, busy
@@ -43,8 +42,7 @@ export interface ConfirmInput {
  * is taken to have crashed, and a retry is accepted (at most a duplicate delivery, never a loss).
  */
 export const RESERVATION_MS = 60_000;
-/** Requests a row's timeline keeps: the first and its providers' retries, bounded against a replayed request. */
-export const MAX_TIMELINE_REQUESTS = 100;
+export { MAX_TIMELINE_REQUESTS } from "./writes";
 /** A request carrying a key another request holds waits this long for it to settle, then answers 503. */
 export const WAIT_FOR_IN_FLIGHT_MS = 3_000;
 
@@ -99,7 +97,7 @@ export class Ledger extends DurableObject {
     input.keys.forEach((key, i) => {
       const verdict = verdicts[i]!;
       if ("fresh" in verdict) this.#hold(key, input.token, now);
-      else if ("seen" in verdict && input.line) this.#appendLine(key, since, { ...input.line, outcome: "duplicate" });
+      else if ("seen" in verdict && input.line) appendLine(this.#tables, key, since, { ...input.line, outcome: "duplicate" });
     });
     return verdicts;
   }
@@ -174,6 +172,11 @@ export class Ledger extends DurableObject {
     return listRows(this.#tables, query);
   }
 
+  /** Rows a search term (subject, provider id, business key) was indexed under, newest first; the term is bounded like the rows' (writes.ts). */
+  search(term: string, limit: number): SummaryRow[] {
+    return searchRows(this.#tables, boundedText(term), limit);
+  }
+
   /** Rows whose id or dedup key is one of `candidates` (an id with or without its @window suffix), newest first. */
   find(candidates: string[], limit: number): FoundRow[] {
     return findRows(this.#tables, candidates, { limit, withDetail: true });
@@ -234,26 +237,6 @@ export class Ledger extends DurableObject {
       }
     }
     return undefined;
-  }
-
-  /**
-   * A duplicate's line in the first request's timeline, up to MAX_TIMELINE_REQUESTS lines (a
-   * replayed request cannot grow a row without bound); past that the duplicate is answered, not
-   * recorded. Never fails the reserve it is part of.
-   */
-  #appendLine(key: string, sinceMs: number, line: EventRequest): void {
-    try {
-      for (const day of this.#tables.days("ev", dayOf(sinceMs))) {
-        const found = this.#tables.run<{ seq: number; lines: number }>(`SELECT seq, json_array_length(requests) AS lines FROM ev_${day} WHERE key = ?`, key)[0];
-        if (!found) continue;
-        if (found.lines < MAX_TIMELINE_REQUESTS) {
-          this.#tables.run(`UPDATE ev_${day} SET requests = json_insert(requests, '$[#]', json(?)) WHERE seq = ?`, JSON.stringify(line), found.seq);
-        }
-        return;
-      }
-    } catch (error) {
-      log({ event: "ledger_line_not_recorded", error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
-    }
   }
 
   /** The row, else its mark in a reduced row, else the mark in memory. Early outcomes for its id join it. */

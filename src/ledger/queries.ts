@@ -11,6 +11,7 @@ import { type Deliveries, parseJson, progressOf } from "./rows";
 import type { FoundRow, Position, ShardPage, SummaryRow } from "./scan";
 import { type EventDetail, type EventQuery, EventRequest, EventState, type EventSummary, RouteState } from "./schema";
 import { allShards, keyOfId, shardOf, shardStub } from "./shard";
+import { boundedText } from "./writes";
 
 /** Rows a shard examines at most for one page: the bound on what a filter without an index costs (docs/event-log.md). */
 export const SCAN_BUDGET = 2_500;
@@ -29,8 +30,10 @@ export async function listEvents(env: Bindings, config: GatewayConfig, query: Ev
     if (rows.length > 0 || query.id !== undefined) return { events: rows.map(summary) };
   }
   if (query.id !== undefined) return { events: [] };
-  // `q` that is no id is a subject.
-  const subject = query.subject ?? query.q;
+  // `q` that is no id: the search index (a subject, a provider's id, a business key), one page.
+  if (query.q !== undefined) return { events: await searchEvents(env, config, query.q, query) };
+  // Stored cut when long (writes.ts): the query is cut the same way.
+  const subject = query.subject === undefined ? undefined : boundedText(query.subject);
   const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, allShards(config.ledger).length);
   const shards = cursor === undefined ? allShards(config.ledger) : Object.keys(cursor).map(Number);
   const namespace = ledgerNamespace(env);
@@ -87,6 +90,21 @@ function merge(pages: { shard: number; position?: Position; page: ShardPage }[],
   return Object.keys(cursor).length > 0 ? { events, cursor: encodeCursor(cursor) } : { events };
 }
 
+/**
+ * Every shard's rows indexed under `q`, in parallel, merged newest first: the rows are found by
+ * the index, not a scan (docs/event-log.md, "Search"), so one page of `limit` answers it.
+ */
+async function searchEvents(env: Bindings, config: GatewayConfig, term: string, query: EventQuery): Promise<EventSummary[]> {
+  const namespace = ledgerNamespace(env);
+  const found = await Promise.all(allShards(config.ledger).map((shard) => shardStub(namespace, config.ledger, shard).search(term, query.limit)));
+  return found
+    .flat()
+    .filter((row) => matches(row, query))
+    .sort((a, b) => b.received_at - a.received_at || b.seq - a.seq)
+    .slice(0, query.limit)
+    .map(summary);
+}
+
 /** Rows for an id: the envelope id, or a recurring notification's id without its @window suffix. */
 async function findById(env: Bindings, config: GatewayConfig, id: string, limit: number): Promise<FoundRow[]> {
   const namespace = ledgerNamespace(env);
@@ -105,7 +123,7 @@ function matches(row: SummaryRow, query: EventQuery): boolean {
   if (query.source !== undefined && row.source !== query.source) return false;
   if (query.type !== undefined && row.type !== query.type) return false;
   if (query.state !== undefined && row.state !== query.state) return false;
-  if (query.subject !== undefined && row.subject !== query.subject) return false;
+  if (query.subject !== undefined && row.subject !== boundedText(query.subject)) return false;
   if (query.since !== undefined && row.received_at < Date.parse(query.since)) return false;
   if (query.until !== undefined && row.received_at > Date.parse(query.until)) return false;
   return query.route === undefined || Object.hasOwn(parseJson<Deliveries>(row.deliveries, {}), query.route);

@@ -26,6 +26,8 @@ export interface EventRow {
   envelope: string | null;
   requests: EventRequest[];
   deliveries: Deliveries;
+  /** What the row is found by besides its id: its subject and the adapter's search keys (bounded, distinct). */
+  terms?: string[];
 }
 
 /** With the event log off a shard keeps the mark alone. */

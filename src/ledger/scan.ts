@@ -175,3 +175,22 @@ function seqBounds(tables: DayTables, table: string): { lo: number; hi: number }
 function receivedAtOf(tables: DayTables, table: string, seq: number): number | undefined {
   return tables.run<{ received_at: number }>(`SELECT received_at FROM ${table} WHERE seq >= ? ORDER BY seq LIMIT 1`, seq)[0]?.received_at;
 }
+
+/**
+ * Rows found by a search term (a subject, a provider's id, a business key), newest first: per
+ * day table, newest day first, the `(term, seq)` primary key of `sk_` gives the seqs and the
+ * rowid gives each row. At most `limit` rows read, whatever the table's size.
+ */
+export function searchRows(tables: DayTables, term: string, limit: number): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const day of tables.days("sk")) {
+    if (!tables.days("ev").includes(day)) continue;
+    const seqs = tables.run<{ seq: number }>(`SELECT seq FROM sk_${day} WHERE term = ? ORDER BY seq DESC LIMIT ?`, term, limit - rows.length);
+    for (const { seq } of seqs) {
+      const row = tables.run<Omit<SummaryRow, "day">>(`SELECT ${SUMMARY} FROM ev_${day} WHERE seq = ?`, seq)[0];
+      if (row) rows.push({ ...row, day });
+    }
+    if (rows.length >= limit) break;
+  }
+  return rows;
+}

@@ -6,11 +6,13 @@
  *   since/until are rowid ranges), and the dedup key with its one unique index. Inserting a row
  *   writes 2 rows (the row and its index entry); a route's update 1.
  * - `mk_YYYYMMDD` (event log off): the dedup key alone, `WITHOUT ROWID`: 1 row per insert.
+ * - `sk_YYYYMMDD` (event log on): the search index, one `(term, seq)` per distinct subject or
+ *   search key of a row of that day's `ev` table, `WITHOUT ROWID`: 1 row written per term.
  *
  * Every SQL call goes through `run`, which meters what SQLite reports (`rowsRead`,
  * `rowsWritten`): the cost test reads the meter instead of guessing.
  */
-export type TableKind = "ev" | "mk";
+export type TableKind = "ev" | "mk" | "sk";
 
 const DAY_MS = 86_400_000;
 
@@ -37,15 +39,16 @@ const DDL: Record<TableKind, (name: string) => string> = {
       type TEXT NOT NULL, subject TEXT, time TEXT NOT NULL, received_at INTEGER NOT NULL, state TEXT NOT NULL,
       envelope TEXT, requests TEXT NOT NULL, deliveries TEXT NOT NULL)`,
   mk: (name) => `CREATE TABLE IF NOT EXISTS ${name} (key TEXT PRIMARY KEY, id TEXT NOT NULL, received_at INTEGER NOT NULL) WITHOUT ROWID`,
+  sk: (name) => `CREATE TABLE IF NOT EXISTS ${name} (term TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (term, seq)) WITHOUT ROWID`,
 };
 
-const TABLE_NAME = /^(ev|mk)_(\d{8})$/;
+const TABLE_NAME = /^(ev|mk|sk)_(\d{8})$/;
 
 export class DayTables {
   readonly #sql: SqlStorage;
   readonly meter: Meter = { rowsRead: 0, rowsWritten: 0, tableRowsWritten: 0 };
   /** Days that have a table, per kind, newest first. */
-  readonly #days: Record<TableKind, string[]> = { ev: [], mk: [] };
+  readonly #days: Record<TableKind, string[]> = { ev: [], mk: [], sk: [] };
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -53,7 +56,7 @@ export class DayTables {
       const match = TABLE_NAME.exec(name);
       if (match) this.#days[match[1] as TableKind].push(match[2]!);
     }
-    for (const kind of ["ev", "mk"] as const) this.#days[kind].sort().reverse();
+    for (const kind of ["ev", "mk", "sk"] as const) this.#days[kind].sort().reverse();
   }
 
   run<T extends Record<string, SqlStorageValue>>(query: string, ...params: unknown[]): T[] {
@@ -86,7 +89,7 @@ export class DayTables {
   /** Drops every table older than `keepFromDay`; returns the names dropped. */
   dropBefore(keepFromDay: string): string[] {
     const dropped: string[] = [];
-    for (const kind of ["ev", "mk"] as const) {
+    for (const kind of ["ev", "mk", "sk"] as const) {
       for (const day of this.#days[kind].filter((d) => d < keepFromDay)) {
         this.run(`DROP TABLE IF EXISTS ${kind}_${day}`);
         dropped.push(`${kind}_${day}`);

@@ -1,4 +1,6 @@
+import { log } from "../log";
 import { type Deliveries, type EventRow, eventState, type MarkRow, mergeAccepted, parseJson } from "./rows";
+import type { EventRequest } from "./schema";
 import { type DayTables, dayOf } from "./tables";
 
 /**
@@ -12,6 +14,8 @@ import { type DayTables, dayOf } from "./tables";
  * MAX_TIMELINE_REQUESTS lines.
  */
 export const MAX_ROW_TEXT = 256;
+/** Requests a row's timeline keeps: the first and its providers' retries, bounded against a replayed request. */
+export const MAX_TIMELINE_REQUESTS = 100;
 
 /** `text`, or its first MAX_ROW_TEXT - 1 characters and "…" (never half a surrogate pair). */
 export function boundedText(text: string): string {
@@ -30,7 +34,7 @@ export function boundedRow(row: EventRow): EventRow {
  * envelope, no subject, no timeline. What dedup needs (key, id, receipt) and the routes.
  */
 export function markOnlyRow(row: EventRow): EventRow {
-  return { ...row, subject: null, envelope: null, requests: [], type: boundedText(row.type).slice(0, 64), time: "" };
+  return { ...row, subject: null, envelope: null, requests: [], type: boundedText(row.type).slice(0, 64), time: "", terms: [] };
 }
 
 type Held = {
@@ -68,8 +72,8 @@ export function insertEvent(tables: DayTables, input: EventRow, deliveries: Deli
     if (holder.received_at > row.receivedAt) key = row.id;
     else tables.run(`UPDATE ${table} SET key = id WHERE seq = ?`, holder.seq);
   }
-  tables.run(
-    `INSERT INTO ${table} (key, id, source, type, subject, time, received_at, state, envelope, requests, deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  const [inserted] = tables.run<{ seq: number }>(
+    `INSERT INTO ${table} (key, id, source, type, subject, time, received_at, state, envelope, requests, deliveries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     key,
     row.id,
     row.source,
@@ -82,6 +86,10 @@ export function insertEvent(tables: DayTables, input: EventRow, deliveries: Deli
     JSON.stringify(row.requests),
     JSON.stringify(deliveries),
   );
+  if (inserted && row.terms && row.terms.length > 0) {
+    const index = tables.table("sk", dayOf(row.receivedAt));
+    for (const term of row.terms) tables.run(`INSERT OR IGNORE INTO ${index} (term, seq) VALUES (?, ?)`, boundedText(term), inserted.seq);
+  }
 }
 
 function merge(tables: DayTables, table: string, existing: Held, row: EventRow, deliveries: Deliveries): void {
@@ -108,4 +116,24 @@ export function insertMark(tables: DayTables, mark: MarkRow): void {
     mark.id,
     mark.receivedAt,
   );
+}
+
+/**
+ * A duplicate's line in the first request's timeline, up to MAX_TIMELINE_REQUESTS lines (a
+ * replayed request cannot grow a row without bound); past that the duplicate is answered, not
+ * recorded. Never fails the reserve it is part of.
+ */
+export function appendLine(tables: DayTables, key: string, sinceMs: number, line: EventRequest): void {
+  try {
+    for (const day of tables.days("ev", dayOf(sinceMs))) {
+      const found = tables.run<{ seq: number; lines: number }>(`SELECT seq, json_array_length(requests) AS lines FROM ev_${day} WHERE key = ?`, key)[0];
+      if (!found) continue;
+      if (found.lines < MAX_TIMELINE_REQUESTS) {
+        tables.run(`UPDATE ev_${day} SET requests = json_insert(requests, '$[#]', json(?)) WHERE seq = ?`, JSON.stringify(line), found.seq);
+      }
+      return;
+    }
+  } catch (error) {
+    log({ event: "ledger_line_not_recorded", error: error instanceof Error ? error.message.slice(0, 200) : "unknown" });
+  }
 }

@@ -32,6 +32,7 @@ describe("the bs2-boleto adapter", () => {
       subject: "00012345",
       time: "2024-09-05T10:00:00-03:00",
       payload: { kind: "json", value: SETTLED },
+      keys: ["6f1c2d9a-0b7e-4c55-9d1e-2f3a4b5c6d7e", "PEDIDO-981"],
     });
   });
 

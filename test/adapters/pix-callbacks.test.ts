@@ -66,6 +66,7 @@ describe("Pix the account sent (Efí's /pix callback)", () => {
       subject: "E090893562021030PIf25a7868",
       time: "2021-03-04T20:39:47.000Z",
       payload: { kind: "json", value: examples.efiPixSent().pix[0] },
+      keys: ["E090893562021030PIf25a7868"],
     });
   });
 

@@ -40,6 +40,7 @@ describe("the pix adapter", () => {
         subject: "cd1fe328c875481285a6f233ae41b662",
         time: "2020-09-10T13:03:33.902Z",
         payload: { kind: "json", value: RECEIVED },
+        keys: [E2E],
       },
     ]);
   });
@@ -101,6 +102,7 @@ describe("the pix adapter", () => {
       time: "2020-09-10T13:03:33.902Z",
       // The Pix's identifying fields and this refund: not infoPagador or the rest of the item.
       payload: { kind: "json", value: { endToEndId: E2E, txid: RECEIVED.txid, valor: RECEIVED.valor, horario: RECEIVED.horario, devolucoes: [REFUND] } },
+      keys: [E2E, "000AAA111"],
     });
   });
 

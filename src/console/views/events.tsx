@@ -26,7 +26,13 @@ export function EventsView(props: { list: EventList; search: EventSearch; source
     <section aria-labelledby="events-title">
       <Heading title="Events" />
       <SearchForm view="events" label="Search events">
-        <Field id="ev-q" label="Envelope id or subject" name="q" value={search.q} hint="e.g. a boleto number or an envelope id" />
+        <Field
+          id="ev-q"
+          label="Envelope id, provider id or subject"
+          name="q"
+          value={search.q}
+          hint="e.g. a BS2 Id, a Pix endToEndId, a boleto number or an envelope id"
+        />
         <Select id="ev-source" label="Source" name="source" options={props.sources} value={search.source} blank="any source" />
         <Field id="ev-type" label="Type" name="type" value={search.type} hint="e.g. bs2.boleto.settled" />
         <Select id="ev-state" label="State" name="state" options={EVENT_STATES} value={search.state} blank="any state" />
