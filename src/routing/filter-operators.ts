@@ -9,7 +9,7 @@ import { isPlainObject, isPrimitive, type Operator, type Primitive } from "./fil
  * scan the budget cannot cover is not begun): each element an array is scanned for (ELEMENT),
  * each element a filter object or array is tried on (`tryCost`), each
  * character `$in` searches (CHARACTER), each text read as a number while looking for a number
- * (NUMERIC_TEXT). The rest is bounded by the filter's own size: equality (`equals`) looks only
+ * (NUMERIC_TEXT_COST). The rest is bounded by the filter's own size: equality (`equals`) looks only
  * at what the operand lists, never at an envelope object's other keys, since listing the keys of
  * an object of 96,000 costs ~17 ms on V8 however early the loop stops. One pass over a 1 MiB
  * envelope fits; many filter values fanning out over the same
