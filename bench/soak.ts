@@ -23,10 +23,11 @@
  * - `burst`: ingest at full speed for 10 s at 10 connections to a target that takes everything;
  *   reports how long after the last 202 the last notification was delivered (goal: 10 s).
  *
- * Writes bench/results/soak-{mode}.md and .json. `SOAK_PORT` moves its three ports (default 8960).
+ * Writes bench/results/soak-{mode}.md and .json. `SOAK_PORT` moves its three ports (default 8960);
+ * `SOAK_LOG=file` appends the gateway's output to a file.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,7 +47,7 @@ const PORT = Number(process.env.SOAK_PORT ?? 8960);
 const GATEWAY = `http://127.0.0.1:${PORT}`;
 const TARGET_PORT = PORT + 1;
 const PASSWORD = "soak-test-password-5d1f";
-const ADMIN_TOKEN = "soak-admin-token-8c2e41";
+const ADMIN_TOKEN = "soak-admin-token-8c2e41-5f0b7d93a6e1c2";
 const AUTH = `Basic ${Buffer.from(`soak:${PASSWORD}`).toString("base64")}`;
 
 interface Options {
@@ -135,9 +136,11 @@ async function startGateway(state: string, breaker: boolean, meter: Meter): Prom
   args.push("--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`);
   const child = spawn(join("node_modules", ".bin", "wrangler"), args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
+  const logFile = process.env.SOAK_LOG;
   const keep = (d: Buffer) => {
     const text = d.toString();
     meter.feed(text);
+    if (logFile) appendFileSync(logFile, text);
     output = (output + text).slice(-20_000);
   };
   child.stdout?.on("data", keep);

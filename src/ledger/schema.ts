@@ -67,6 +67,15 @@ export const Delivery = z.object({
   state: RouteState,
   attempts: z.array(Attempt),
   actions: z.array(OperatorAction).optional().describe("Redeliveries and replays an operator asked for"),
+  waiting: z
+    .object({
+      reason: z.enum(["paused", "open", "order"]),
+      since: z.string(),
+      next: z.string().optional(),
+      behind: z.number().int().optional(),
+    })
+    .optional()
+    .describe("Why a pending delivery waits, from its route's governor: paused, open (breaker), or behind its key's sequence number `behind`"),
 });
 
 export const EventDetail = z.object({

@@ -31,7 +31,7 @@ describe("parseConfig", () => {
     if (!loaded.ok) return;
     expect(loaded.config.sources.acme).toMatchObject({ maxBodyBytes: 1_048_576, onInvalid: "quarantine" });
     expect(loaded.config.routes[0]).toMatchObject({ method: "POST", auth: { type: "none" }, timeoutMs: 10_000 });
-    expect(loaded.config.delivery).toEqual({ maxAttempts: 8, deadLetterTtlDays: 14 });
+    expect(loaded.config.delivery).toEqual({ maxAttempts: 10, deadLetterTtlDays: 14 });
   });
 
   it("replaces a {secret: NAME} reference with the binding's value", () => {

@@ -10,7 +10,7 @@ const parse = (more: Record<string, unknown>) => parseConfig({ sources: { acme: 
 describe("a route's governance in the config", () => {
   it("turns the breaker on by default and takes rate limit and order as given", () => {
     const plain = parse({});
-    expect(plain.ok && plain.config.routes[0]).toMatchObject({ breaker: { failures: 10, probeSeconds: 30 } });
+    expect(plain.ok && plain.config.routes[0]).toMatchObject({ breaker: { failures: 5, probeSeconds: 10, windowSeconds: 60 } });
     expect(plain.ok && plain.config.routes[0]!.ordered).toBeUndefined();
     const governed = parse({ breaker: false, rateLimit: { perSecond: 0.5, concurrency: 2 }, ordered: { key: "data.pix.txid" } });
     expect(governed.ok && governed.config.routes[0]).toMatchObject({
@@ -53,10 +53,11 @@ describe("a route's governance through the admin API", () => {
     const one = await (await admin("GET", "/admin/routes/governed")).json<Record<string, unknown>>();
     expect(one).toMatchObject({
       id: "governed",
-      breaker: { failures: 10, probeSeconds: 30 },
+      breaker: { failures: 5, probeSeconds: 10, windowSeconds: 60 },
       rateLimit: { perSecond: 5 },
       ordered: { key: "data.txid", onHeadFailure: "block" },
       state: "active",
+      parked: 0,
     });
     const changed = await admin("PUT", "/admin/routes/governed", { breaker: false });
     expect(await changed.json()).toMatchObject({ breaker: false, rateLimit: { perSecond: 5 } });

@@ -21,7 +21,7 @@ const ALL: Existing = {
     { title: "hookgate-state-staging", id: "1a2b3c4d5e6f47819a0b1c2d3e4f5a6b" },
     { title: "hookgate-dedup-production", id: "99999999999999999999999999999999" },
   ],
-  queues: ["hookgate-deliveries-staging", "hookgate-dead-letters-staging", "hookgate-reconcile-staging"],
+  queues: ["hookgate-deliveries-staging", "hookgate-retries-staging", "hookgate-dead-letters-staging", "hookgate-reconcile-staging"],
   d1: [{ name: "hookgate-events-staging", uuid: "6b1f5c0e-3d2a-4e8b-9c7d-0a1b2c3d4e5f" }],
 };
 
@@ -42,6 +42,7 @@ describe("what an environment needs", () => {
       { kind: "kv", binding: "STATE", name: "hookgate-state-staging" },
       { kind: "d1", binding: "EVENTS", name: "hookgate-events-staging", migrationsDir: "migrations" },
       { kind: "queue", name: "hookgate-deliveries-staging" },
+      { kind: "queue", name: "hookgate-retries-staging" },
       { kind: "queue", name: "hookgate-reconcile-staging" },
       { kind: "queue", name: "hookgate-dead-letters-staging" },
     ]);
@@ -54,6 +55,7 @@ describe("what an environment needs", () => {
       "hookgate-state-production",
       "hookgate-events-production",
       "hookgate-deliveries-production",
+      "hookgate-retries-production",
       "hookgate-reconcile-production",
       "hookgate-dead-letters-production",
     ]);
@@ -78,10 +80,12 @@ describe("writing the ids into wrangler.toml", () => {
     expect(staging.queues).toMatchObject({
       producers: [
         { binding: "DELIVERIES", queue: "hookgate-deliveries-staging" },
+        { binding: "DELIVERY_RETRIES", queue: "hookgate-retries-staging" },
         { binding: "RECONCILE", queue: "hookgate-reconcile-staging" },
       ],
       consumers: [
         { queue: "hookgate-deliveries-staging", dead_letter_queue: "hookgate-dead-letters-staging", max_retries: 5, retry_delay: 60 },
+        { queue: "hookgate-retries-staging", dead_letter_queue: "hookgate-dead-letters-staging", max_retries: 5, retry_delay: 60 },
         { queue: "hookgate-dead-letters-staging", max_retries: 100 },
         { queue: "hookgate-reconcile-staging", max_batch_size: 1 },
       ],

@@ -113,7 +113,10 @@ export function EventView(props: { id: string; detail: EventDetail; reveal: bool
                   <td>
                     <State state={d.state} />
                   </td>
-                  <td>{progressText(progressOf(d), maxAttempts, now) || plural(d.attempts.length, "attempt")}</td>
+                  <td>
+                    {progressText(progressOf(d), maxAttempts, now) || plural(d.attempts.length, "attempt")}
+                    {d.waiting ? <WhyItWaits waiting={d.waiting} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -203,4 +206,25 @@ function attemptResult(entry: Extract<TimelineEntry, { kind: "attempt" }>): stri
   const error = entry.error === undefined ? undefined : maskText(entry.error);
   if (entry.status !== undefined) return `HTTP ${entry.status}${error ? ` (${error})` : ""}`;
   return error ?? "no answer";
+}
+
+/** Why a pending delivery waits (docs/delivery.md, "Parked, not churned"), and when it goes next when that is known. */
+function WhyItWaits(props: { waiting: NonNullable<EventDetail["deliveries"][number]["waiting"]> }) {
+  const { reason, since, next, behind } = props.waiting;
+  const why =
+    reason === "paused"
+      ? "waiting: the route is paused"
+      : reason === "open"
+        ? "waiting: the route's breaker is open"
+        : `waiting behind sequence ${behind ?? "?"} of its key`;
+  return (
+    <div class="muted">
+      {why}, since <Time at={since} />
+      {next !== undefined ? (
+        <span>
+          ; next probe <Time at={next} />
+        </span>
+      ) : null}
+    </div>
+  );
 }

@@ -76,6 +76,7 @@ function RouteState(props: { route: RouteItem }) {
     <span data-state={route.state} title={route.reason}>
       {route.state === "open" ? "open (breaker)" : route.state}
       {route.since !== undefined && route.state !== "active" ? <span class="muted"> since {route.since}</span> : null}
+      {route.parked !== undefined && route.parked > 0 ? <span class="muted"> · {route.parked} parked</span> : null}
     </span>
   );
 }
