@@ -10,8 +10,14 @@ export const EventLog = closed({
   retentionDays: z.number().int().min(1).max(365).default(30).describe("How long the event log keeps rows, in days; whole day tables are dropped after it."),
 }).describe("The event log: where is my notification.");
 
-/** Durable Objects a ledger may be spread over (docs/event-log.md says how to size it). */
-export const MAX_LEDGER_SHARDS = 256;
+/**
+ * Durable Objects a ledger may be spread over (docs/event-log.md says how to size it; `npm run
+ * setup -- --per-day N` computes it). 512: 100 M notifications a day keep a 26-day log of
+ * 1.5 KB rows at 80 % of 10 GB a shard. Not more: the console's list asks every shard in one
+ * invocation (1,000 subrequests), and past 256 a request's reserve and confirm take
+ * 2 × min(notifications, shards) calls, so large batches need `maxNotificationsPerRequest` ≤ 400.
+ */
+export const MAX_LEDGER_SHARDS = 512;
 export const DEFAULT_LEDGER_SHARDS = 16;
 
 const Shards = z.number().int().min(1).max(MAX_LEDGER_SHARDS);
