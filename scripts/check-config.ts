@@ -13,6 +13,7 @@ import { configWarnings, environmentNotes, localRelaxations } from "../src/confi
 import { isLocalDev } from "../src/net/targets";
 import { readCommandLine, usageOf } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
+import { describeSizing, perDayOf, sizeForConfig, sizingWarnings } from "./lib/sizing";
 
 const COMMAND = {
   help: `npm run check-config -- FILE [--local] [--secrets FILE]
@@ -26,20 +27,29 @@ secret it names that has no value (by name, never a value).
                     is a deployed gateway's, which refuses them
   --secrets FILE    where {"secret": "NAME"} values are read, after the environment
                     (default .dev.vars, when present)
+  --per-day N       the notifications a day expected: prints the ledger shards, delivery queues,
+                    days of event log, storage and cost that volume needs, and warns when the
+                    config's ledger.shards or eventLog.retentionDays do not fit it
   -h, --help        this text
 
 Exit code: 0 when the config is valid, 1 when it is not, 2 for a mistake in the command.
 
 Examples
   npm run check-config -- demo/config.json --local
-  npm run check-config -- prod.json --secrets prod.vars`,
-  options: { local: { type: "boolean", default: false }, secrets: { type: "string", default: ".dev.vars" } },
+  npm run check-config -- prod.json --secrets prod.vars
+  npm run check-config -- prod.json --per-day 10000000`,
+  options: { local: { type: "boolean", default: false }, secrets: { type: "string", default: ".dev.vars" }, "per-day": { type: "string" } },
   maxPositionals: 1,
 } as const;
 
 function main(argv: string[]): number {
   const { values, positionals } = readCommandLine(argv, COMMAND);
   const file = positionals[0];
+  const perDay = values["per-day"] === undefined ? undefined : perDayOf(values["per-day"]);
+  if (perDay === null) {
+    console.error(`--per-day takes a whole number of notifications a day, such as 10000000 (or 10M), not ${values["per-day"]}`);
+    return 2;
+  }
   if (!file) {
     console.error(`a config FILE is needed\n\nusage: ${usageOf(COMMAND.help)}`);
     return 2;
@@ -76,6 +86,11 @@ function main(argv: string[]): number {
   if (local) for (const relaxed of localRelaxations(loaded.config)) console.warn(`local: ${relaxed}`);
   const how = local ? ", as `npm start` runs it: loopback targets allowed" : "";
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets${how})`);
+  if (perDay !== undefined) {
+    const sizing = sizeForConfig(loaded.config, perDay);
+    for (const line of describeSizing(sizing)) console.log(line);
+    for (const warning of sizingWarnings(loaded.config, sizing)) console.warn(`warning: ${warning}`);
+  }
   return 0;
 }
 

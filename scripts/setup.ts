@@ -7,6 +7,8 @@
  * everything and changes nothing. `--dry-run` prints what it would do and touches nothing;
  * without a login it plans from wrangler.toml alone. `--otlp-logs` and `--otlp-traces` name the
  * OpenTelemetry destinations (made in the dashboard) the environment exports its logs and traces to.
+ * `--per-day N` prints what that volume needs (ledger shards, delivery queues, days of event log,
+ * storage, cost: scripts/lib/sizing.ts), and with `--per-day` alone only that.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +30,7 @@ import {
   telemetryInEnvironment,
   withEnvironment,
 } from "./lib/setup-plan";
+import { describeSizing, perDayOf, size } from "./lib/sizing";
 
 const wranglerBin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 
@@ -73,6 +76,9 @@ what is left to do. A second run finds everything and changes nothing.
   --dry-run         print what it would do and touch nothing; without a login it plans from
                     wrangler.toml alone
   --config FILE     the wrangler config to write (default wrangler.toml)
+  --per-day N       the notifications a day expected (10000000 or 10M): prints the ledger shards,
+                    delivery queues, days of event log, storage and cost that volume needs
+                    (docs/deploy.md, "Sizing"); given alone, only that
   -h, --help        this text`,
   options: {
     env: { type: "string", default: "staging" },
@@ -81,6 +87,7 @@ what is left to do. A second run finds everything and changes nothing.
     "otlp-traces": { type: "string" },
     "dry-run": { type: "boolean", default: false },
     config: { type: "string", default: "wrangler.toml" },
+    "per-day": { type: "string" },
   },
 } as const;
 
@@ -90,17 +97,26 @@ function setupArgs(argv: string[]) {
   if (!(ENVIRONMENTS as readonly string[]).includes(env)) throw new Error(`--env must be one of ${ENVIRONMENTS.join(", ")}`);
   if (domain !== undefined && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(domain)) throw new Error("--domain takes a hostname, such as hooks.example.com");
   const telemetry: Telemetry = { logs: values["otlp-logs"], traces: values["otlp-traces"] };
+  const perDay = values["per-day"] === undefined ? undefined : perDayOf(values["per-day"]);
+  if (perDay === null) throw new Error(`--per-day takes a whole number of notifications a day, such as 10000000 (or 10M), not ${values["per-day"]}`);
+  const sizingOnly = perDay !== undefined && argv.every((arg, i) => arg.startsWith("--per-day") || argv[i - 1] === "--per-day");
   for (const [flag, name] of [
     ["--otlp-logs", telemetry.logs],
     ["--otlp-traces", telemetry.traces],
   ] as const) {
     if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) throw new Error(`${flag} takes the name of a destination made in the dashboard`);
   }
-  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain, telemetry };
+  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain, telemetry, perDay, sizingOnly };
 }
 
 function main(argv: string[]): number {
-  const { env, dryRun, file, domain: given, telemetry: named } = setupArgs(argv);
+  const { env, dryRun, file, domain: given, telemetry: named, perDay, sizingOnly } = setupArgs(argv);
+  if (perDay !== undefined) {
+    // The defaults' sizing (16-shard steps, a 30-day log, 7 days of dedup); check-config --per-day sizes a config.
+    for (const line of describeSizing(size({ perDay }))) console.log(line);
+    if (sizingOnly) return 0;
+    console.log("");
+  }
   const toml = readFileSync(file, "utf8");
   const kept = telemetryInEnvironment(toml, env);
   const telemetry: Telemetry = { logs: named.logs ?? kept.logs, traces: named.traces ?? kept.traces };

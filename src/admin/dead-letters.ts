@@ -1,6 +1,7 @@
 import { BulkReplayBody, recordReplay, startBulkReplay } from "../deadletters/bulk";
 import { replayDeadLetter } from "../deadletters/replay";
 import { getDeadLetter, listDeadLetters } from "../deadletters/store";
+import { isLedgerUnroutedId, listUnrouted, replayLedgerUnrouted } from "../deadletters/unrouted";
 import { GatewayError } from "../errors";
 import type { App } from "../http/app";
 import { Recorder } from "../ledger/recorder";
@@ -12,12 +13,14 @@ export function registerDeadLetterAdmin(app: App): void {
     const query = DeadLetterQuery.safeParse(c.req.query());
     if (!query.success) throw invalid(query.error, "(query)");
     const { route, ...rest } = query.data;
+    // Unrouted envelopes live in the ledger (deadletters/unrouted.ts), with the event log on.
+    if (rest.kind === "unrouted" && c.get("config").eventLog.enabled && c.env.LEDGER) return c.json(await listUnrouted(c.env, c.get("config"), rest));
     return c.json(await listDeadLetters(c.env.STATE, { ...rest, routeId: route }));
   });
 
   app.post("/admin/dead-letters/replay", async (c) => {
     const { route, ...filter } = await readJson(c.req.raw, BulkReplayBody);
-    const answer = await startBulkReplay(c.env, { ...filter, routeId: route }, c.req.query("cursor"));
+    const answer = await startBulkReplay(c.env, c.get("config"), { ...filter, routeId: route }, c.req.query("cursor"));
     c.set("logFields", { ...c.get("logFields"), replaying: answer.replaying });
     return c.json(answer, 202);
   });
@@ -30,6 +33,12 @@ export function registerDeadLetterAdmin(app: App): void {
 
   app.post("/admin/dead-letters/:id/replay", async (c) => {
     const id = c.req.param("id");
+    if (isLedgerUnroutedId(id)) {
+      const options = await readOptionalJson(c.req.raw, ReplayBody);
+      const replayed = await replayLedgerUnrouted(c.env, c.get("config"), id, new Date(), (p) => c.executionCtx.waitUntil(p), options);
+      c.set("logFields", { ...c.get("logFields"), deadLetter: id, ids: replayed.ids });
+      return c.json({ status: "replaying", id, ...replayed }, 202);
+    }
     const record = await getDeadLetter(c.env.STATE, id);
     if (!record) throw new GatewayError("not_found", "no such dead letter");
     const events = Recorder.for(c.env, c.get("config"));

@@ -70,6 +70,12 @@ export function gatewayMetricFamilies(metrics: GatewayMetrics): MetricFamily[] {
     },
     {
       type: "counter",
+      name: "hookgate_unrouted_total",
+      help: "Envelopes no route's events and sources matched, by source: kept in the ledger (state unrouted), replayable from there.",
+      samples: of("unrouted").map((t) => ({ labels: { source: t.name }, value: t.count })),
+    },
+    {
+      type: "counter",
       name: "hookgate_reconcile_total",
       help: "Pix reconciliation by source and outcome: pages read, recovered, duplicate, unreadable, too_old (past dedup: not delivered), failed, expired (pages given up on).",
       samples: of("reconcile").map((t) => ({ labels: { source: t.name, outcome: t.key }, value: t.count })),

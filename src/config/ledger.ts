@@ -11,9 +11,11 @@ export const EventLog = closed({
 }).describe("The event log: where is my notification.");
 
 /**
- * Durable Objects a ledger may be spread over (docs/event-log.md says how to size it): 100 M a
- * day kept 30 days needs ~470 at 10 GB each; an admin query fans out to every shard, and one
- * invocation may make 1,000 subrequests, so 512 leaves room for the rest of the request.
+ * Durable Objects a ledger may be spread over (docs/event-log.md says how to size it; `npm run
+ * setup -- --per-day N` computes it). 512: 100 M notifications a day keep a 26-day log of
+ * 1.5 KB rows at 80 % of 10 GB a shard. Not more: the console's list asks every shard in one
+ * invocation (1,000 subrequests), and past 256 a request's reserve and confirm take
+ * 2 × min(notifications, shards) calls, so large batches need `maxNotificationsPerRequest` ≤ 400.
  */
 export const MAX_LEDGER_SHARDS = 512;
 /** A SQLite Durable Object's storage limit (Cloudflare, paid plan): 10 GB. */

@@ -8,6 +8,7 @@ import { REPLAY_CHUNK, ReplayMessage } from "../queue/messages";
 import { DeadLetterSummary } from "./record";
 import { type Replayed, replayDeadLetter } from "./replay";
 import { type DeadLetterFilter, getDeadLetter, listDeadLetters } from "./store";
+import { isLedgerUnroutedId, listUnrouted, replayLedgerUnrouted } from "./unrouted";
 
 /**
  * `POST /admin/dead-letters/replay`: every dead letter matching a filter, replayed once, the work
@@ -64,12 +65,21 @@ export function isHeavyReplay(body: unknown): boolean {
 }
 export const HEAVY_REPLAY_DELAY_SECONDS = 5;
 
-export async function startBulkReplay(env: Bindings, filter: DeadLetterFilter, cursor?: string): Promise<z.infer<typeof BulkReplayAnswer>> {
+export async function startBulkReplay(
+  env: Bindings,
+  config: GatewayConfig,
+  filter: DeadLetterFilter,
+  cursor?: string,
+): Promise<z.infer<typeof BulkReplayAnswer>> {
   const ids: string[] = [];
   const quarantined: string[] = [];
   let next = cursor;
-  for (let page = 0; page < MAX_LIST_PAGES; page++) {
-    const listed = await listDeadLetters(env.STATE, { ...filter, cursor: next, limit: 1000 });
+  // Unrouted envelopes are the ledger's (unrouted.ts): a page of up to 200 a call, fanned out over its shards.
+  const fromLedger = filter.kind === "unrouted" && config.eventLog.enabled && env.LEDGER !== undefined;
+  for (let page = 0; page < (fromLedger ? 1 : MAX_LIST_PAGES); page++) {
+    const listed = fromLedger
+      ? await listUnrouted(env, config, { ...filter, cursor: next, limit: 200 })
+      : await listDeadLetters(env.STATE, { ...filter, cursor: next, limit: 1000 });
     for (const d of listed.deadLetters) (d.kind === "quarantine" ? quarantined : ids).push(d.id);
     next = listed.cursor;
     if (next === undefined) break;
@@ -107,6 +117,17 @@ export async function handleReplayMessage(
   let replayed = 0;
   let skipped = 0;
   for (const id of parsed.data.deadLetterIds) {
+    if (isLedgerUnroutedId(id)) {
+      try {
+        recordReplay(events, "unrouted", await replayLedgerUnrouted(env, config, id, at, waitUntil));
+        replayed++;
+      } catch (error) {
+        // Replayed already (no longer unrouted), gone, or still no route: nothing to send.
+        if (!(error instanceof GatewayError) || (error.code !== "conflict" && error.code !== "not_found")) throw error;
+        skipped++;
+      }
+      continue;
+    }
     const record = await getDeadLetter(env.STATE, id);
     if (!record) {
       skipped++;

@@ -2,7 +2,7 @@ import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
 import { numberMessages, orderedGroups } from "../delivery/governor/client";
-import { type DeliveryMessage, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
+import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
 import { GatewayError } from "../errors";
@@ -107,6 +107,7 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
   // then the shard holds the keys in memory. A failure here costs at most a duplicate delivery.
   ctx.waitUntil(claim.accepted(plan.routed));
   countFiltered(plan.routed, ctx.now.getTime());
+  if (plan.unrouted.length > 0) count("unrouted", ctx.source.name, "no_route_matched", ctx.now.getTime(), plan.unrouted.length);
   return { accepted: freshIds, duplicates };
 }
 
@@ -123,6 +124,7 @@ function countFiltered(routed: AcceptedEnvelope[], at: number): void {
 /** What enqueueing takes, before any I/O: the dead letters kept here and the sendBatch calls. */
 interface Sending {
   keptHere: DeliveryPlan["unrouted"];
+  asideUnrouted: Envelope[];
   batches: PlannedMessage<DeliveryMessage | FollowUp>[][];
   overBudget?: string;
 }
@@ -132,14 +134,20 @@ interface Sending {
  * messages, sent last. Every write and send is counted against the invocation's operations
  * before the first is made.
  */
-function prepare({ source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number, reserved: number): Sending {
-  const direct = plan.unrouted.length <= DIRECT_WRITES;
-  const keptHere = plan.unrouted.filter((u) => direct || !fitsMessage(u.size));
-  const followUps = plan.unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
+function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number, reserved: number): Sending {
+  // With the event log on, an unrouted envelope's record is its ledger row (state `unrouted`),
+  // listed and replayed from there (deadletters/unrouted.ts): no KV, no D1, a counter. One too
+  // large for a row is stored aside, where the log reads it. With the log off, a dead letter.
+  const inLedger = config.eventLog.enabled;
+  const unrouted = inLedger ? [] : plan.unrouted;
+  const asideUnrouted = inLedger ? plan.unrouted.filter((u) => !fitsMessage(u.size)).map((u) => u.envelope) : [];
+  const direct = unrouted.length <= DIRECT_WRITES;
+  const keptHere = unrouted.filter((u) => direct || !fitsMessage(u.size));
+  const followUps = unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
   const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps]);
   // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
-  const writes = plan.aside.length + keptHere.length * 3 + orderedRoutes;
-  return { keptHere, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length, reserved }) };
+  const writes = plan.aside.length + asideUnrouted.length + keptHere.length * 3 + orderedRoutes;
+  return { keptHere, asideUnrouted, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length, reserved }) };
 }
 
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
@@ -147,6 +155,7 @@ async function enqueue({ env, config, source, now, replayOf, byOperator }: Accep
   const ttlDays = config.delivery.deadLetterTtlDays;
   await Promise.all([
     ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
+    ...sending.asideUnrouted.map((e) => env.STATE.put(envelopeKeyFor(e.id), JSON.stringify(e), { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
     ...sending.keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
   // One after another, follow-ups last.

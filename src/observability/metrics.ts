@@ -15,7 +15,8 @@ import type { MetricsAnswer, MetricsBucket, MetricsQuery } from "./schema";
  * latency.ts), `latency_sum` (name = route, key = "ms": the milliseconds observed), `answer` and
  * `answer_sum` (the same for the time /hooks took to answer, name = source),
  * `eventlog` (name = "gateway", key = unrecorded: lines the ledger did not take), `reconcile` (name =
- * source, key = pages | recovered | duplicate | unreadable | too_old | failed | expired).
+ * source, key = pages | recovered | duplicate | unreadable | too_old | failed | expired), `unrouted`
+ * (name = source, key = no_route_matched: envelopes no route took, kept in the ledger).
  *
  * Every upsert also adds to the row of minute TOTALS_MINUTE: the totals since the beginning,
  * which retention never deletes. A Prometheus scrape reads those rows alone (one per series),
@@ -32,7 +33,7 @@ let lastFlush = 0;
 /** Sources are named by the URL: a name no source has is counted under one key, so strangers cannot add rows. */
 export const UNKNOWN_SOURCE = "(unknown)";
 
-type Scope = "ingest" | "delivery" | "latency" | "latency_sum" | "answer" | "answer_sum" | "eventlog" | "reconcile";
+type Scope = "ingest" | "delivery" | "latency" | "latency_sum" | "answer" | "answer_sum" | "eventlog" | "reconcile" | "unrouted";
 
 export function count(scope: Scope, name: string, key: string, at: number, n = 1): void {
   const id = [Math.floor(at / MINUTE), scope, name, key].join("\u0000");
