@@ -1,3 +1,4 @@
+import { providerWarnings } from "./provider-warnings";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
 /**
@@ -20,6 +21,7 @@ export function configWarnings(config: GatewayConfig): string[] {
     ...(source.dedupShards !== undefined
       ? [`sources.${name}.dedupShards: no longer changes anything; ledger.shards spreads every source (docs/dedup-and-batches.md)`]
       : []),
+    ...providerWarnings(name, source),
   ]);
 }
 
