@@ -79,6 +79,9 @@ export const Reconcile = closed({
 }).describe("Pix reconciliation: read the PSP's GET /pix on a schedule and recover what the webhook missed.");
 export type Reconcile = z.infer<typeof Reconcile>;
 
+/** Auth rules named after the one provider whose scheme they check. */
+const PROVIDER_RULES: ReadonlySet<string> = new Set(["mercadopago", "asaas", "pagbank", "starkbank", "pagarme"]);
+
 export const Source = closed({
   provider: ProviderName.describe("The adapter that reads this provider's notifications."),
   methods: z.array(HttpMethod).min(1).optional().describe("Allowed methods. Default: the adapter's (POST; BMP: GET, POST, PUT)."),
@@ -140,6 +143,16 @@ export const Source = closed({
       }
     }
   }
+  source.auth.forEach((rule, index) => {
+    if (PROVIDER_RULES.has(rule.type) && rule.type !== source.provider) {
+      ctx.issues.push({
+        code: "custom",
+        message: `the "${rule.type}" rule checks ${rule.type}'s notifications; this source's provider is ${source.provider}`,
+        path: ["auth", index, "type"],
+        input: undefined,
+      });
+    }
+  });
   const none = source.auth.findIndex((rule) => rule.type === "none");
   if (none !== -1 && source.auth.length > 1) {
     ctx.issues.push({

@@ -1,6 +1,7 @@
 import { LOCAL_CLIENT_CERT_HEADER } from "../certificates/local-report";
 import { targetUrlProblem } from "../net/targets";
 import { shapeWarnings } from "../routing/filter-shapes";
+import { providerWarnings } from "./provider-warnings";
 import type { GatewayConfig, MtlsPins } from "./schema";
 
 /**
@@ -37,6 +38,7 @@ function sourceWarnings(config: GatewayConfig): string[] {
     ...(source.dedupShards !== undefined
       ? [`sources.${name}.dedupShards: no longer changes anything; ledger.shards spreads every source (docs/dedup-and-batches.md)`]
       : []),
+    ...providerWarnings(name, source),
   ]);
 }
 
