@@ -1,3 +1,4 @@
+import { schemaProblem } from "../catalog/source-schema";
 import type { Source } from "../config/schema";
 import type { NotificationPayload } from "../envelope";
 import { unstorablePayload } from "./json-limits";
@@ -14,7 +15,8 @@ import { type Adapter, type AdaptResult, type ProviderRequest, tooMany } from ".
  * same way, with reason `reserved_type`: it may be a sender posing as a provider; and so is
  * a payload that could not be stored (`unserializable`), which would otherwise fail every retry;
  * and a request carrying more than `maxNotifications` (`too_many_notifications`), before any
- * payload is serialized.
+ * payload is serialized. A source with a `schema` keeps a payload that does not meet it the same
+ * way, with the failing path (catalog/source-schema.ts).
  */
 export async function adapt(adapter: Adapter, request: ProviderRequest, source: Source, maxNotifications: number): Promise<AdaptResult> {
   let result: AdaptResult;
@@ -42,6 +44,12 @@ export async function adapt(adapter: Adapter, request: ProviderRequest, source: 
       code: "reserved_type",
       reason: `The type ${JSON.stringify(foreign.type.slice(0, 100))} is reserved for another provider or the gateway.`,
     };
+  }
+  if (source.schema !== undefined) {
+    for (const { payload } of result.notifications) {
+      const problem = payload.kind === "json" ? schemaProblem(source.schema, payload.value) : "the payload is not JSON";
+      if (problem) return { ok: false, reason: `The payload does not meet the source's schema at ${problem}` };
+    }
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { reservedNamespaceOf } from "../adapters/reserved";
+import { SourceSchema } from "../catalog/source-schema";
 import { isValidCidr } from "../net/ip";
 import { targetUrlProblem } from "../net/targets";
 import { AuthRule } from "./auth-rules";
@@ -126,6 +127,7 @@ export const Source = closed({
   idPath: RequestPath.optional().describe("generic only: where the notification id is (body.a.b, query.x, headers.x). Default: SHA-256 of the body."),
   typePath: RequestPath.optional().describe("generic only: where the event type is. Default: eventType, else generic.event."),
   eventType: z.string().min(1).optional().describe("generic only: a fixed event type when there is no typePath; not in a namespace an adapter owns."),
+  schema: SourceSchema.optional(),
   reconcile: Reconcile.optional(),
   confirm: Confirm.optional(),
 }).check((ctx) => {
@@ -135,6 +137,14 @@ export const Source = closed({
   }
   if (source.reconcile !== undefined && source.provider !== "pix") {
     ctx.issues.push({ code: "custom", message: "only the pix provider takes this", path: ["reconcile"], input: undefined });
+  }
+  if (source.schema !== undefined && source.provider !== "generic" && source.provider !== "standard-webhooks") {
+    ctx.issues.push({
+      code: "custom",
+      message: "only generic and standard-webhooks sources take this: other providers' types are in the catalog",
+      path: ["schema"],
+      input: undefined,
+    });
   }
   if (source.provider !== "generic") {
     for (const key of ["idPath", "typePath", "eventType"] as const) {

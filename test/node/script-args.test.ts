@@ -25,6 +25,7 @@ const WITH_ARGUMENTS = [
   "bench:ledger",
   "soak",
   "schema",
+  "event-types",
   "check-links",
 ];
 
