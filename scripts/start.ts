@@ -9,6 +9,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { join, resolve } from "node:path";
 import { adminTokenProblem } from "../src/admin/token";
 import { parseConfig } from "../src/config/load";
@@ -16,6 +18,7 @@ import { startDemoSink } from "./demo-sink";
 import { readCommandLine } from "./lib/args";
 import { devVarsFor, formatDevVars } from "./lib/dev-vars";
 import { secretReader } from "./lib/dotvars";
+import { flushMetricsBeforeStop } from "./lib/flush-on-stop";
 import { applyLocalMigrations } from "./lib/local-d1";
 import { configChangeNote, configRun, rememberConfigRun, wipeLocalState } from "./lib/local-state";
 import { DEFAULT_CONFIG, DEFAULT_PORT, DEFAULT_SINK_PORT, routesToSink, startBanner, withSinkPort } from "./lib/start-banner";
@@ -95,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     adminToken,
   });
   console.log(`${banner.join("\n")}\n`);
-  const code = await runWrangler(GATEWAY_PORT, https ? "https" : "http");
+  const code = await runWrangler(GATEWAY_PORT, https ? "https" : "http", adminToken);
   sink.close();
   return code;
 }
@@ -125,18 +128,44 @@ function prepareLocalState({ fresh, configFile, raw, devVars }: { fresh: boolean
   return true;
 }
 
-async function runWrangler(port: number, scheme: "http" | "https"): Promise<number> {
+async function runWrangler(port: number, scheme: "http" | "https", adminToken: string): Promise<number> {
   const args = wranglerDevArgs({ port, scheme, envFile: DEV_VARS_FILE });
-  // wrangler itself, not through npx, so a signal reaches it. The Worker's bindings come from
-  // the file alone: with --env-file, wrangler reads neither .dev.vars nor the process env.
+  // wrangler itself, not through npx. The Worker's bindings come from the file alone: with
+  // --env-file, wrangler reads neither .dev.vars nor the process env. In its own process group
+  // (detached), so Ctrl-C reaches this script alone, which writes the metrics first and then
+  // stops wrangler; its interactive session is off, so it never reads the terminal.
   const wrangler = spawn(join("node_modules", ".bin", "wrangler"), args, {
-    stdio: "inherit",
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
     env: { ...wranglerEnvironment(), CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
   });
-  const stop = () => wrangler.kill("SIGINT");
+  const exited = new Promise<number>((resolve) => wrangler.on("exit", (c) => resolve(c ?? 0)));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const base = `${scheme}://127.0.0.1:${port}`;
+    console.log(`hookgate: ${await flushMetricsBeforeStop({ base, adminToken, fetch: localFetch })}`);
+    wrangler.kill("SIGINT");
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  return await new Promise<number>((resolve) => wrangler.on("exit", (c) => resolve(c ?? 0)));
+  // Never left behind, whatever ends this script.
+  process.on("exit", () => wrangler.exitCode === null && wrangler.kill("SIGINT"));
+  return await exited;
+}
+
+/** A GET to the local gateway, which may serve wrangler's self-signed certificate (--https). */
+function localFetch(url: string, init: { headers: Record<string, string>; signal: AbortSignal }): Promise<{ status: number }> {
+  const requester = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = requester(url, { headers: init.headers, signal: init.signal, rejectUnauthorized: false }, (response) => {
+      response.resume();
+      response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
+    });
+    outgoing.on("error", reject);
+    outgoing.end();
+  });
 }
 
 function wranglerEnvironment(): NodeJS.ProcessEnv {

@@ -38,6 +38,7 @@ export function startBanner(input: BannerInput): string[] {
     sinkRoutes.length > 0
       ? `hookgate: demo sink on ${sink} prints every envelope delivered to it (route${sinkRoutes.length > 1 ? "s" : ""} ${sinkRoutes.join(", ")})`
       : `hookgate: demo sink on ${sink}: no route of ${configFile} delivers to it (point one at ${sink}/events to see deliveries here)`,
+    "hookgate: Ctrl-C first writes the metrics counted in the last 10 s to local D1, so the next run counts every delivery",
     ...sendLines(input, names),
   ];
 }

@@ -40,6 +40,7 @@ describe("npm start's banner", () => {
     expect(text).toContain("hookgate: config demo/config.json (sources: ns-bpe, bs2-boleto, bs2-spi, pix, bmp, stdwh, acme)");
     expect(text).toContain("hookgate: demo sink on http://127.0.0.1:8789 prints every envelope delivered to it (routes demo-sink, demo-retired)");
     expect(text.endsWith("npm run send -- ns-bpe")).toBe(true);
+    expect(text).toContain("hookgate: Ctrl-C first writes the metrics counted in the last 10 s to local D1");
   });
 
   it("for one's own config, names its sources, says no route reaches the sink, and sends with --config", () => {
