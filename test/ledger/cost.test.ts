@@ -20,7 +20,7 @@ import { metered, shard } from "./shards";
  */
 function meteredBindings(config: unknown) {
   const calls: string[] = [];
-  const busy: number[] = [];
+  const busy: { call: string; ms: number }[] = [];
   const d1Rows: number[] = [];
   const { queue, take } = capturingQueue();
   const sent: unknown[] = [];
@@ -48,7 +48,7 @@ function meteredBindings(config: unknown) {
           // A Durable Object call's wall time, seen from the caller (the clock moves across I/O):
           // the object's busy time plus the hop there and back.
           const started = performance.now();
-          return Promise.resolve(result).finally(() => busy.push(performance.now() - started));
+          return Promise.resolve(result).finally(() => busy.push({ call: `${name}.${String(property)}`, ms: performance.now() - started }));
         };
       },
     });
@@ -96,9 +96,7 @@ function meteredBindings(config: unknown) {
       cpuMs: 0,
       queueOperations: (sent.length - sentBefore) * 3,
       doRequests: made.filter((c) => c.startsWith("LEDGER.") && c !== "LEDGER.meter").length,
-      // Calls times their median round trip less the median hop: a call stalled by the loaded
-      // machine (the tests share two cores) says nothing about what keeps an object busy.
-      doBusyMs: (busy.length - busyBefore) * Math.max(0, median(busy.slice(busyBefore)) - (await hop())),
+      doBusyMs: await busyTime(busy.slice(busyBefore)),
       governorCalls: made.filter((c) => c.startsWith("GOVERNOR.")),
       reportCalls: made.filter((c) => c === "LEDGER.report").length,
       batches: batches - batchesBefore,
@@ -111,6 +109,19 @@ function meteredBindings(config: unknown) {
     };
   };
   return { bound, take: takeCounted, measure };
+}
+
+/**
+ * The objects' busy time for `calls`: each kind of call counted at its fastest round trip in the
+ * run, past the hop. The tests share two cores with other work: a call the machine kept waiting
+ * says nothing about what keeps an object busy, and the fastest of each kind is what the call
+ * itself needs. A kind of call that grew slower (a write that waits, a scan) still fails the test.
+ */
+async function busyTime(calls: { call: string; ms: number }[]): Promise<number> {
+  const fastest = new Map<string, number>();
+  for (const { call, ms } of calls) fastest.set(call, Math.min(fastest.get(call) ?? Number.POSITIVE_INFINITY, ms));
+  const floor = await hop();
+  return calls.reduce((sum, { call }) => sum + Math.max(0, fastest.get(call)! - floor), 0);
 }
 
 /** The round trip of a call that does nothing (`meter`), one shard after another: the hop a call's busy time is measured past. */
@@ -131,7 +142,7 @@ function median(values: number[]): number {
 }
 
 function withinDesign(measured: Operations, designed: Operations) {
-  for (const key of ["queueOperations", "doRequests", "doRowsWritten", "doRowsRead", "kvReads", "kvWrites", "d1RowsWritten"] as const) {
+  for (const key of ["queueOperations", "doRequests", "doRowsWritten", "doRowsRead", "kvReads", "kvWrites", "d1RowsWritten", "logEvents"] as const) {
     expect(measured[key], key).toBeLessThanOrEqual(designed[key]);
   }
 }
@@ -191,7 +202,8 @@ describe("what a notification costs, metered", () => {
     // The failing batch reports to the route's governor (the breaker's count), and so does the batch that ends the run of failures.
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide", "GOVERNOR.report", "GOVERNOR.decide", "GOVERNOR.report"]);
     const retry = { ...ops, queueOperations: ops.queueOperations - 3, doRequests: ops.doRequests - 3, doRowsWritten: ops.doRowsWritten - 3 };
-    expect(retry).toMatchObject({ queueOperations: 3, doRequests: 1, doRowsWritten: 1 });
+    // The failed attempt has its line, and so do the governor's reports of the failing batch and the one after it.
+    expect(retry).toMatchObject({ queueOperations: 3, doRequests: 1, doRowsWritten: 1, logEvents: 3 });
     withinDesign(retry, DESIGNED.retry);
   });
 
@@ -222,7 +234,6 @@ describe("what a notification costs, metered", () => {
     expect(ops.reportCalls).toBeLessThanOrEqual(shards);
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide"]);
     const perNotification = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, typeof v === "number" ? v / N : v])) as unknown as Operations;
-    console.info(`metered per notification: ${JSON.stringify(perNotification)}; median call ${ops.doBusyMs / (ops.doRequests + ops.governorCalls.length)} ms`);
     withinDesign(perNotification, DESIGNED.logOn);
     expect(perNotification.logEvents).toBe(0);
     expect(perNotification.doBusyMs, "the shards' and governor's busy ms per notification").toBeLessThanOrEqual(DESIGNED.logOn.doBusyMs);

@@ -18,6 +18,7 @@ const WITH_ARGUMENTS = [
   "receiver",
   "bench",
   "bench:profile",
+  "bench:steps",
   "bench:filter",
   "bench:adapters",
   "bench:transform",
