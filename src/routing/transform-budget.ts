@@ -21,7 +21,7 @@ export const MAX_TRANSFORM_SEQUENCE = 1_000_000;
 /** The longest string one step may produce, in UTF-16 units: the largest payload the gateway keeps. */
 export const MAX_TRANSFORM_STRING = 24 * 1024 * 1024;
 export const MAX_PAD_WIDTH = 10_000;
-const STRING_UNIT = 2048;
+const STRING_UNIT = 1024;
 const ARRAY_UNIT = 64;
 
 interface Frame {

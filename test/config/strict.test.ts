@@ -65,7 +65,7 @@ describe("the $schema key", () => {
   });
 
   it("is not taken inside a source, where it would be a typo", () => {
-    expect(problemsOf({ sources: { acme: { ...source, $schema: "x" } } })).toEqual(['sources.acme: unknown key "$schema"']);
+    expect(problemsOf({ sources: { acme: { ...source, $schema: "x" } } })).toEqual(['sources.acme: unknown key "$schema" (did you mean "schema"?)']);
   });
 
   it("is what the demo config uses, pointing at the committed schema", () => {

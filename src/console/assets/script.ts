@@ -20,6 +20,8 @@
  *   FOLLOW_MS. `schedule` skips a turn while the tab is hidden or the operator is ticking or
  *   typing in the view, which a reload would lose.
  * - `signIn` shows the console and loads the view; a 401 from any call signs out.
+ * - `send` shows the answer of a `data-show` form (the transform try-out) in its `[data-output]`
+ *   as text, instead of reading the view again.
  * - `bodyOf`: a form's fields as the API's JSON body ("a.b" nests, data-list splits on commas,
  *   empty fields are left out). Choosing the view already shown in the navigation reads it
  *   again (the hash does not change, so no hashchange).
@@ -230,6 +232,15 @@ export const CONSOLE_SCRIPT = `"use strict";
         });
       }
       var done = form.getAttribute("data-done") || "Done.";
+      var output = form.hasAttribute("data-show") ? form.querySelector("[data-output]") : null;
+      if (output) {
+        return res.text().then(function (text) {
+          var answer = {};
+          try { answer = JSON.parse(text); } catch (e) { answer = {}; }
+          output.textContent = answer.error !== undefined ? "error: " + answer.error : JSON.stringify(answer.result, null, 2);
+          say(done);
+        });
+      }
       return res.text().then(function (text) {
         var answer = {};
         try { answer = JSON.parse(text); } catch (e) { answer = {}; }

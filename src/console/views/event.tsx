@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { dataSchema, findEventType } from "../../catalog";
 import { maskId, maskPersonalData, maskText } from "../personal-data";
 import type { EventDetail } from "../shapes";
 import { ApiForm, consoleHref, Heading, Json, LoadButton, plural, progressText, RefreshNote, type RouteProgress, State, Time } from "./parts";
@@ -165,7 +166,22 @@ function Envelope(props: { envelope: NonNullable<EventDetail["event"]>; path: st
         )}
       </div>
       <Json value={shownEnvelope(envelope, reveal)} label="The envelope" />
+      <DataSchema type={envelope.type} />
     </>
+  );
+}
+
+/** Beside the envelope: the JSON Schema of its type's data, from the event-type catalog (docs/event-types.md). */
+function DataSchema(props: { type: string }) {
+  const entry = findEventType(props.type);
+  if (!entry) return <p class="muted">No schema in the catalog for this type (a generic or Standard Webhooks source keeps the sender's types).</p>;
+  return (
+    <details class="data-schema">
+      <summary>
+        Schema of <span class="mono">data</span> for <span class="mono">{entry.type}</span>
+      </summary>
+      <Json value={dataSchema(entry)} label={`The JSON Schema of ${entry.type}'s data`} />
+    </details>
   );
 }
 

@@ -98,10 +98,21 @@ export function renderWithNonce(node: JSX.Element, nonce: string): string {
 }
 
 /** A form the page's script sends as an admin API call; its answer or error appears in the form. */
-export function ApiForm(props: { call: string; done: string; confirm?: string; label?: string; class?: string; follow?: boolean; children: Child }) {
+/** `show`: the answer is shown in the form's `[data-output]` instead of the view being read again. */
+export function ApiForm(props: {
+  call: string;
+  done: string;
+  confirm?: string;
+  label?: string;
+  class?: string;
+  follow?: boolean;
+  show?: boolean;
+  children: Child;
+}) {
   return (
     <form
       data-api={props.call}
+      data-show={props.show ? "" : undefined}
       data-done={props.done}
       data-confirm={props.confirm}
       data-follow={props.follow ? "" : undefined}

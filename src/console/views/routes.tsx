@@ -36,6 +36,7 @@ export function RoutesView(props: { routes: RouteItem[] }) {
                 <td data-label="Events">
                   {route.events.join(", ")}
                   {route.filter ? <div class="mono filter">filter: {JSON.stringify(route.filter)}</div> : null}
+                  {route.transform !== undefined ? <div class="mono filter">transform: {route.transform}</div> : null}
                 </td>
                 <td data-label="Sources">{route.sources?.join(", ") ?? "all"}</td>
                 <td data-label="Target" class="mono">
@@ -57,6 +58,7 @@ export function RoutesView(props: { routes: RouteItem[] }) {
           </tbody>
         </table>
       )}
+      <TryTransform />
       <h2 id="add-route">Add a route</h2>
       <ApiForm call="POST /admin/routes" done="Route added." label="Add a route" class="route-form">
         <RouteFields prefix="new" />
@@ -140,6 +142,7 @@ function RouteFields(props: { prefix: string; route?: RouteItem }) {
       <Field id={id("event")} label="Event type or glob" name="event" value={route?.events[0]} required={!route} hint="e.g. bs2.boleto.* or *" />
       <Select id={id("method")} label="Method" name="method" options={METHODS} value={route?.method ?? "POST"} />
       <Field id={id("sources")} label="Sources (comma separated, empty for all)" name="sources" value={route?.sources?.join(", ")} list />
+      <TransformField id={id("transform")} value={route?.transform} />
       <fieldset>
         <legend>Auth to the target{route ? " (enter it again: secrets are never shown)" : ""}</legend>
         <Select id={id("auth-type")} label="Type" name="auth.type" options={AUTH_TYPES} value={route?.auth.type ?? "none"} />
@@ -149,6 +152,38 @@ function RouteFields(props: { prefix: string; route?: RouteItem }) {
         <Field id={id("auth-name")} label="Header name (header)" name="auth.name" value={route?.auth.name} />
         <Field id={id("auth-value")} label="Header value (header)" name="auth.value" type="password" />
       </fieldset>
+    </>
+  );
+}
+
+/** A route's JSONata transform (docs/transforms.md); empty keeps the envelope as the body. */
+function TransformField(props: { id: string; value?: string; required?: boolean }) {
+  return (
+    <div class="field">
+      <label for={props.id}>Transform (JSONata, empty: the envelope)</label>
+      <textarea id={props.id} name="transform" rows={3} class="mono" required={props.required} aria-describedby={`${props.id}-hint`} spellcheck={false}>
+        {props.value ?? ""}
+      </textarea>
+      <small id={`${props.id}-hint`} class="hint">
+        e.g. {'{"boleto": data.NossoNumeroBoleto, "paidAt": time}'}
+      </small>
+    </div>
+  );
+}
+
+/** Paste a transform and an event id, run it, see what the route would receive (POST /admin/routes/test-transform). */
+function TryTransform() {
+  return (
+    <>
+      <h2 id="try-transform">Try a transform</h2>
+      <ApiForm call="POST /admin/routes/test-transform" done="Transform tried." label="Try a transform" class="route-form" show>
+        <TransformField id="try-transform-expression" required />
+        <Field id="try-transform-event" label="Event id (from the event log)" name="eventId" required hint="e.g. bs2:6f1c2d9a:3" />
+        <div class="actions">
+          <button type="submit">Run</button>
+        </div>
+        <pre class="mono transform-output" data-output aria-live="polite" />
+      </ApiForm>
     </>
   );
 }
