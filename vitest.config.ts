@@ -21,6 +21,9 @@ export default defineConfig(async () => {
           compatibilityFlags: ["nodejs_compat_v2"],
           kvNamespaces: ["DEDUP", "STATE"],
           d1Databases: ["EVENTS"],
+          // DELIVERY_RETRIES (wrangler.toml's hookgate-retries) is left unbound here: delivery then sends
+          // its retries and releases to DELIVERIES, the one queue each test wraps and drives; a test
+          // about the two queues binds both itself (test/delivery/governed/ingest-starved.test.ts).
           queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" }, RECONCILE: { queueName: "hookgate-reconcile" } },
           durableObjects: {
             LEDGER: { className: "Ledger", useSQLite: true },

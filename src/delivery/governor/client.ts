@@ -74,6 +74,26 @@ export async function waitingOfDeliveries<D extends { routeId: string; state: st
   );
 }
 
+/**
+ * How long ingest waits for an ordered route's numbers: a governor slower than this (overloaded,
+ * or unreachable without failing fast) costs the provider a 503 with Retry-After, never a
+ * request held open until the platform's limit.
+ */
+export const ASSIGN_TIMEOUT_MS = 2_000;
+
+/** `promise`, or an error after `ms`. */
+async function withinTime<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** An ordered route and the messages accepted for it, in acceptance order. */
 export interface ToNumber {
   routeId: string;
@@ -101,9 +121,13 @@ export async function numberMessages(namespace: DurableObjectNamespace | undefin
         return [{ body: m.body, key }];
       });
       if (keyed.length === 0) return;
-      const { numbers, rowsWritten } = await governorOf(namespace, routeId).assign(
-        keyed.map((k) => k.key),
-        now,
+      const { numbers, rowsWritten } = await withinTime(
+        governorOf(namespace, routeId).assign(
+          keyed.map((k) => k.key),
+          now,
+        ),
+        ASSIGN_TIMEOUT_MS,
+        `the governor of route ${routeId} did not number the messages within ${ASSIGN_TIMEOUT_MS} ms`,
       );
       logSuccess({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length }, { route: routeId });
       keyed.forEach((k, i) => {

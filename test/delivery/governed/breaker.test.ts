@@ -66,7 +66,7 @@ describe("the circuit breaker", () => {
     expect(new Set(delivered).size).toBe(30);
     const ops = (await arrivals(opsBucket)).map((a) => JSON.parse(a.body).type).filter((type: string) => type !== "hookgate.route.failing");
     expect(ops).toEqual(["hookgate.route.paused", "hookgate.route.resumed"]);
-  });
+  }, 60_000);
 
   it("never tells a route about its own breaker, and tells the others about an operator's pause and resume", async () => {
     const clock = Date.now();

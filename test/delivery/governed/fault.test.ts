@@ -16,6 +16,11 @@ const unreachable = {
     ),
 };
 
+/** A governor namespace whose objects never answer, as when one is overloaded. */
+const hanging = {
+  getByName: () => new Proxy({}, { get: () => () => new Promise(() => {}) }),
+};
+
 describe("when a route's governor cannot be reached", () => {
   it("holds the route's messages (no attempt used up) and delivers them all, in order, once it is back", async () => {
     let clock = Date.now();
@@ -61,4 +66,16 @@ describe("when a route's governor cannot be reached", () => {
     expect(retried.status).toBe(202);
     expect(pending.map((p) => p.body.sequence)).toEqual([{ key: boleto, n: 1 }]);
   });
+
+  it("answers 503 with Retry-After when an ordered route's governor does not number the messages in time", async () => {
+    const { queue, pending } = timedQueue(Date.now);
+    const routes = [recorderRoute("ledger", "x", { ordered: { key: "data.boleto" } })];
+    const bound = governedBindings(routes, queue, {}, { ROUTE_GOVERNOR: hanging });
+    const started = Date.now();
+    const response = await notify({ id: uniqueId("n"), type: "acme.paid", boleto: uniqueId("boleto") }, bound);
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(pending).toEqual([]);
+  }, 30_000);
 });

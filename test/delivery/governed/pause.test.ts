@@ -47,7 +47,7 @@ describe("pause and resume", () => {
 
     const received = await arrivals(bucket);
     expect(received.map((a) => JSON.parse(a.body).id).sort()).toEqual(ids.map((id) => `acme:${id}`).sort());
-    expect(clock.now - resumedAt).toBeLessThanOrEqual(1_000);
+    expect(clock.now - resumedAt).toBeLessThanOrEqual(5_000);
     expect((await admin<{ parked: number }>("/admin/routes/held", bound)).body.parked).toBe(0);
     for (const id of ids) {
       const detail = (await admin<Detail>(`/admin/events/${encodeURIComponent(`acme:${id}`)}`, bound)).body;
@@ -55,7 +55,7 @@ describe("pause and resume", () => {
       expect(attempts).toHaveLength(1);
       expect(Date.parse(attempts[0]!.at)).toBeGreaterThanOrEqual(resumedAt);
     }
-  });
+  }, 60_000);
 
   it("answers 404 for a route that does not exist", async () => {
     const { queue } = timedQueue(Date.now);
@@ -146,7 +146,7 @@ describe("a message held longer than Queues keeps one", () => {
     expect(after.body.deadLetters.find((d) => d.envelopeId === `acme:${later}`)?.reason).toBe("paused_too_long");
     expect((await admin<{ parked: number }>("/admin/routes/held", bound)).body.parked).toBe(0);
     expect(await arrivals(bucket)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe("a route table that cannot be read once", () => {
