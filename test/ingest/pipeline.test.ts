@@ -305,6 +305,12 @@ describe("the ingest pipeline", () => {
     expect(message.envelopeKey).toBe(`envelope:big:${id}`);
     const stored = await env.STATE.get<{ data: unknown }>(message.envelopeKey!, "json");
     expect(stored!.data).toEqual(JSON.parse(payload));
+    // Kept as long as a retry (Queues' 14 days) and its dead letter (14 days by default) can need it, or
+    // the event log's 30 days, and a day: 31 days, not 400.
+    const [key] = (await env.STATE.list({ prefix: message.envelopeKey! })).keys;
+    const days = ((key?.expiration ?? 0) - Date.now() / 1000) / 86_400;
+    expect(days).toBeGreaterThan(30.9);
+    expect(days).toBeLessThanOrEqual(31);
   });
 
   it("verifies a Standard Webhooks signature over the raw bytes before reading the payload", async () => {
