@@ -19,7 +19,7 @@ export async function unroutedDeadLetter(envelope: Envelope, source: string, now
 
 /**
  * A message that failed for good. It keeps what the message carried: the envelope, or the
- * `envelopeKey` of one stored aside (ingest keeps those 400 days, longer than any dead letter,
+ * `envelopeKey` of one stored aside (ingest keeps those 14 days and the dead letters' life, storedEnvelopeTtlSeconds,
  * and a replay sends the key again rather than an envelope too large for a message).
  * `detail` says what happened when no attempt does (a missing route, a missing envelope).
  */

@@ -80,6 +80,8 @@ export async function replayDeadLetter(
 export const STALE_REPLAY_MS = 10 * 60 * 1000;
 /** KV takes one write per second to a key: the mark is taken back after that. */
 const KV_SAME_KEY_INTERVAL_MS = 1100;
+/** A replay's message waits this long in the queue: its consumer deletes the record the mark just wrote. */
+export const REPLAY_DELAY_SECONDS = 2;
 
 function isStale(record: DeadLetter, now: Date): boolean {
   return record.replayedAt === undefined || now.getTime() - Date.parse(record.replayedAt) > STALE_REPLAY_MS;
@@ -135,7 +137,8 @@ async function replayDelivery(
     if (ordered && payload?.ok) {
       await numberMessages(env.ROUTE_GOVERNOR, [{ routeId, ordered, messages: [{ body, envelope: payload.envelope }] }], now.getTime());
     }
-    await env.DELIVERIES.send(body, { contentType: "json" });
+    // Delayed, so the consumer's delete of the record comes after KV's one write a second to its key.
+    await env.DELIVERIES.send(body, { contentType: "json", delaySeconds: REPLAY_DELAY_SECONDS });
   });
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }

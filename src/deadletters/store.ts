@@ -127,9 +127,21 @@ export async function storeDeadLetter(kv: KVNamespace, record: DeadLetter, repla
  * the delivery happened, and retrying the message would deliver it again.
  */
 export async function forgetReplayed(kv: KVNamespace, replayOf: string): Promise<void> {
-  try {
-    await deleteDeadLetter(kv, replayOf);
-  } catch (error) {
-    log({ event: "dead_letter_delete_failed", deadLetterId: replayOf, error: String(error).slice(0, 200) });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deleteDeadLetter(kv, replayOf);
+      return;
+    } catch (error) {
+      // KV's one write a second per key (429): once more after it, then it is left, stale in STALE_REPLAY_MS.
+      if (attempt < DELETE_ATTEMPTS) {
+        await scheduler.wait(KV_SAME_KEY_INTERVAL_MS);
+        continue;
+      }
+      log({ event: "dead_letter_delete_failed", deadLetterId: replayOf, attempts: attempt, error: String(error).slice(0, 200) });
+      return;
+    }
   }
 }
+
+const DELETE_ATTEMPTS = 3;
+const KV_SAME_KEY_INTERVAL_MS = 1100;

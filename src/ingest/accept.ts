@@ -14,8 +14,19 @@ import { type RoutingRule, routingRules } from "../routing/store";
 import { DIRECT_WRITES, type FollowUp, unroutedMessage } from "./followup";
 import { batches, type DeliveryPlan, operationsOverBudget, type PlannedMessage, planDelivery, reservedOperations } from "./plan";
 
-/** A stored-aside envelope must outlive every retry and a dead letter's whole life. */
-const STORED_ENVELOPE_TTL_SECONDS = 400 * 86_400;
+/** Queues keeps a message at most 14 days: every retry and hold of a delivery ends within it (then it is a dead letter). */
+const QUEUE_RETENTION_DAYS = 14;
+
+/**
+ * A stored-aside envelope is kept as long as anything can read it (#30.6): a message's retries
+ * and holds (Queues' 14 days), then its dead letter's life (`deadLetterTtlDays`); and, for the
+ * event log's detail and an unrouted envelope's replay, the log's retention. A day more for
+ * the edges. Default: 31 days, where it was 400.
+ */
+export function storedEnvelopeTtlSeconds(config: GatewayConfig): number {
+  const days = Math.max(QUEUE_RETENTION_DAYS + config.delivery.deadLetterTtlDays, config.eventLog.enabled ? config.eventLog.retentionDays : 0) + 1;
+  return days * 86_400;
+}
 
 /** Everything accepting needs, whoever comes in: the webhook, a replay, the reconciler. */
 export interface AcceptContext {
@@ -153,9 +164,10 @@ function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedR
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
 async function enqueue({ env, config, source, now, replayOf, byOperator }: AcceptContext, plan: DeliveryPlan, sending: Sending): Promise<void> {
   const ttlDays = config.delivery.deadLetterTtlDays;
+  const expirationTtl = storedEnvelopeTtlSeconds(config);
   await Promise.all([
-    ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
-    ...sending.asideUnrouted.map((e) => env.STATE.put(envelopeKeyFor(e.id), JSON.stringify(e), { expirationTtl: STORED_ENVELOPE_TTL_SECONDS })),
+    ...plan.aside.map(({ key, json }) => env.STATE.put(key, json, { expirationTtl })),
+    ...sending.asideUnrouted.map((e) => env.STATE.put(envelopeKeyFor(e.id), JSON.stringify(e), { expirationTtl })),
     ...sending.keptHere.map(async ({ envelope }) => putDeadLetter(env.STATE, await unroutedDeadLetter(envelope, source.name, now), ttlDays)),
   ]);
   // One after another, follow-ups last.

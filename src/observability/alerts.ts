@@ -12,29 +12,60 @@ import { emitOperational } from "./operational";
  */
 const WINDOW_MINUTES = 10;
 /**
- * An isolate asks D1 about one source's refusals once a minute, or sooner when it has itself
- * refused half the threshold since it last asked: a storm is heard within a few requests, and
- * each isolate reads D1 at most once per that many refusals.
+ * Refusals are counted in the isolate, per source and minute, over the window: an isolate that
+ * sees the threshold itself raises the alert without asking D1. It asks D1 (every isolate's
+ * counts) about a source at most once a minute, so a storm of refusals costs D1 one query per
+ * isolate per minute, not one per few refusals: at 100 M a day mid-incident, a handful of
+ * queries a minute instead of hundreds a second. Once the alert fired, the source is not
+ * asked about again for the window (the operational event fires once a window anyway).
  */
 const REFUSAL_CHECK_INTERVAL_MS = 60_000;
-const refusalChecks = new Map<string, { at: number; since: number }>();
+const MINUTE_MS = 60_000;
+interface RefusalCount {
+  /** Refusals per minute (epoch minute → count), the last WINDOW_MINUTES of them. */
+  minutes: Map<number, number>;
+  /** When D1 was last asked, or the alert last fired. */
+  checkedAt: number;
+  firedAt: number;
+}
+const refusalCounts = new Map<string, RefusalCount>();
+
+/** Counts one refusal in the isolate; answers how many it saw of the source in the window. */
+function countRefusal(source: string, now: number): { local: number; state: RefusalCount } {
+  const state = refusalCounts.get(source) ?? { minutes: new Map<number, number>(), checkedAt: Number.NEGATIVE_INFINITY, firedAt: Number.NEGATIVE_INFINITY };
+  refusalCounts.set(source, state);
+  const minute = Math.floor(now / MINUTE_MS);
+  state.minutes.set(minute, (state.minutes.get(minute) ?? 0) + 1);
+  let local = 0;
+  for (const [m, n] of state.minutes) {
+    if (m <= minute - WINDOW_MINUTES) state.minutes.delete(m);
+    else local += n;
+  }
+  return { local, state };
+}
 
 export async function checkRefusals(env: Bindings, config: GatewayConfig, source: string, now: Date): Promise<void> {
   const db = config.eventLog.enabled ? env.EVENTS : undefined;
   if (!db) return;
-  const check = refusalChecks.get(source) ?? { at: 0, since: 0 };
-  check.since += 1;
-  refusalChecks.set(source, check);
-  if (now.getTime() - check.at < REFUSAL_CHECK_INTERVAL_MS && check.since < Math.max(1, Math.floor(config.alerts.refusals / 2))) return;
-  refusalChecks.set(source, { at: now.getTime(), since: 0 });
+  const at = now.getTime();
+  const { local, state } = countRefusal(source, at);
+  if (at - state.firedAt < WINDOW_MINUTES * MINUTE_MS) return;
   try {
-    await flushMetrics(db, now);
-    const row = await db
-      .prepare("SELECT coalesce(SUM(count), 0) AS n FROM metrics WHERE scope = 'ingest' AND name = ?1 AND key IN ('unauthorized', 'forbidden') AND minute > ?2")
-      .bind(source, Math.floor(now.getTime() / 60_000) - WINDOW_MINUTES)
-      .first<{ n: number }>();
-    const refusals = row?.n ?? 0;
-    if (refusals < config.alerts.refusals) return;
+    let refusals = local;
+    if (local < config.alerts.refusals) {
+      if (at - state.checkedAt < REFUSAL_CHECK_INTERVAL_MS) return;
+      state.checkedAt = at;
+      await flushMetrics(db, now);
+      const row = await db
+        .prepare(
+          "SELECT coalesce(SUM(count), 0) AS n FROM metrics WHERE scope = 'ingest' AND name = ?1 AND key IN ('unauthorized', 'forbidden') AND minute > ?2",
+        )
+        .bind(source, Math.floor(at / MINUTE_MS) - WINDOW_MINUTES)
+        .first<{ n: number }>();
+      refusals = Math.max(local, row?.n ?? 0);
+      if (refusals < config.alerts.refusals) return;
+    }
+    state.firedAt = at;
     await emitOperational(
       env,
       config,

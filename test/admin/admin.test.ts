@@ -482,14 +482,16 @@ describe("dead letters", () => {
     await clearAddedRoutes();
     const { admin, bound, recorder } = setup();
     await callWorker(new Request("https://gw.example/hooks/plain", { method: "POST", body: JSON.stringify({ n: uniqueId() }) }), bound);
-    const listed = await (await admin("GET", "/admin/dead-letters?source=plain")).json<{ deadLetters: { id: string; kind: string }[] }>();
+    // Kept in the ledger (state unrouted) and listed from there, under its envelope id.
+    const listed = await (await admin("GET", "/admin/dead-letters?source=plain&kind=unrouted")).json<{ deadLetters: { id: string; kind: string }[] }>();
     const unrouted = listed.deadLetters.find((d) => d.kind === "unrouted")!;
-    expect((await admin("POST", `/admin/dead-letters/${unrouted.id}/replay`)).status).toBe(409);
+    expect(unrouted.id).toMatch(/^plain:/);
+    expect((await admin("POST", `/admin/dead-letters/${encodeURIComponent(unrouted.id)}/replay`)).status).toBe(409);
 
     const { id: routeId } = await (await admin("POST", "/admin/routes", { url: "https://plain.example/h", event: "plain.*", auth: { type: "none" } })).json<{
       id: string;
     }>();
-    const replay = await admin("POST", `/admin/dead-letters/${unrouted.id}/replay`);
+    const replay = await admin("POST", `/admin/dead-letters/${encodeURIComponent(unrouted.id)}/replay`);
     expect(replay.status).toBe(202);
     expect(recorder.sent.at(-1)).toMatchObject({ routeId });
   });

@@ -106,3 +106,47 @@ describe("an unrouted envelope", () => {
     });
   });
 });
+
+describe("a replay and KV's one write a second per key", () => {
+  it("sends its message delayed, so the consumer's delete comes after the mark's write", async () => {
+    const { replayDeadLetter, REPLAY_DELAY_SECONDS } = await import("../../src/deadletters/replay");
+    const { parseConfig } = await import("../../src/config/load");
+    const message = deliveryMessage("ledger");
+    const record = await deliveryDeadLetter(message, "ledger", [earlier], "attempts_exhausted", NOW);
+    await putDeadLetter(env.STATE, record, 14);
+    const sent: { delaySeconds?: number }[] = [];
+    const queue = { send: async (_body: unknown, options?: QueueSendOptions) => void sent.push(options ?? {}) };
+    const bound = { ...testEnv(), DELIVERIES: queue } as never;
+    const plain = testEnv() as Record<string, unknown>;
+    const loaded = parseConfig(plain.GATEWAY_CONFIG as string, (name) => plain[name] as string | undefined, { localDev: true });
+    if (!loaded.ok) throw new Error(loaded.problems.join("; "));
+    await replayDeadLetter(bound, loaded.config, record, new Date(), () => {});
+    expect(REPLAY_DELAY_SECONDS).toBeGreaterThanOrEqual(2);
+    expect(sent).toEqual([expect.objectContaining({ delaySeconds: REPLAY_DELAY_SECONDS })]);
+  });
+
+  it("deletes the record again after a second when KV refused the delete, so a second replay-all finds nothing", async () => {
+    const { forgetReplayed, listDeadLetters } = await import("../../src/deadletters/store");
+    const { record } = await replaying();
+    let refused = 0;
+    const kv = new Proxy(env.STATE, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === "delete")
+          return async (key: string) => {
+            if (key === `dl:${record.id}` && refused === 0) {
+              refused += 1;
+              throw new Error("KV PUT failed: 429 Too Many Requests");
+            }
+            return env.STATE.delete(key);
+          };
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await forgetReplayed(kv, record.id);
+    expect(refused).toBe(1);
+    expect(await getDeadLetter(env.STATE, record.id)).toBeUndefined();
+    const listed = await listDeadLetters(env.STATE, { q: record.id });
+    expect(listed.deadLetters).toEqual([]);
+  });
+});

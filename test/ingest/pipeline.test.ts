@@ -277,14 +277,20 @@ describe("the ingest pipeline", () => {
     expect((await errorOf(response)).code).toBe("invalid_payload");
   });
 
-  it("keeps an envelope that matches no route as an unrouted dead letter", async () => {
+  it("keeps an envelope that matches no route in the ledger alone: state unrouted, no KV dead letter", async () => {
     const { env: bound, recorder } = bindings();
-    const response = await callWorker(new Request("https://gw.example/hooks/lonely", { method: "POST", body: JSON.stringify({ x: uniqueId() }) }), bound);
+    const marker = uniqueId();
+    const response = await callWorker(new Request("https://gw.example/hooks/lonely", { method: "POST", body: JSON.stringify({ x: marker }) }), bound);
     expect(response.status).toBe(202);
+    const { ids } = (await response.json()) as { ids: string[] };
     expect(recorder.sent).toHaveLength(0);
     const listed = await env.STATE.list({ prefix: "dl:u" });
-    const kinds = listed.keys.map((k) => k.metadata as { kind: string; source: string });
-    expect(kinds).toContainEqual(expect.objectContaining({ kind: "unrouted", source: "lonely" }));
+    expect(listed.keys.map((k) => (k.metadata as { envelopeId?: string }).envelopeId)).not.toContain(ids[0]);
+    const { getEvent } = await import("../../src/ledger/queries");
+    const { parseConfig } = await import("../../src/config/load");
+    const parsed = parseConfig(bound.GATEWAY_CONFIG, (name) => (bound as Record<string, unknown>)[name] as string | undefined, { localDev: true });
+    if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+    expect(await getEvent({ ...env, ...bound } as never, parsed.config, ids[0]!)).toMatchObject({ state: "unrouted", event: { id: ids[0] } });
   });
 
   it("stores an envelope too large for a queue message aside and enqueues a reference", async () => {
@@ -299,6 +305,12 @@ describe("the ingest pipeline", () => {
     expect(message.envelopeKey).toBe(`envelope:big:${id}`);
     const stored = await env.STATE.get<{ data: unknown }>(message.envelopeKey!, "json");
     expect(stored!.data).toEqual(JSON.parse(payload));
+    // Kept as long as a retry (Queues' 14 days) and its dead letter (14 days by default) can need it, or
+    // the event log's 30 days, and a day: 31 days, not 400.
+    const [key] = (await env.STATE.list({ prefix: message.envelopeKey! })).keys;
+    const days = ((key?.expiration ?? 0) - Date.now() / 1000) / 86_400;
+    expect(days).toBeGreaterThan(30.9);
+    expect(days).toBeLessThanOrEqual(31);
   });
 
   it("verifies a Standard Webhooks signature over the raw bytes before reading the payload", async () => {

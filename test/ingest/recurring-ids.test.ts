@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { unroutedDeadLetterId } from "../../src/deadletters/record";
-import { getDeadLetter } from "../../src/deadletters/store";
+import { parseConfig } from "../../src/config/load";
 import { envelopeKeyFor } from "../../src/delivery/message";
+import { getEvent } from "../../src/ledger/queries";
 import { callWorker, uniqueId } from "../helpers";
 
 // BMP's status 5 ("pending") comes back for real after the dedup window: the second
@@ -40,10 +40,12 @@ describe("a BMP status that recurs", () => {
     const again = await pending(proposal, "2026-12-01T12:20:00Z");
     expect(again).toEqual({ status: 202, body: { status: "accepted", ids: [`bmp:${proposal}:5@20261201T120000Z`] } });
 
-    // No route matched either: two unrouted dead letters, neither overwriting the other.
+    // No route matched either: two unrouted envelopes in the ledger, neither overwriting the other.
     const [a, b] = [first.body.ids[0]!, again.body.ids[0]!];
-    expect((await getDeadLetter(env.STATE, await unroutedDeadLetterId(a)))?.envelope).toMatchObject({ id: a, occurrenceof: `bmp:${proposal}:5` });
-    expect((await getDeadLetter(env.STATE, await unroutedDeadLetterId(b)))?.envelope).toMatchObject({ id: b, occurrenceof: `bmp:${proposal}:5` });
+    const parsed = parseConfig(JSON.stringify(config), () => undefined, { localDev: true });
+    if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+    expect(await getEvent(env as never, parsed.config, a)).toMatchObject({ state: "unrouted", event: { id: a, occurrenceof: `bmp:${proposal}:5` } });
+    expect(await getEvent(env as never, parsed.config, b)).toMatchObject({ state: "unrouted", event: { id: b, occurrenceof: `bmp:${proposal}:5` } });
     expect(envelopeKeyFor(a)).not.toBe(envelopeKeyFor(b));
   });
 });
