@@ -103,7 +103,8 @@ export const DESIGNED: Record<"logOn" | "logOff" | "extraRoute" | "retry" | "dup
     doRequests: 2 + REPORT_CALLS + 1 / BATCH,
     doBusyMs: busy(2 + REPORT_CALLS + 1 / BATCH),
     doRowsWritten: 3,
-    doRowsRead: 4,
+    // the search index's term (its subject or a business key) is looked up once as it is written
+    doRowsRead: 5,
   },
   // reserve + confirm, the governor's share; the mark alone; the batch's line of what it delivered.
   logOff: {
@@ -126,7 +127,7 @@ export const DESIGNED: Record<"logOn" | "logOff" | "extraRoute" | "retry" | "dup
     doRequests: 1 / BATCH,
     doBusyMs: busy(1 / BATCH),
     doRowsWritten: 1,
-    doRowsRead: 4,
+    doRowsRead: 5,
   },
   // the message re-sent, the consumer's share, a report call, the route's update; the failing batch's
   // report to the governor (the breaker's count: a call and a row, at worst one per message) and

