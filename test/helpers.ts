@@ -90,3 +90,15 @@ export function verifiedClientCertificate(fingerprint: string) {
     certSubjectDN: "CN=psp",
   };
 }
+
+/** The object, and how many times anything listed its keys. */
+export function watched<T extends object>(object: T): { value: T; listings: () => number } {
+  let listings = 0;
+  const value = new Proxy(object, {
+    ownKeys(target) {
+      listings += 1;
+      return Reflect.ownKeys(target);
+    },
+  });
+  return { value, listings: () => listings };
+}

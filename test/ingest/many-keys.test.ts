@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readPixItem } from "../../src/adapters/pix-items";
 import { field, stringField } from "../../src/adapters/read";
-import { callWorker, recordingQueue, uniqueId } from "../helpers";
+import { callWorker, recordingQueue, uniqueId, watched } from "../helpers";
 
 /**
  * Finding 28.4: a 1 MiB body of many small keys cost 115–240 ms of CPU. Each absent field name
@@ -10,18 +10,6 @@ import { callWorker, recordingQueue, uniqueId } from "../helpers";
  * item wrapped in a Proxy tells how often its keys were listed, and JSON.stringify is watched for
  * the calls that carry the body.
  */
-
-/** The object, and how many times anything listed its keys. */
-function watched<T extends object>(object: T): { value: T; listings: () => number } {
-  let listings = 0;
-  const value = new Proxy(object, {
-    ownKeys(target) {
-      listings += 1;
-      return Reflect.ownKeys(target);
-    },
-  });
-  return { value, listings: () => listings };
-}
 
 function manyKeys(count: number, fields: Record<string, unknown>): Record<string, unknown> {
   const object: Record<string, unknown> = { ...fields };

@@ -3,24 +3,13 @@ import { parseConfig } from "../../src/config/load";
 import { configWarnings } from "../../src/config/warnings";
 import { filterProblems, MAX_FILTER_NODES } from "../../src/routing/filter";
 import { explainFilter, filterMatches } from "../../src/routing/filter-match";
+import { watched } from "../helpers";
 
 /**
  * The filter findings of issues 28 and 33, each named for its finding. Work is counted, not
  * timed: an envelope object wrapped in a Proxy tells how often its keys were listed (its
  * `ownKeys` trap), which is what cost 16.8 ms a match on an object of 96,000 keys.
  */
-
-/** The object, and how many times anything listed its keys. */
-function watched<T extends object>(object: T): { value: T; listings: () => number } {
-  let listings = 0;
-  const value = new Proxy(object, {
-    ownKeys(target) {
-      listings += 1;
-      return Reflect.ownKeys(target);
-    },
-  });
-  return { value, listings: () => listings };
-}
 
 function wideObject(keys: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const object: Record<string, unknown> = { ...extra };
