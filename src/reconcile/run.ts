@@ -1,11 +1,8 @@
-import type { GatewayConfig } from "../config/schema";
-import type { Bindings } from "../env";
 import { log } from "../log";
 import { count } from "../observability/metrics";
-import type { RoutingRule } from "../routing/store";
 import { pagesAfter, sendPages } from "./fanout";
-import { type PageResult, type ReconcileSource, reconcilePage } from "./page";
-import { PspError, type PspFetch } from "./psp";
+import { type PageContext, type PageResult, type ReconcileSource, reconcilePage } from "./page";
+import { PspError } from "./psp";
 import { currentScan, isDue, type ReconcileState, readState, retryAt, type Scan, writeState } from "./state";
 
 /** What one invocation may still spend, shared by every source it reconciles. */
@@ -13,15 +10,9 @@ export interface Budget {
   pages: number;
 }
 
-export interface SourceRun {
-  env: Bindings;
-  config: GatewayConfig;
-  source: ReconcileSource;
-  routes: RoutingRule[];
-  now: number;
-  fetch: PspFetch;
+/** A page's context, and the invocation's budget the cron's own reads spend. */
+export interface SourceRun extends PageContext {
   budget: Budget;
-  waitUntil: (promise: Promise<unknown>) => void;
 }
 
 export interface SourceRunResult {
