@@ -102,3 +102,16 @@ export function watched<T extends object>(object: T): { value: T; listings: () =
   });
   return { value, listings: () => listings };
 }
+
+/** BS2's boleto notification (the fields of its document's table, as test/adapters/bs2-boleto.test.ts), at a status. */
+export const bs2Boleto = (id: string, status: number) => ({
+  Id: id,
+  DataNotificacao: "2024-09-05T10:00:05-03:00",
+  NossoNumeroBoleto: "00012345",
+  SeuNumeroBoleto: "PEDIDO-981",
+  Valor: "150.00",
+  ValorLiquidado: "150.00",
+  SituacaoDescricao: "Liquidado",
+  Situacao: 4,
+  StatusBoleto: { Status: status, Descricao: "Boleto liquidado/baixado - crédito efetuado na CC", DataStatus: "2024-09-05T10:00:00-03:00" },
+});

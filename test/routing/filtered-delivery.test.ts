@@ -3,21 +3,8 @@ import { describe, expect, it } from "vitest";
 import { unroutedDeadLetter } from "../../src/deadletters/build";
 import { putDeadLetter } from "../../src/deadletters/store";
 import { envelope } from "../delivery/helpers";
-import { callWorker, uniqueId } from "../helpers";
+import { bs2Boleto as boleto, callWorker, uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, drain, eventConfig, notify, route } from "../ledger/helpers";
-
-/** BS2's boleto notification (the fields of its document's table, as test/adapters/bs2-boleto.test.ts), at a status. */
-const boleto = (id: string, status: number) => ({
-  Id: id,
-  DataNotificacao: "2024-09-05T10:00:05-03:00",
-  NossoNumeroBoleto: "00012345",
-  SeuNumeroBoleto: "PEDIDO-981",
-  Valor: "150.00",
-  ValorLiquidado: "150.00",
-  SituacaoDescricao: "Liquidado",
-  Situacao: 4,
-  StatusBoleto: { Status: status, Descricao: "Boleto liquidado/baixado - crédito efetuado na CC", DataStatus: "2024-09-05T10:00:00-03:00" },
-});
 
 /** The finance service takes "money credited" only: boleto status 3. */
 const finance = route("finance", ["bs2.boleto.*"], { filter: { data: { StatusBoleto: { Status: 3 } } } });

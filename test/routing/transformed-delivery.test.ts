@@ -5,7 +5,7 @@ import { getDeadLetter } from "../../src/deadletters/store";
 import type { Bindings } from "../../src/env";
 import { arrivals, bucketUrl } from "../delivery/governed/helpers";
 import { captureLogs, runBatch } from "../delivery/helpers";
-import { standardWebhooksSignature, uniqueId } from "../helpers";
+import { bs2Boleto as boleto, standardWebhooksSignature, uniqueId } from "../helpers";
 import { admin, bindings, capturingQueue, eventConfig, notify } from "../ledger/helpers";
 
 /**
@@ -14,17 +14,6 @@ import { admin, bindings, capturingQueue, eventConfig, notify } from "../ledger/
  */
 
 const SECRET = "whsec_dHJhbnNmb3JtLXRlc3Qtc2lnbmluZy1rZXk=";
-
-/** BS2's boleto notification at a status (the fields of its document's table). */
-const boleto = (id: string, status: number) => ({
-  Id: id,
-  DataNotificacao: "2024-09-05T10:00:05-03:00",
-  NossoNumeroBoleto: "00012345",
-  SeuNumeroBoleto: "PEDIDO-981",
-  Valor: "150.00",
-  ValorLiquidado: "150.00",
-  StatusBoleto: { Status: status, Descricao: "Boleto liquidado", DataStatus: "2024-09-05T10:00:00-03:00" },
-});
 
 /** What an ERP wants of a settled boleto. */
 const ERP = '{"boleto": data.NossoNumeroBoleto, "order": data.SeuNumeroBoleto, "amount": $number(data.ValorLiquidado), "paidAt": time}';
