@@ -12,12 +12,12 @@ import { readCommandLine } from "../scripts/lib/args";
 import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
-import { measureDelivery } from "./lib/delivery";
+import { type DeliveryResult, measureDelivery } from "./lib/delivery";
 import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
 import { runBench } from "./lib/entry";
 import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
-import { type Report, writeReport } from "./lib/report";
+import { type ConsumerCpu, type Report, ratio, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
 import { BARE_IO_OBJECTS, closeAll, GATEWAY_OBJECTS, startWorker } from "./lib/servers";
 import { type Plan, type Row, runPlans, type Target } from "./lib/suite";
@@ -45,6 +45,8 @@ async function main(writeLatest: boolean): Promise<number> {
   const delivery = await measureDelivery(builds.gateway);
   log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
   await closeAll();
+  const consumerCpu = await measureConsumerCpu(builds.gateway);
+  await closeAll();
   // Issue 21's rows, in their own section (bench/results/governed.md); `npm run bench:governed` runs them alone.
   const governed = await measureGoverned(builds.gateway, log);
   await closeAll();
@@ -60,8 +62,9 @@ async function main(writeLatest: boolean): Promise<number> {
     inMemory,
     inMemoryRounds,
     delivery,
+    consumerCpu,
     bundle,
-    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), ...batchTargets(batches)],
+    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), consumerCpuTarget(consumerCpu), ...batchTargets(batches)],
     batches,
   };
   const destination = reportDestination(LIMITS.cellSeconds, writeLatest ? [WRITE_LATEST_FLAG] : []);
@@ -81,6 +84,7 @@ async function main(writeLatest: boolean): Promise<number> {
   ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
+  for (const [i, r] of consumerCpu.rounds.entries()) if (!r.complete) invalid.push(`consumer CPU round ${i + 1}: not every notification delivered once`);
   for (const row of governed.rows) if (!row.complete || row.outOfOrderKeys > 0) invalid.push(`governed: ${row.name} lost or reordered deliveries`);
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
   return invalid.length > 0 ? 1 : 0;
@@ -152,6 +156,41 @@ async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
   return measureBatches({ real: real.url, inMemory: inMemory.url }, log);
 }
 
+const CONSUMER_CPU_ROUNDS = 3;
+
+/**
+ * (d) The consumer's CPU per message delivered with the event log on against off (D1 bound both
+ * times), in paired rounds, the order alternating: what the log adds to a delivery (its report
+ * to the ledger), where the drain rate under Miniflare measured its one-batch-at-a-time broker.
+ */
+async function measureConsumerCpu(gatewayScript: string): Promise<ConsumerCpu> {
+  const rounds: ConsumerCpu["rounds"] = [];
+  for (let i = 0; i < CONSUMER_CPU_ROUNDS; i++) {
+    const pair: Partial<Record<"on" | "off", DeliveryResult>> = {};
+    for (const side of i % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
+      pair[side] = await measureDelivery(gatewayScript, side === "on");
+      await closeAll();
+    }
+    const { on, off } = pair as Record<"on" | "off", DeliveryResult>;
+    const roundRatio = ratio(on.cpuMsPerMessage, off.cpuMsPerMessage);
+    log(`(d) consumer CPU round ${i + 1}: log on ${on.cpuMsPerMessage} ms, off ${off.cpuMsPerMessage} ms a message (${roundRatio}x)`);
+    rounds.push({ onMs: on.cpuMsPerMessage, offMs: off.cpuMsPerMessage, ratio: roundRatio ?? Number.NaN, complete: on.complete && off.complete });
+  }
+  const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
+  return { rounds, median: ratios[Math.floor(ratios.length / 2)]!, min: ratios[0]!, max: ratios.at(-1)! };
+}
+
+function consumerCpuTarget(c: ConsumerCpu): Target {
+  return {
+    name: "(d) consumer CPU per message delivered, event log on / off",
+    measured: c.median,
+    range: `${c.min}–${c.max}`,
+    unit: "x",
+    goal: "≤ 1.1x",
+    pass: c.median <= 1.1,
+  };
+}
+
 /** "section.target.scenario.source" into a plan. */
 function planOf(key: string, url: string, connections: readonly number[] = LIMITS.connections): Plan {
   const [, target, scenario, source] = key.split(".") as [string, string, Plan["scenario"], Plan["source"]];
@@ -176,7 +215,8 @@ function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, eventLogRounds: R
     target("(c) req/s at 10 connections, gateway with in-memory bindings / body-only worker", mem?.rpsRatio, "≥ 0.8x", (n) => n >= 0.8),
     target("(f) accepted req/s at 10 connections, gateway with the event log / without", logged?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
     target("(f) accepted p99 at 10 connections, gateway with the event log / without", logged?.p99Ratio, "report", () => true),
-    { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 128 KiB", pass: gzipKiB < 128 },
+    // The budget .ci/run holds the bundle to (docs/benchmarks.md, "The bundle's budget").
+    { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 200 KiB", pass: gzipKiB < 200 },
   ];
 }
 
