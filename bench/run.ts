@@ -12,12 +12,12 @@ import { readCommandLine } from "../scripts/lib/args";
 import { batchTargets, measureBatches } from "./lib/batches";
 import { buildAll, bundleSize, ROOT } from "./lib/build";
 import { benchConfig, LIMITS } from "./lib/config";
-import { type DeliveryResult, measureDelivery } from "./lib/delivery";
+import { measureDelivery } from "./lib/delivery";
 import { DEFAULT_CELL_SECONDS, reportDestination, WRITE_LATEST_FLAG } from "./lib/destination";
 import { runBench } from "./lib/entry";
 import { measureGoverned, writeGoverned } from "./lib/governed";
 import type { CellResult } from "./lib/load";
-import { type ConsumerCpu, type Report, ratio, writeReport } from "./lib/report";
+import { type Report, writeReport } from "./lib/report";
 import { type Rounds, runRounds, type Spread } from "./lib/rounds";
 import { BARE_IO_OBJECTS, closeAll, GATEWAY_OBJECTS, startWorker } from "./lib/servers";
 import { type Plan, type Row, runPlans, type Target } from "./lib/suite";
@@ -45,8 +45,6 @@ async function main(writeLatest: boolean): Promise<number> {
   const delivery = await measureDelivery(builds.gateway);
   log(`delivery: ${delivery.deliveredPerSecond}/s, ${delivery.distinctIds}/${delivery.messages} delivered`);
   await closeAll();
-  const consumerCpu = await measureConsumerCpu(builds.gateway);
-  await closeAll();
   // Issue 21's rows, in their own section (bench/results/governed.md); `npm run bench:governed` runs them alone.
   const governed = await measureGoverned(builds.gateway, log);
   await closeAll();
@@ -62,9 +60,8 @@ async function main(writeLatest: boolean): Promise<number> {
     inMemory,
     inMemoryRounds,
     delivery,
-    consumerCpu,
     bundle,
-    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), consumerCpuTarget(consumerCpu), ...batchTargets(batches)],
+    targets: [...targets(ingestRounds, inMemoryRounds, eventLogRounds, bundle.gzipKiB), ...batchTargets(batches)],
     batches,
   };
   const destination = reportDestination(LIMITS.cellSeconds, writeLatest ? [WRITE_LATEST_FLAG] : []);
@@ -84,7 +81,6 @@ async function main(writeLatest: boolean): Promise<number> {
   ];
   const invalid = rows.flatMap((row) => row.cells.filter((c) => !valid(c)).map((c) => `${row.key} c=${c.connections}`));
   if (!delivery.complete) invalid.push("delivery: not every notification reached the sink exactly once");
-  for (const [i, r] of consumerCpu.rounds.entries()) if (!r.complete) invalid.push(`consumer CPU round ${i + 1}: not every notification delivered once`);
   for (const row of governed.rows) if (!row.complete || row.outOfOrderKeys > 0) invalid.push(`governed: ${row.name} lost or reordered deliveries`);
   for (const problem of invalid) console.error(`bench: invalid measurement: ${problem}`);
   return invalid.length > 0 ? 1 : 0;
@@ -154,41 +150,6 @@ async function measureIssue13(gatewayScript: string, inMemoryScript: string) {
   const inMemory = await startWorker({ scriptPath: inMemoryScript, config, bindings: false });
   log(`strict dedup and Pix batches: gateway ${real.url}, in-memory ${inMemory.url}`);
   return measureBatches({ real: real.url, inMemory: inMemory.url }, log);
-}
-
-const CONSUMER_CPU_ROUNDS = 3;
-
-/**
- * (d) The consumer's CPU per message delivered with the event log on against off (D1 bound both
- * times), in paired rounds, the order alternating: what the log adds to a delivery (its report
- * to the ledger), where the drain rate under Miniflare measured its one-batch-at-a-time broker.
- */
-async function measureConsumerCpu(gatewayScript: string): Promise<ConsumerCpu> {
-  const rounds: ConsumerCpu["rounds"] = [];
-  for (let i = 0; i < CONSUMER_CPU_ROUNDS; i++) {
-    const pair: Partial<Record<"on" | "off", DeliveryResult>> = {};
-    for (const side of i % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const)) {
-      pair[side] = await measureDelivery(gatewayScript, side === "on");
-      await closeAll();
-    }
-    const { on, off } = pair as Record<"on" | "off", DeliveryResult>;
-    const roundRatio = ratio(on.cpuMsPerMessage, off.cpuMsPerMessage);
-    log(`(d) consumer CPU round ${i + 1}: log on ${on.cpuMsPerMessage} ms, off ${off.cpuMsPerMessage} ms a message (${roundRatio}x)`);
-    rounds.push({ onMs: on.cpuMsPerMessage, offMs: off.cpuMsPerMessage, ratio: roundRatio ?? Number.NaN, complete: on.complete && off.complete });
-  }
-  const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
-  return { rounds, median: ratios[Math.floor(ratios.length / 2)]!, min: ratios[0]!, max: ratios.at(-1)! };
-}
-
-function consumerCpuTarget(c: ConsumerCpu): Target {
-  return {
-    name: "(d) consumer CPU per message delivered, event log on / off",
-    measured: c.median,
-    range: `${c.min}–${c.max}`,
-    unit: "x",
-    goal: "≤ 1.1x",
-    pass: c.median <= 1.1,
-  };
 }
 
 /** "section.target.scenario.source" into a plan. */

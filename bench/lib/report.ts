@@ -22,18 +22,9 @@ export interface Report {
   inMemory: Row[];
   inMemoryRounds: Rounds;
   delivery: DeliveryResult;
-  consumerCpu?: ConsumerCpu;
   bundle: BundleSize & { wranglerSays: string };
   targets: Target[];
   batches?: BatchesResult;
-}
-
-/** (d) The consumer's CPU per message with the event log on and off, in paired rounds. */
-export interface ConsumerCpu {
-  rounds: { onMs: number; offMs: number; ratio: number; complete: boolean }[];
-  median: number;
-  min: number;
-  max: number;
 }
 
 const DISCLAIMER =
@@ -111,7 +102,6 @@ function markdown(r: Report): string {
     "",
     deliverySection(r.delivery),
     "",
-    ...(r.consumerCpu ? [consumerCpuSection(r.consumerCpu), ""] : []),
     ...(r.batches ? [batchesSection(r.batches), ""] : []),
     "## (e) Bundle",
     "",
@@ -182,21 +172,6 @@ function deliverySection(d: DeliveryResult): string {
     "| accepted | held at release | received | distinct ids | drain s | delivered/s | complete |",
     "|---|---|---|---|---|---|---|",
     `| ${d.accepted} | ${d.heldAtRelease} | ${d.received} | ${d.distinctIds} | ${d.drainSeconds} | **${d.deliveredPerSecond}** | ${d.complete ? "yes" : "**no**"} |`,
-  ].join("\n");
-}
-
-function consumerCpuSection(c: ConsumerCpu): string {
-  return [
-    "The consumer's CPU per message delivered, the same run with the event log on and off (D1 bound both times), in paired rounds: " +
-      "the workerd process's CPU while the queue drained (ingest was over), over the messages delivered. It includes the ledger's objects and " +
-      "Miniflare's broker, which run in the same process, so it bounds the consumer's own from above. What users see of the drain is the burst " +
-      "soak's figure under `wrangler dev` ([soak-burst.md](soak-burst.md)).",
-    "",
-    "| round | log on ms/message | log off ms/message | on / off |",
-    "|---|---|---|---|",
-    ...c.rounds.map((r, i) => `| ${i + 1} | ${r.onMs} | ${r.offMs} | ${r.ratio}x |`),
-    "",
-    `Median **${c.median}x** (${c.min}–${c.max}), goal ≤ 1.1x.`,
   ].join("\n");
 }
 
