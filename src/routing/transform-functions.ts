@@ -1,0 +1,255 @@
+import { ARRAY_UNIT, budgetError, chargeSize, type Frame, isFunctionValue, remaining, spend } from "./transform-size";
+
+/**
+ * JSONata builtins replaced for transforms (docs/transforms.md, "Budget"): one call of each could
+ * otherwise cost without bound, or walk more than it pays for. Each keeps JSONata's results.
+ *
+ * - `$string`, `$distinct`: charged for the size of their argument before they walk it, then done
+ *   natively (JSONata's `$string` calls a function per value: 40 ms for 1 MiB; its `$distinct`
+ *   compares every pair).
+ * - `$keys`, `$lookup`, `$merge`, `$spread`: pay one unit per ARRAY_UNIT values they touch, as
+ *   they go (JSONata's `$spread` appends by copying: quadratic).
+ * - `$split`, `$replace`: a string separator or pattern only (regular expressions are refused at
+ *   load; a function matcher is refused here), and they stop at what the budget has left
+ *   (JSONata's `$replace` builds its text a piece at a time: 80 ms for 500,000 matches).
+ * - `$sort`: V8's sort without a comparator, a merge sort that does not copy with one; charged
+ *   n log n before it starts (JSONata's merge sort copies what is left at each comparison).
+ * - `$pad` with its width bounded, `$length` counting without building an array of characters.
+ */
+
+export const MAX_PAD_WIDTH = 10_000;
+
+interface Focus {
+  environment: Frame;
+  createSequence(): unknown[];
+}
+
+type Bounded = { name: string; implementation: (this: Focus, ...args: never[]) => unknown; signature: string };
+
+/** Counts the values a function touches, paying a unit each ARRAY_UNIT of them. */
+class Meter {
+  private touched = 0;
+  constructor(private readonly environment: Frame) {}
+  pay(values = 1): void {
+    this.touched += values;
+    if (this.touched >= ARRAY_UNIT) {
+      spend(this.environment, Math.floor(this.touched / ARRAY_UNIT));
+      this.touched %= ARRAY_UNIT;
+    }
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !isFunctionValue(value);
+
+function boundedPad(text: string, width: number, char?: string): string {
+  if (!Number.isFinite(width) || Math.abs(width) > MAX_PAD_WIDTH) throw { code: "T0001", message: `$pad's width is at most ${MAX_PAD_WIDTH}` };
+  const fill = char === undefined || char === "" ? " " : char;
+  const missing = Math.abs(width) - [...text].length;
+  if (missing <= 0) return text;
+  const padding = fill.repeat(Math.ceil(missing / [...fill].length)).slice(0, missing);
+  return width < 0 ? padding + text : text + padding;
+}
+
+type Sequence = unknown[] & { outerWrapper?: boolean };
+
+/** `$string` by V8's JSON.stringify: a function is "", and within a value it is left out. */
+function nativeString(this: Focus, value: unknown, prettify?: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string") return value;
+  if (isFunctionValue(value)) return "";
+  if (typeof value === "number" && !Number.isFinite(value)) throw { code: "D3001", message: "a number that is not finite cannot be made a string" };
+  const unwrapped = Array.isArray(value) && (value as Sequence).outerWrapper ? value[0] : value;
+  chargeSize(this.environment, unwrapped);
+  return JSON.stringify(unwrapped, undefined, prettify ? 2 : 0);
+}
+
+/** `$distinct` by each value's JSON text. Keys in another order count as another value. */
+function linearDistinct(this: Focus, values: unknown): unknown {
+  if (!Array.isArray(values) || values.length <= 1) return values;
+  chargeSize(this.environment, values);
+  const seen = new Set<string>();
+  const kept: unknown[] = [];
+  for (const value of values) {
+    const key = typeof value === "string" ? `s${value}` : `j${JSON.stringify(value)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    kept.push(value);
+  }
+  return kept;
+}
+
+/** `$length`: characters (code points), counted without building an array of them. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+function keys(this: Focus, value: unknown): unknown[] {
+  const meter = new Meter(this.environment);
+  // JSONata merges an array's keys through an object: the same order (integer-like keys first).
+  const merged: Record<string, true> = Object.create(null);
+  const collect = (item: unknown) => {
+    meter.pay();
+    if (Array.isArray(item)) for (const each of item) collect(each);
+    else if (isObject(item)) {
+      const own = Object.keys(item);
+      meter.pay(own.length);
+      for (const key of own) merged[key] = true;
+    }
+  };
+  collect(value);
+  const result = this.createSequence();
+  for (const key of Object.keys(merged)) result.push(key);
+  return result;
+}
+
+function lookup(this: Focus, input: unknown, key: string): unknown {
+  const meter = new Meter(this.environment);
+  const find = (value: unknown): unknown => {
+    meter.pay();
+    if (Array.isArray(value)) {
+      const result = this.createSequence();
+      for (const item of value) {
+        const found = find(item);
+        if (Array.isArray(found)) for (const each of found) result.push(each);
+        else if (found !== undefined) result.push(found);
+      }
+      return result;
+    }
+    return isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+  };
+  return find(input);
+}
+
+function merge(this: Focus, objects: unknown[] | undefined): unknown {
+  if (objects === undefined) return undefined;
+  const meter = new Meter(this.environment);
+  const result: Record<string, unknown> = Object.create(null);
+  for (const object of objects) {
+    if (!isObject(object)) continue;
+    const own = Object.keys(object);
+    meter.pay(own.length + 1);
+    for (const key of own) result[key] = object[key];
+  }
+  return result;
+}
+
+/** `$spread`: an object's keys as objects of one key each; an array's items spread in turn, in one list. */
+function spread(this: Focus, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return this.createSequence();
+    const meter = new Meter(this.environment);
+    const out: unknown[] = [];
+    const into = (item: unknown) => {
+      meter.pay();
+      if (Array.isArray(item)) for (const each of item) into(each);
+      else if (isObject(item)) for (const key of Object.keys(item)) out.push(one(key, item[key]));
+      else if (item !== undefined) out.push(item);
+    };
+    for (const item of value) into(item);
+    return out;
+  }
+  if (!isObject(value)) return value;
+  const result = this.createSequence();
+  new Meter(this.environment).pay(Object.keys(value).length);
+  for (const key of Object.keys(value)) result.push(one(key, value[key]));
+  return result;
+}
+
+function one(key: string, value: unknown): Record<string, unknown> {
+  const object: Record<string, unknown> = Object.create(null);
+  object[key] = value;
+  return object;
+}
+
+function stringOnly(value: unknown, what: string): string {
+  if (typeof value !== "string") throw { code: "T0001", message: `in a transform, ${what} is a string` };
+  return value;
+}
+
+/** `$split` with a string separator, stopped at the pieces the budget has left. */
+function split(this: Focus, text: string | undefined, separator: unknown, limit?: number): string[] | undefined {
+  if (text === undefined) return undefined;
+  if (limit !== undefined && limit < 0) throw { code: "D3020", value: limit, index: 3 };
+  const by = stringOnly(separator, "$split's separator");
+  if (limit === 0) return [];
+  const most = Math.max(0, remaining(this.environment)) * ARRAY_UNIT + 1;
+  const pieces = text.split(by, limit === undefined ? most : Math.min(limit, most));
+  if (pieces.length === most && (limit === undefined || limit > most)) throw budgetError();
+  return pieces;
+}
+
+/** `$replace` with a string pattern and replacement, paying a unit each ARRAY_UNIT matches. */
+function replace(this: Focus, text: string | undefined, pattern: unknown, replacement: unknown, limit?: number): string | undefined {
+  if (text === undefined) return undefined;
+  const find = stringOnly(pattern, "$replace's pattern");
+  const put = stringOnly(replacement, "$replace's replacement");
+  if (find === "") throw { code: "D3010", value: find, index: 2 };
+  if (limit !== undefined && limit < 0) throw { code: "D3011", value: limit, index: 4 };
+  const meter = new Meter(this.environment);
+  const pieces: string[] = [];
+  let at = 0;
+  for (let found = text.indexOf(find); found !== -1 && (limit === undefined || pieces.length < limit); found = text.indexOf(find, at)) {
+    meter.pay();
+    pieces.push(text.slice(at, found));
+    at = found + find.length;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join(put);
+}
+
+type Comparator = { apply(self: unknown, args: unknown[]): Promise<unknown> };
+
+/** `$sort`: V8's (stable) sort without a comparator; with one, a merge sort that awaits it and copies nothing twice. */
+async function sort(this: Focus, values: unknown[] | undefined, comparator?: Comparator): Promise<unknown[] | undefined> {
+  if (values === undefined || values.length <= 1) return values;
+  const n = values.length;
+  spend(this.environment, Math.floor((n * Math.ceil(Math.log2(n))) / ARRAY_UNIT));
+  if (comparator === undefined) {
+    if (!values.every((v) => typeof v === "number") && !values.every((v) => typeof v === "string")) throw { code: "D3070", index: 1 };
+    return [...values].sort((a, b) => ((a as number) > (b as number) ? 1 : (a as number) < (b as number) ? -1 : 0));
+  }
+  let from = [...values];
+  let to = new Array<unknown>(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      let left = start;
+      const middle = Math.min(start + width, n);
+      let right = middle;
+      const end = Math.min(start + 2 * width, n);
+      for (let k = start; k < end; k++) {
+        // The comparator says true when its first value goes after its second: then the right one comes first.
+        const takeRight = left >= middle || (right < end && (await comparator.apply(this, [from[left], from[right]])) === true);
+        to[k] = takeRight ? from[right++] : from[left++];
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+export const boundedFunctions: Bounded[] = [
+  { name: "pad", implementation: boundedPad, signature: "<s-ns?:s>" },
+  { name: "string", implementation: nativeString, signature: "<x-b?:s>" },
+  { name: "distinct", implementation: linearDistinct, signature: "<x:x>" },
+  { name: "length", implementation: codePoints, signature: "<s-:n>" },
+  { name: "keys", implementation: keys, signature: "<x-:a<s>>" },
+  { name: "lookup", implementation: lookup, signature: "<x-s:x>" },
+  { name: "merge", implementation: merge, signature: "<a<o>:o>" },
+  { name: "spread", implementation: spread, signature: "<x-:a<o>>" },
+  { name: "split", implementation: split, signature: "<s-(sf)n?:a<s>>" },
+  { name: "replace", implementation: replace, signature: "<s-(sf)(sf)n?:s>" },
+  { name: "sort", implementation: sort, signature: "<af?:a>" },
+] as Bounded[];
