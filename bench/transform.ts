@@ -118,6 +118,8 @@ const cases: { name: string; expression: string }[] = [
   { name: "order every record by amount", expression: "$count(data.items^(Valor))" },
   { name: "replace in the records' text", expression: '$length($replace($string(data.items), "0", "00"))' },
   { name: "split the records' text into characters", expression: '$count($split($string(data.items), ""))' },
+  { name: "every record, two hundred times at once (an array's items run together)", expression: `$count([${Array(200).fill("data.items").join(", ")}])` },
+  { name: "the envelope, three hundred times at once", expression: `$count([${Array(300).fill("$$").join(", ")}])` },
 ];
 
 async function cpuMs(run: () => Promise<unknown>): Promise<number> {

@@ -1,5 +1,5 @@
 import jsonata from "jsonata";
-import { bound, MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_SEQUENCE } from "./transform-budget";
+import { bound, MAX_TRANSFORM_SEQUENCE } from "./transform-budget";
 
 /**
  * A route's transform (docs/transforms.md): a JSONata expression, parsed once per expression text
@@ -40,7 +40,8 @@ function compile(text: string): TransformCompiled {
     return { ok: false, position: MAX_TRANSFORM_LENGTH, message: `a transform is at most ${MAX_TRANSFORM_LENGTH} characters` };
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(text, { stack: MAX_TRANSFORM_DEPTH, sequence: MAX_TRANSFORM_SEQUENCE });
+    // The depth bound is the budget's own (./transform-budget.ts), not JSONata's `stack` option.
+    expression = jsonata(text, { sequence: MAX_TRANSFORM_SEQUENCE });
   } catch (error) {
     const { position, message } = error as { position?: number; message?: string };
     return { ok: false, position: typeof position === "number" ? position : 0, message: message ?? "the expression does not parse" };

@@ -16,7 +16,7 @@ const MAX_MEASURE_DEPTH = 4096;
 
 /** The evaluation's base frame: its count of work, and the sizes of the objects measured so far. */
 export interface Frame {
-  base: { hookgateWork?: number; hookgateSizes?: WeakMap<object, number> };
+  base: { hookgateWork?: number; hookgateSizes?: WeakMap<object, number>; depth?: number };
 }
 
 export function budgetError(): { code: string; message: string } {

@@ -59,6 +59,14 @@ describe("on a 1 MiB envelope, a transform that one step would spend without bou
     if (!outcome.ok) expect(outcome.error).toMatch(BUDGET);
   });
 
+  it.each([
+    ["every record, two hundred times at once", `$count([${copies(200, "data.items")}])`],
+    ["the envelope, three hundred times at once", `$count([${copies(300)}])`],
+  ])("is stopped by the depth bound, which counts an array's items evaluated together: %s", async (_, text) => {
+    const outcome = await applyTransform(text, big);
+    expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/\((D1011|T0002)\)/) });
+  });
+
   it("is stopped by the result's bound: the envelope sixteen times over as the body", async () => {
     expect(await applyTransform(`[${copies(16)}]`, big)).toEqual({ ok: false, error: `the transform's result is over ${MAX_RESULT_BYTES} bytes` });
   });
