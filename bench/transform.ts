@@ -4,9 +4,7 @@
  * 1. CPU: expressions built to do the most work they can (loops, deep recursion, scans of the whole
  *    envelope, sorting) on a 1 MiB envelope, each evaluation timed alone with process.cpuUsage()
  *    in this Node process (V8, the engine workerd runs; workerd's clocks stand still while code
- *    runs, so CPU time cannot be read inside it). Goal: none over 10 ms. A full garbage collection
- *    runs (untimed) before each timed evaluation, so the collection of the previous evaluations'
- *    garbage is not counted to the next one.
+ *    runs, so CPU time cannot be read inside it). Goal: none over 10 ms.
  * 2. Rate: the same delivery with and without a typical transform, over HTTP to a local receiver
  *    on 127.0.0.1 (an ephemeral port): the body (the envelope's JSON, or applyTransform's), its
  *    Standard Webhooks signature (node:crypto's HMAC: the consumer's signing module needs
@@ -20,8 +18,6 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { readCommandLine } from "../scripts/lib/args";
 import type { Envelope } from "../src/envelope";
 import { applyTransform } from "../src/routing/transform";
@@ -38,9 +34,6 @@ rate), and writes bench/results/transform.{md,json}. Exit 1 on a miss.
   -h, --help        this text`,
   options: {},
 });
-
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
 
 const MIB = 1024 * 1024;
 const WARM_UP = 10;
@@ -137,10 +130,7 @@ async function cpuRows() {
   for (const { name, expression } of cases) {
     for (let i = 0; i < WARM_UP; i++) await applyTransform(expression, big);
     const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      collectGarbage();
-      times.push(await cpuMs(() => applyTransform(expression, big)));
-    }
+    for (let i = 0; i < RUNS; i++) times.push(await cpuMs(() => applyTransform(expression, big)));
     times.sort((a, b) => a - b);
     const outcome = await applyTransform(expression, big);
     rows.push({
@@ -232,7 +222,7 @@ const md = [
   "",
   `## CPU of one evaluation on a ${report.envelopeBytes.toLocaleString("en")}-byte envelope`,
   "",
-  `Budget: ${MAX_TRANSFORM_WORK.toLocaleString("en")} units of work, ${MAX_TRANSFORM_DEPTH} levels deep. ${WARM_UP} warm-up evaluations, then ${RUNS} timed one by one, each after a full garbage collection (not timed).`,
+  `Budget: ${MAX_TRANSFORM_WORK.toLocaleString("en")} units of work, ${MAX_TRANSFORM_DEPTH} levels deep. ${WARM_UP} warm-up evaluations, then ${RUNS} timed one by one.`,
   "",
   "| expression | outcome | median ms | p95 ms | max ms |",
   "|---|---|---|---|---|",

@@ -4,20 +4,26 @@ import { ARRAY_UNIT, budgetError, chargeSize, type Frame, isFunctionValue, remai
  * JSONata builtins replaced for transforms (docs/transforms.md, "Budget"): one call of each could
  * otherwise cost without bound, or walk more than it pays for. Each keeps JSONata's results.
  *
- * - `$string`, `$distinct`: charged for the size of their argument before they walk it, then done
- *   natively (JSONata's `$string` calls a function per value: 40 ms for 1 MiB; its `$distinct`
- *   compares every pair).
- * - `$keys`, `$lookup`, `$merge`, `$spread`: pay one unit per ARRAY_UNIT values they touch, as
- *   they go (JSONata's `$spread` appends by copying: quadratic).
+ * - `$string`, `$distinct`: charged WALK_WEIGHT times the size of their argument before they walk
+ *   it (measuring, then serializing), then done natively (JSONata's `$string` calls a function
+ *   per value: 40 ms for 1 MiB; its `$distinct` compares every pair).
+ * - `$keys`, `$lookup`, `$merge`, `$spread`, `$replace`: pay a unit per TOUCHES_PER_UNIT values,
+ *   keys or matches they touch, as they go (JSONata's `$spread` appends by copying: quadratic;
+ *   its `$replace` builds its text a piece at a time: 80 ms for 500,000 matches). A touch costs
+ *   more than an element of a result the step already built, which is what ARRAY_UNIT prices.
  * - `$split`, `$replace`: a string separator or pattern only (regular expressions are refused at
- *   load; a function matcher is refused here), and they stop at what the budget has left
- *   (JSONata's `$replace` builds its text a piece at a time: 80 ms for 500,000 matches).
+ *   load; a function matcher is refused here); `$split` stops at the pieces the budget has left.
  * - `$sort`: V8's sort without a comparator, a merge sort that does not copy with one; charged
- *   n log n before it starts (JSONata's merge sort copies what is left at each comparison).
+ *   n log n / TOUCHES_PER_UNIT before it starts (JSONata's merge sort copies what is left at each
+ *   comparison).
  * - `$pad` with its width bounded, `$length` counting without building an array of characters.
  */
 
 export const MAX_PAD_WIDTH = 10_000;
+/** Values, keys or matches a builtin touches for one unit (bench/transform.ts: about a microsecond). */
+export const TOUCHES_PER_UNIT = 8;
+/** What `$string` and `$distinct` pay per unit of size: the measuring walk, then serializing. */
+export const WALK_WEIGHT = 3;
 
 interface Focus {
   environment: Frame;
@@ -26,15 +32,15 @@ interface Focus {
 
 type Bounded = { name: string; implementation: (this: Focus, ...args: never[]) => unknown; signature: string };
 
-/** Counts the values a function touches, paying a unit each ARRAY_UNIT of them. */
+/** Counts the values a function touches, paying a unit each TOUCHES_PER_UNIT of them. */
 class Meter {
   private touched = 0;
   constructor(private readonly environment: Frame) {}
   pay(values = 1): void {
     this.touched += values;
-    if (this.touched >= ARRAY_UNIT) {
-      spend(this.environment, Math.floor(this.touched / ARRAY_UNIT));
-      this.touched %= ARRAY_UNIT;
+    if (this.touched >= TOUCHES_PER_UNIT) {
+      spend(this.environment, Math.floor(this.touched / TOUCHES_PER_UNIT));
+      this.touched %= TOUCHES_PER_UNIT;
     }
   }
 }
@@ -60,14 +66,14 @@ function nativeString(this: Focus, value: unknown, prettify?: boolean): string |
   if (isFunctionValue(value)) return "";
   if (typeof value === "number" && !Number.isFinite(value)) throw { code: "D3001", message: "a number that is not finite cannot be made a string" };
   const unwrapped = Array.isArray(value) && (value as Sequence).outerWrapper ? value[0] : value;
-  chargeSize(this.environment, unwrapped);
+  chargeSize(this.environment, unwrapped, WALK_WEIGHT);
   return JSON.stringify(unwrapped, undefined, prettify ? 2 : 0);
 }
 
 /** `$distinct` by each value's JSON text. Keys in another order count as another value. */
 function linearDistinct(this: Focus, values: unknown): unknown {
   if (!Array.isArray(values) || values.length <= 1) return values;
-  chargeSize(this.environment, values);
+  chargeSize(this.environment, values, WALK_WEIGHT);
   const seen = new Set<string>();
   const kept: unknown[] = [];
   for (const value of values) {
@@ -155,15 +161,19 @@ function spread(this: Focus, value: unknown): unknown {
     const into = (item: unknown) => {
       meter.pay();
       if (Array.isArray(item)) for (const each of item) into(each);
-      else if (isObject(item)) for (const key of Object.keys(item)) out.push(one(key, item[key]));
-      else if (item !== undefined) out.push(item);
+      else if (isObject(item)) {
+        const own = Object.keys(item);
+        // An object made for each key: two touches.
+        meter.pay(2 * own.length);
+        for (const key of own) out.push(one(key, item[key]));
+      } else if (item !== undefined) out.push(item);
     };
     for (const item of value) into(item);
     return out;
   }
   if (!isObject(value)) return value;
   const result = this.createSequence();
-  new Meter(this.environment).pay(Object.keys(value).length);
+  new Meter(this.environment).pay(2 * Object.keys(value).length);
   for (const key of Object.keys(value)) result.push(one(key, value[key]));
   return result;
 }
@@ -191,7 +201,7 @@ function split(this: Focus, text: string | undefined, separator: unknown, limit?
   return pieces;
 }
 
-/** `$replace` with a string pattern and replacement, paying a unit each ARRAY_UNIT matches. */
+/** `$replace` with a string pattern and replacement, paying as it finds matches. */
 function replace(this: Focus, text: string | undefined, pattern: unknown, replacement: unknown, limit?: number): string | undefined {
   if (text === undefined) return undefined;
   const find = stringOnly(pattern, "$replace's pattern");
@@ -216,7 +226,7 @@ type Comparator = { apply(self: unknown, args: unknown[]): Promise<unknown> };
 async function sort(this: Focus, values: unknown[] | undefined, comparator?: Comparator): Promise<unknown[] | undefined> {
   if (values === undefined || values.length <= 1) return values;
   const n = values.length;
-  spend(this.environment, Math.floor((n * Math.ceil(Math.log2(n))) / ARRAY_UNIT));
+  spend(this.environment, Math.floor((n * Math.ceil(Math.log2(n))) / TOUCHES_PER_UNIT));
   if (comparator === undefined) {
     if (!values.every((v) => typeof v === "number") && !values.every((v) => typeof v === "string")) throw { code: "D3070", index: 1 };
     return [...values].sort((a, b) => ((a as number) > (b as number) ? 1 : (a as number) < (b as number) ? -1 : 0));
