@@ -1,4 +1,5 @@
-import { ARRAY_UNIT, budgetError, chargeSize, type Frame, isFunctionValue, remaining, spend } from "./transform-size";
+import { keys, lookup, merge, sort, spread } from "./transform-collections";
+import { ARRAY_UNIT, budgetError, chargeSize, type Focus, isFunctionValue, Meter, remaining } from "./transform-size";
 
 /**
  * JSONata builtins replaced for transforms (docs/transforms.md, "Budget"): one call of each could
@@ -20,33 +21,10 @@ import { ARRAY_UNIT, budgetError, chargeSize, type Frame, isFunctionValue, remai
  */
 
 export const MAX_PAD_WIDTH = 10_000;
-/** Values, keys or matches a builtin touches for one unit (bench/transform.ts: about a microsecond). */
-export const TOUCHES_PER_UNIT = 8;
 /** What `$string` and `$distinct` pay per unit of size: the measuring walk, then serializing. */
 export const WALK_WEIGHT = 3;
 
-interface Focus {
-  environment: Frame;
-  createSequence(): unknown[];
-}
-
 type Bounded = { name: string; implementation: (this: Focus, ...args: never[]) => unknown; signature: string };
-
-/** Counts the values a function touches, paying a unit each TOUCHES_PER_UNIT of them. */
-class Meter {
-  private touched = 0;
-  constructor(private readonly environment: Frame) {}
-  pay(values = 1): void {
-    this.touched += values;
-    if (this.touched >= TOUCHES_PER_UNIT) {
-      spend(this.environment, Math.floor(this.touched / TOUCHES_PER_UNIT));
-      this.touched %= TOUCHES_PER_UNIT;
-    }
-  }
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !isFunctionValue(value);
 
 function boundedPad(text: string, width: number, char?: string): string {
   if (!Number.isFinite(width) || Math.abs(width) > MAX_PAD_WIDTH) throw { code: "T0001", message: `$pad's width is at most ${MAX_PAD_WIDTH}` };
@@ -102,88 +80,6 @@ function codePoints(text: string): number {
   return count;
 }
 
-function keys(this: Focus, value: unknown): unknown[] {
-  const meter = new Meter(this.environment);
-  // JSONata merges an array's keys through an object: the same order (integer-like keys first).
-  const merged: Record<string, true> = Object.create(null);
-  const collect = (item: unknown) => {
-    meter.pay();
-    if (Array.isArray(item)) for (const each of item) collect(each);
-    else if (isObject(item)) {
-      const own = Object.keys(item);
-      meter.pay(own.length);
-      for (const key of own) merged[key] = true;
-    }
-  };
-  collect(value);
-  const result = this.createSequence();
-  for (const key of Object.keys(merged)) result.push(key);
-  return result;
-}
-
-function lookup(this: Focus, input: unknown, key: string): unknown {
-  const meter = new Meter(this.environment);
-  const find = (value: unknown): unknown => {
-    meter.pay();
-    if (Array.isArray(value)) {
-      const result = this.createSequence();
-      for (const item of value) {
-        const found = find(item);
-        if (Array.isArray(found)) for (const each of found) result.push(each);
-        else if (found !== undefined) result.push(found);
-      }
-      return result;
-    }
-    return isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-  };
-  return find(input);
-}
-
-function merge(this: Focus, objects: unknown[] | undefined): unknown {
-  if (objects === undefined) return undefined;
-  const meter = new Meter(this.environment);
-  const result: Record<string, unknown> = Object.create(null);
-  for (const object of objects) {
-    if (!isObject(object)) continue;
-    const own = Object.keys(object);
-    meter.pay(own.length + 1);
-    for (const key of own) result[key] = object[key];
-  }
-  return result;
-}
-
-/** `$spread`: an object's keys as objects of one key each; an array's items spread in turn, in one list. */
-function spread(this: Focus, value: unknown): unknown {
-  if (Array.isArray(value)) {
-    if (value.length === 0) return this.createSequence();
-    const meter = new Meter(this.environment);
-    const out: unknown[] = [];
-    const into = (item: unknown) => {
-      meter.pay();
-      if (Array.isArray(item)) for (const each of item) into(each);
-      else if (isObject(item)) {
-        const own = Object.keys(item);
-        // An object made for each key: two touches.
-        meter.pay(2 * own.length);
-        for (const key of own) out.push(one(key, item[key]));
-      } else if (item !== undefined) out.push(item);
-    };
-    for (const item of value) into(item);
-    return out;
-  }
-  if (!isObject(value)) return value;
-  const result = this.createSequence();
-  new Meter(this.environment).pay(2 * Object.keys(value).length);
-  for (const key of Object.keys(value)) result.push(one(key, value[key]));
-  return result;
-}
-
-function one(key: string, value: unknown): Record<string, unknown> {
-  const object: Record<string, unknown> = Object.create(null);
-  object[key] = value;
-  return object;
-}
-
 function stringOnly(value: unknown, what: string): string {
   if (typeof value !== "string") throw { code: "T0001", message: `in a transform, ${what} is a string` };
   return value;
@@ -218,36 +114,6 @@ function replace(this: Focus, text: string | undefined, pattern: unknown, replac
   }
   pieces.push(text.slice(at));
   return pieces.join(put);
-}
-
-type Comparator = { apply(self: unknown, args: unknown[]): Promise<unknown> };
-
-/** `$sort`: V8's (stable) sort without a comparator; with one, a merge sort that awaits it and copies nothing twice. */
-async function sort(this: Focus, values: unknown[] | undefined, comparator?: Comparator): Promise<unknown[] | undefined> {
-  if (values === undefined || values.length <= 1) return values;
-  const n = values.length;
-  spend(this.environment, Math.floor((n * Math.ceil(Math.log2(n))) / TOUCHES_PER_UNIT));
-  if (comparator === undefined) {
-    if (!values.every((v) => typeof v === "number") && !values.every((v) => typeof v === "string")) throw { code: "D3070", index: 1 };
-    return [...values].sort((a, b) => ((a as number) > (b as number) ? 1 : (a as number) < (b as number) ? -1 : 0));
-  }
-  let from = [...values];
-  let to = new Array<unknown>(n);
-  for (let width = 1; width < n; width *= 2) {
-    for (let start = 0; start < n; start += 2 * width) {
-      let left = start;
-      const middle = Math.min(start + width, n);
-      let right = middle;
-      const end = Math.min(start + 2 * width, n);
-      for (let k = start; k < end; k++) {
-        // The comparator says true when its first value goes after its second: then the right one comes first.
-        const takeRight = left >= middle || (right < end && (await comparator.apply(this, [from[left], from[right]])) === true);
-        to[k] = takeRight ? from[right++] : from[left++];
-      }
-    }
-    [from, to] = [to, from];
-  }
-  return from;
 }
 
 export const boundedFunctions: Bounded[] = [

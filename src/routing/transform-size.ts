@@ -100,3 +100,25 @@ export function isFunctionValue(value: unknown): boolean {
     typeof value === "function" || (typeof value === "object" && value !== null && (marked?._jsonata_lambda === true || marked?._jsonata_function === true))
   );
 }
+
+/** What JSONata gives a builtin as `this`. */
+export interface Focus {
+  environment: Frame;
+  createSequence(): unknown[];
+}
+
+/** Values, keys or matches a builtin touches for one unit (bench/transform.ts: about a microsecond). */
+export const TOUCHES_PER_UNIT = 8;
+
+/** Counts the values a builtin touches, paying a unit each TOUCHES_PER_UNIT of them. */
+export class Meter {
+  private touched = 0;
+  constructor(private readonly environment: Frame) {}
+  pay(values = 1): void {
+    this.touched += values;
+    if (this.touched >= TOUCHES_PER_UNIT) {
+      spend(this.environment, Math.floor(this.touched / TOUCHES_PER_UNIT));
+      this.touched %= TOUCHES_PER_UNIT;
+    }
+  }
+}
