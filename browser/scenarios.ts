@@ -291,6 +291,36 @@ export function consoleScenarios(browserName: string, launch: () => Promise<Cons
       await shot("escaping");
     });
 
+    it("tries a transform on a past event: the result shows, a payload's markup as text, and an error as the dead letter would say it", async () => {
+      await open("routes");
+      const tryForm = "form[data-api='POST /admin/routes/test-transform']";
+      const run = async (expression: string) => {
+        await d.evaluate((s) => {
+          const output = document.querySelector(s);
+          if (output) output.textContent = "";
+        }, `${tryForm} [data-output]`);
+        await d.fill("#try-transform-expression", expression);
+        await d.fill("#try-transform-event", "bs2-boleto:boleto-notification-2:1");
+        await d.click(`${tryForm} button[type=submit]`);
+        await d.waitFor((s) => (document.querySelector(s)?.textContent ?? "") !== "", `${tryForm} [data-output]`);
+        return (await text(`${tryForm} [data-output]`)) ?? "";
+      };
+      // The boleto whose number, order and description are markup: the result shows them as text.
+      const shown = await run(
+        '{"boleto": data.NossoNumeroBoleto, "order": data.SeuNumero, "status": data.StatusBoleto.Status, "note": data.StatusBoleto.Descricao}',
+      );
+      expect(JSON.parse(shown)).toEqual({ boleto: HOSTILE.script, order: HOSTILE.url, status: 1, note: HOSTILE.img });
+      await sleep(500);
+      expect(await d.evaluate(() => (window as unknown as { __pwned?: number }).__pwned, null)).toBeUndefined();
+      expect(await count(`${tryForm} [data-output] *`)).toBe(0);
+      expect(await count("#view img, #view script, #view [onerror]")).toBe(0);
+      expect(d.dialogs.filter((x) => x.type === "alert")).toHaveLength(0);
+      // Nothing matched: the message a transform_failed dead letter would carry, not an empty body.
+      expect(await run("data.Missing")).toBe("error: the transform's result is empty (nothing matched)");
+      // Leave the view as the scenario found it: the next one opens the routes afresh.
+      await open("events");
+    });
+
     it("adds a route (showing the API's own validation message first) and deletes it", async () => {
       await open("routes");
       await d.fill("#new-url", "ftp://example.com/hooks");

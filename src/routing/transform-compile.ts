@@ -1,5 +1,5 @@
 import jsonata from "jsonata";
-import { bound, MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_SEQUENCE } from "./transform-budget";
+import { bound, MAX_TRANSFORM_SEQUENCE } from "./transform-budget";
 
 /**
  * A route's transform (docs/transforms.md): a JSONata expression, parsed once per expression text
@@ -9,7 +9,9 @@ import { bound, MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_SEQUENCE } from "./transform-
  * What the language could do without bound is refused when the expression is loaded, with the
  * position named: regular expressions (a backtracking pattern on a provider's text could run for
  * seconds in one step, which no step counter stops), `$eval` (an expression built from the
- * payload), and ranges (`[1..n]`) wider than MAX_RANGE. The rest is bounded per evaluation by
+ * payload), ranges (`[1..n]`) wider than MAX_RANGE, and order-by (`^(…)`: JSONata sorts it with a
+ * merge sort that copies the rest of a list at each comparison, outside the budget's hooks;
+ * `$sort` with a comparator is the bounded one). The rest is bounded per evaluation by
  * ./transform-budget.ts.
  */
 
@@ -38,7 +40,8 @@ function compile(text: string): TransformCompiled {
     return { ok: false, position: MAX_TRANSFORM_LENGTH, message: `a transform is at most ${MAX_TRANSFORM_LENGTH} characters` };
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(text, { stack: MAX_TRANSFORM_DEPTH, sequence: MAX_TRANSFORM_SEQUENCE });
+    // The depth bound is the budget's own (./transform-budget.ts), not JSONata's `stack` option.
+    expression = jsonata(text, { sequence: MAX_TRANSFORM_SEQUENCE });
   } catch (error) {
     const { position, message } = error as { position?: number; message?: string };
     return { ok: false, position: typeof position === "number" ? position : 0, message: message ?? "the expression does not parse" };
@@ -66,6 +69,7 @@ function refusedNode(ast: unknown): { position: number; message: string } | unde
     if (n.type === "regex")
       return { position, message: "regular expressions are not allowed in a transform (use $contains, $split or $replace with a string)" };
     if (n.type === "variable" && n.value === "eval") return { position, message: "$eval is not allowed in a transform" };
+    if (n.type === "sort") return { position, message: "order-by (^(…)) is not allowed in a transform: use $sort(list, function($l, $r) { … })" };
     if (n.type === "binary" && n.value === ".." && !narrowRange(n)) {
       return { position, message: `a range [a..b] needs two number literals at most ${MAX_RANGE} apart` };
     }

@@ -1,70 +1,18 @@
 import { Validator } from "@cfworker/json-schema";
 import { describe, expect, it } from "vitest";
 import { adapters } from "../../src/adapters";
+import { mayEmit } from "../../src/adapters/reserved";
 import { dataSchema, eventTypeEntries, findEventType } from "../../src/catalog";
-import type { ProviderName } from "../../src/config/schema";
-import * as bmp from "../adapters/bmp-examples";
-import * as nsBpe from "../adapters/ns-bpe-examples";
-import * as pix from "../adapters/pix-examples";
-import { providerRequest, type RequestInit, sourceFor } from "../adapters/provider-request";
+import { Envelope } from "../../src/envelope";
+import { providerRequest, sourceFor } from "../adapters/provider-request";
 import { admin, bindings, eventConfig } from "../ledger/helpers";
+import { fixtures } from "./adapter-fixtures";
 
 /**
- * The catalog against what the adapters make: each adapter is run on the published examples its
- * tests use (and the statuses their tests cover), and every notification's type must have an
- * entry for that provider whose JSON Schema its data passes.
+ * The catalog against what the adapters make: every adapter is run on the published examples its
+ * tests use (and the statuses and resources their tests cover: ./adapter-fixtures.ts), and every
+ * notification's type must have an entry for that provider whose JSON Schema its data passes.
  */
-
-const boleto = (status: number, more: Record<string, unknown> = {}) =>
-  JSON.stringify({
-    Id: `b-${status}`,
-    NossoNumeroBoleto: "00012345",
-    Valor: "150.00",
-    StatusBoleto: { Status: status, Descricao: "x", DataStatus: "2024-09-05T10:00:00-03:00" },
-    ...more,
-  });
-
-const fixtures: [ProviderName, RequestInit][] = [
-  ...[1, 2, 3, 4, 9].map((status): [ProviderName, RequestInit] => ["bs2-boleto", { body: boleto(status) }]),
-  [
-    "bs2-boleto",
-    {
-      body: boleto(3, {
-        StatusBoleto: [
-          { Status: 2, DataStatus: "2024-09-05T09:00:00-03:00" },
-          { Status: 3, DataStatus: "2024-09-05T10:00:00-03:00" },
-        ],
-      }),
-    },
-  ],
-  ...[
-    "RecebimentoFinalizado",
-    "DevolucaoFinalizada",
-    "PagamentoFinalizado",
-    "RestituicaoFinalizada",
-    "ValidacaoRecebimento",
-    "ValidacaoRestituicao",
-    "ValidacaoRecebimentoCanalSecundario",
-    "OutroEvento",
-  ].map((rest): [ProviderName, RequestInit] => ["bs2-spi", { rest, body: JSON.stringify({ endToEndId: "E1", valor: 10 }) }]),
-  ["bs2-spi", { body: JSON.stringify({ id: "x" }) }],
-  ["pix", { rest: "pix", body: JSON.stringify(pix.webhookPixBody()) }],
-  ...[pix.efiPixSent(), pix.efiPixRejected(), pix.efiPixReceived(), pix.efiRefundSent()].map((body): [ProviderName, RequestInit] => [
-    "pix",
-    { rest: "pix", body: JSON.stringify(body) },
-  ]),
-  ["pix", { rest: "pix", body: JSON.stringify({ pix: [{ ...pix.pixWebhook2(), devolucoes: [pix.devolucaoResponse1(), pix.devolucaoResponse2()] }] }) }],
-  ["pix", { rest: "rec", body: JSON.stringify(pix.recWebhookNotification1()) }],
-  ["pix", { rest: "cobr", body: JSON.stringify(pix.cobRWebhookNotification1()) }],
-  ...[2, 4, 5, 6, 8, 10, 11, 99].map((status): [ProviderName, RequestInit] => ["bmp", { method: "GET", query: `proposal=P1&status=${status}&identifier=i` }]),
-  ["bmp", { method: "POST", query: "proposal=P1&status=9", body: bmp.INSTALLMENTS }],
-  ...[bmp.SCHEDULE_CANCELED, bmp.SURCHARGE_DISCOUNT, bmp.INSTALLMENT_POSTING, bmp.DUE_DATE_EXTENSION, bmp.BOLETO_ISSUED, bmp.BOLETO_CANCELED].map(
-    (body): [ProviderName, RequestInit] => ["bmp", { body }],
-  ),
-  ["bmp", { body: JSON.stringify({ TipoEvento: 42, NroProposta: "P1" }) }],
-  ["ns-bpe", { body: nsBpe.AUTHORIZED }],
-  ["ns-bpe", { body: nsBpe.REJECTED }],
-];
 
 function validate(schema: Record<string, unknown>, value: unknown): string[] {
   const result = new Validator(schema as never, "2020-12", false).validate(value);
@@ -72,6 +20,12 @@ function validate(schema: Record<string, unknown>, value: unknown): string[] {
 }
 
 describe("the event-type catalog", () => {
+  it("runs every adapter whose types are its own (all but generic and standard-webhooks)", () => {
+    const run = new Set(fixtures.map(([provider]) => provider));
+    const own = Object.keys(adapters).filter((provider) => provider !== "generic" && provider !== "standard-webhooks");
+    expect([...run].sort()).toEqual(own.sort());
+  });
+
   it("has an entry, with a schema its data passes, for every type the adapters make of their examples", async () => {
     const seen = new Set<string>();
     for (const [provider, init] of fixtures) {
@@ -97,6 +51,8 @@ describe("the event-type catalog", () => {
       expect(validate(dataSchema(entry), entry.example.data), entry.type).toEqual([]);
       expect(findEventType(entry.example.type)).toBe(entry);
       expect(entry.example.source).toMatch(/^\/hooks\//);
+      expect(Envelope.safeParse(entry.example).success, `${entry.type}'s example is an envelope`).toBe(true);
+      for (const provider of entry.sources) expect(mayEmit(provider, entry.example.type), `${provider} may emit ${entry.example.type}`).toBe(true);
     }
   });
 

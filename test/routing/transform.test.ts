@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayConfig } from "../../src/config/schema";
-import { applyTransform, resultProblem } from "../../src/routing/transform";
+import { applyTransform, MAX_RESULT_BYTES, resultProblem } from "../../src/routing/transform";
 import { MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_WORK } from "../../src/routing/transform-budget";
 import { compileTransform } from "../../src/routing/transform-compile";
 import { envelope } from "../delivery/helpers";
@@ -88,9 +88,9 @@ describe("a transform's result", () => {
     expect(resultProblem(deep)).toMatch(/nests deeper than 64/);
   });
 
-  it("built from shared references is stopped at its value bound, not walked 2^40 times", async () => {
+  it("built from shared references is stopped at its size bound, not walked 2^40 times", async () => {
     const outcome = await applyTransform("($f := function($a, $n) { $n = 0 ? $a : $f({'l': $a, 'r': $a}, $n - 1) }; $f(1, 40))", pix);
-    expect(outcome).toEqual({ ok: false, error: "the transform's result holds more than 1000000 values" });
+    expect(outcome).toEqual({ ok: false, error: `the transform's result is over ${MAX_RESULT_BYTES} bytes` });
   });
 });
 
