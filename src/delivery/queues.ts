@@ -1,5 +1,8 @@
 import type { Bindings } from "../env";
+import { MAX_DELIVERY_QUEUES } from "../queue/delivery-queues";
 import type { DeliveryMessage } from "./message";
+
+export { MAX_DELIVERY_QUEUES };
 
 /**
  * Which queue a message goes to (docs/delivery.md, "Queues"). New notifications go to the
@@ -11,14 +14,6 @@ import type { DeliveryMessage } from "./message";
 export function retryQueueOf(env: Bindings): Queue<unknown> {
   return (env.DELIVERY_RETRIES ?? env.DELIVERIES) as Queue<unknown>;
 }
-
-/**
- * Delivery queues a gateway spreads new notifications over (#30.2): DELIVERIES, then
- * DELIVERIES_1 … DELIVERIES_15 as wrangler.toml binds them, each with its own consumer running
- * the same handler. Queues takes 5,000 messages a second a queue: 16 carry 80,000, a 5× peak
- * of 1.3 billion notifications a day (docs/deploy.md, "Sizing").
- */
-export const MAX_DELIVERY_QUEUES = 16;
 
 /** The delivery queues bound, in order: DELIVERIES, DELIVERIES_1, …; the first name missing ends the list. */
 export function deliveryQueuesOf(env: Bindings): Queue<unknown>[] {
