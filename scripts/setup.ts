@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { readCommandLine } from "./lib/args";
+import { queueToml } from "./lib/queue-sizing";
 import {
   createCommand,
   describeStep,
@@ -30,7 +31,6 @@ import {
   telemetryInEnvironment,
   withEnvironment,
 } from "./lib/setup-plan";
-import { queueToml } from "./lib/queue-sizing";
 import { describeSizing, perDayOf, size } from "./lib/sizing";
 
 const wranglerBin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
@@ -105,7 +105,8 @@ function setupArgs(argv: string[]) {
   const perDay = values["per-day"] === undefined ? undefined : perDayOf(values["per-day"]);
   if (perDay === null) throw new Error(`--per-day takes a whole number of notifications a day, such as 10000000 (or 10M), not ${values["per-day"]}`);
   const routes = values.routes === undefined ? 1 : Number(values.routes);
-  if (!Number.isFinite(routes) || routes < 1 || routes > 100) throw new Error(`--routes takes the routes a notification matches on average, 1 to 100, not ${values.routes}`);
+  if (!Number.isFinite(routes) || routes < 1 || routes > 100)
+    throw new Error(`--routes takes the routes a notification matches on average, 1 to 100, not ${values.routes}`);
   const sizing = (arg: string, i: number) => /^--(per-day|routes)/.test(arg) || ["--per-day", "--routes"].includes(argv[i - 1] ?? "");
   const sizingOnly = perDay !== undefined && argv.every(sizing);
   for (const [flag, name] of [
@@ -123,7 +124,9 @@ function main(argv: string[]): number {
     // The defaults' sizing (16-shard steps, a 30-day log, 7 days of dedup); check-config --per-day sizes a config.
     const sizing = size({ perDay, routes });
     for (const line of describeSizing(sizing)) console.log(line);
-    console.log(`\nwrangler.toml's delivery queues and consumers for this volume (replace the consumers of hookgate-deliveries and hookgate-retries):\n\n${queueToml(sizing.queuePlan)}`);
+    console.log(
+      `\nwrangler.toml's delivery queues and consumers for this volume (replace the consumers of hookgate-deliveries and hookgate-retries):\n\n${queueToml(sizing.queuePlan)}`,
+    );
     if (sizingOnly) return 0;
     console.log("");
   }

@@ -134,7 +134,10 @@ export function queueWarnings(configured: ConfiguredQueues, plan: QueuePlan): st
   }
   for (const q of configured.queues) {
     if (!q.consumer) warnings.push(`${q.queue} (${q.binding}) has no consumer in wrangler.toml: its messages would never be delivered`);
-    else if ((q.consumer.max_batch_size ?? 10) * (q.consumer.max_concurrency ?? QUEUE_LIMITS.maxConcurrency) < plan.consumer.max_batch_size * plan.consumer.max_concurrency) {
+    else if (
+      (q.consumer.max_batch_size ?? 10) * (q.consumer.max_concurrency ?? QUEUE_LIMITS.maxConcurrency) <
+      plan.consumer.max_batch_size * plan.consumer.max_concurrency
+    ) {
       warnings.push(
         `${q.queue}'s consumer drains batches of ${q.consumer.max_batch_size ?? 10} at a concurrency of ${q.consumer.max_concurrency ?? "the platform's choice"}: set max_batch_size = ${plan.consumer.max_batch_size} and max_concurrency = ${plan.consumer.max_concurrency}`,
       );

@@ -62,7 +62,9 @@ describe("a gateway with two delivery queues", () => {
     // queue, which here (no DELIVERY_RETRIES bound) is the first queue, consumed by no one.
     const routeId = uniqueId("spread-route");
     const now = new Date().toISOString();
-    await writeStoredRoutes(env.STATE, [{ id: routeId, createdAt: now, updatedAt: now, route: { events: ["acme.spread"], url: bucketUrl(bucket), breaker: false } }]);
+    await writeStoredRoutes(env.STATE, [
+      { id: routeId, createdAt: now, updatedAt: now, route: { events: ["acme.spread"], url: bucketUrl(bucket), breaker: false } },
+    ]);
     const first = watched(env.DELIVERIES as Queue<unknown>);
     const second = watched(env.TEST_DELIVERIES_1);
     const bound = bindings(eventConfig([]), { DELIVERIES: first, DELIVERIES_1: second });
@@ -75,7 +77,12 @@ describe("a gateway with two delivery queues", () => {
     expect(onSecond.length).toBeLessThan(ids.length);
     const idsIn = (sent: unknown[]) => sent.map((m) => (m as { envelope: { id: string } }).envelope.id).sort();
     expect(idsIn(second.sent)).toEqual(onSecond.map((id) => `acme:${id}`).sort());
-    expect(idsIn(first.sent)).toEqual(ids.filter((id) => !onSecond.includes(id)).map((id) => `acme:${id}`).sort());
+    expect(idsIn(first.sent)).toEqual(
+      ids
+        .filter((id) => !onSecond.includes(id))
+        .map((id) => `acme:${id}`)
+        .sort(),
+    );
 
     // Nothing consumes the first queue in the tests; the second's consumer delivers in the background.
     let delivered: string[] = [];

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LIMITS, PEAK_FACTOR, perDayOf, ROW_BYTES_LOG_ON, SHARD_REQUESTS_PER_NOTIFICATION, size, sizingTable } from "../../scripts/lib/sizing";
 import { BATCH_SECONDS, CONCURRENCY_FILL, configuredQueues, planQueues, QUEUE_LIMITS, queueToml } from "../../scripts/lib/queue-sizing";
+import { LIMITS, PEAK_FACTOR, perDayOf, ROW_BYTES_LOG_ON, SHARD_REQUESTS_PER_NOTIFICATION, size, sizingTable } from "../../scripts/lib/sizing";
 import { DEFAULT_LEDGER_SHARDS, MAX_LEDGER_SHARDS } from "../../src/config/ledger";
 import { MAX_DELIVERY_QUEUES } from "../../src/queue/delivery-queues";
 
@@ -59,25 +59,28 @@ describe("sizing a gateway for a volume", () => {
     [100e6, 1],
     [10e6, 3],
     [100e6, 3],
-  ])("plans queues for %d a day at %d routes a notification: each queue under 5,000 a second, each consumer draining twice its share within 250", (perDay, routes) => {
-    const peak = (perDay / 86_400) * PEAK_FACTOR;
-    const q = planQueues(peak, routes);
-    const perQueue = (peak * routes) / q.queues;
-    expect(perQueue).toBeLessThanOrEqual(LIMITS.queueMessagesPerSecond * 0.8);
-    expect(q.queues).toBeLessThanOrEqual(MAX_DELIVERY_QUEUES);
-    for (const [consumer, rate] of [
-      [q.consumer, perQueue],
-      [q.retries, q.retriesPerSecond],
-    ] as const) {
-      expect(consumer.max_batch_size).toBeLessThanOrEqual(QUEUE_LIMITS.maxBatchSize);
-      expect(consumer.max_concurrency).toBeLessThanOrEqual(QUEUE_LIMITS.maxConcurrency);
-      // What it drains at 0.5 s a batch is twice what the peak brings, unless 250 caps it.
-      const drains = (consumer.max_concurrency * consumer.max_batch_size) / BATCH_SECONDS;
-      expect(drains).toBeGreaterThanOrEqual(Math.min(rate * 2, (QUEUE_LIMITS.maxConcurrency * consumer.max_batch_size) / BATCH_SECONDS));
-      expect(drains).toBeGreaterThanOrEqual(rate / CONCURRENCY_FILL - 1);
-    }
-    expect(q.retries.max_batch_size * q.retries.max_concurrency).toBeGreaterThanOrEqual(q.retriesPerSecond * BATCH_SECONDS);
-  });
+  ])(
+    "plans queues for %d a day at %d routes a notification: each queue under 5,000 a second, each consumer draining twice its share within 250",
+    (perDay, routes) => {
+      const peak = (perDay / 86_400) * PEAK_FACTOR;
+      const q = planQueues(peak, routes);
+      const perQueue = (peak * routes) / q.queues;
+      expect(perQueue).toBeLessThanOrEqual(LIMITS.queueMessagesPerSecond * 0.8);
+      expect(q.queues).toBeLessThanOrEqual(MAX_DELIVERY_QUEUES);
+      for (const [consumer, rate] of [
+        [q.consumer, perQueue],
+        [q.retries, q.retriesPerSecond],
+      ] as const) {
+        expect(consumer.max_batch_size).toBeLessThanOrEqual(QUEUE_LIMITS.maxBatchSize);
+        expect(consumer.max_concurrency).toBeLessThanOrEqual(QUEUE_LIMITS.maxConcurrency);
+        // What it drains at 0.5 s a batch is twice what the peak brings, unless 250 caps it.
+        const drains = (consumer.max_concurrency * consumer.max_batch_size) / BATCH_SECONDS;
+        expect(drains).toBeGreaterThanOrEqual(Math.min(rate * 2, (QUEUE_LIMITS.maxConcurrency * consumer.max_batch_size) / BATCH_SECONDS));
+        expect(drains).toBeGreaterThanOrEqual(rate / CONCURRENCY_FILL - 1);
+      }
+      expect(q.retries.max_batch_size * q.retries.max_concurrency).toBeGreaterThanOrEqual(q.retriesPerSecond * BATCH_SECONDS);
+    },
+  );
 
   it("prints the wrangler.toml blocks of 100 M a day's queues, which check-config reads back without a warning", () => {
     const setup = execFileSync(process.execPath, ["--import", "tsx", "scripts/setup.ts", "--per-day", "100M"], { encoding: "utf8" });

@@ -90,7 +90,9 @@ export class KeyDays {
     const table = `keys_${Math.floor(now / DAY_MS)}`;
     if (!this.#tables.includes(table)) {
       // WITHOUT ROWID: a row written is one row billed, not a row and its primary key's index entry.
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL) WITHOUT ROWID`);
+      this.sql.exec(
+        `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL) WITHOUT ROWID`,
+      );
       this.#tables.push(table);
       this.#rebuildView();
     }
