@@ -59,6 +59,15 @@ export const Ordered = closed({
     .refine(isOrderKey, `must be an envelope attribute (${ORDER_KEY_ATTRIBUTES.join(", ")}) or a data. path such as data.txid`)
     .default("subject")
     .describe("What envelopes are ordered by: an envelope attribute or a data. path (data.txid). Default subject."),
+  shards: z
+    .number()
+    .int()
+    .min(1, "must be at least 1")
+    .max(64)
+    .default(8)
+    .describe(
+      "Key governors the route's keys are spread over by a hash of the key (a key always to the same one): each takes its keys' numbering at acceptance and their order at delivery, about 1,000 calls a second at most. Default 8 (to ~50 M notifications a day on this route); 16 for 100 M (docs/delivery.md).",
+    ),
   onHeadFailure: z
     .enum(["block", "deadletter"])
     .default("block")

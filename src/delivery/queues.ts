@@ -65,11 +65,13 @@ export interface ReleaseMessage {
   v: 1;
   kind: "release";
   routeId: string;
+  /** For one of an ordered route's key governors (src/delivery/governor/shards.ts); absent: the route's own. */
+  shard?: number;
 }
 
 export function isReleaseMessage(body: unknown): body is ReleaseMessage {
   const b = body as Partial<ReleaseMessage> | null;
-  return typeof b === "object" && b !== null && b.kind === "release" && typeof b.routeId === "string";
+  return typeof b === "object" && b !== null && b.kind === "release" && typeof b.routeId === "string" && (b.shard === undefined || Number.isInteger(b.shard));
 }
 
 /** Sends `bodies` (JSON text) in batches within Queues' limits: 100 messages and 256 KB each. */
@@ -93,7 +95,7 @@ export async function sendAll(queue: Queue<unknown>, bodies: (DeliveryMessage | 
 }
 
 /** Asks for a route's parked messages to be let out `delaySeconds` from now (src/delivery/release.ts). */
-export async function sendRelease(env: Bindings, routeId: string, delaySeconds: number): Promise<void> {
-  const body: ReleaseMessage = { v: 1, kind: "release", routeId };
+export async function sendRelease(env: Bindings, routeId: string, delaySeconds: number, shard?: number): Promise<void> {
+  const body: ReleaseMessage = { v: 1, kind: "release", routeId, ...(shard !== undefined && { shard }) };
   await retryQueueOf(env).send(body, { contentType: "json", ...(delaySeconds > 0 && { delaySeconds: Math.ceil(delaySeconds) }) });
 }

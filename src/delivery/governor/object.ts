@@ -3,8 +3,9 @@ import { log } from "../../log";
 import { type Decision, decide, GAP_MS } from "./decide";
 import { KEY_DAYS_KEPT, KeyDays } from "./key-days";
 import { PARKED_SCHEMA, ParkedRows, type ParkItem } from "./parked";
-import { type Released, releaseFrom, type Waiting, waitingOf } from "./release-rows";
+import { MAX_HELD_MS, type Released, releaseFrom, type Waiting, waitingOf } from "./release-rows";
 import { pauseRoute, resumeRoute, settle } from "./settle";
+import { governorAddress } from "./shards";
 import { type Ask, type Change, FRESH_ROUTE, type KeyState, type Result, type RouteState, type Settings } from "./state";
 
 const SWEEP_EVERY_MS = 86_400_000;
@@ -123,10 +124,18 @@ export class RouteGovernor extends DurableObject {
    * meanwhile, its key's turn came, it is the designated probe) is not parked: the caller sends
    * it again in a moment. Says when a release message should come, if none is on its way.
    */
-  park(items: ParkItem[], now: number): Answer & { parked: number; taken: boolean[]; wakeInSeconds?: number } {
+  park(items: ParkItem[], now: number, headsAtRoute: { key: string; n: number }[] = []): Answer & { parked: number; taken: boolean[]; wakeInSeconds?: number } {
     this.#written = 0;
     const state = this.#state;
-    const keys = this.#keys.load([...new Set(items.flatMap((i) => (i.sequence ? [i.sequence.key] : [])))]);
+    const keys = this.#keys.load([...new Set([...items.flatMap((i) => (i.sequence ? [i.sequence.key] : [])), ...headsAtRoute.map((h) => h.key)])]);
+    // A key governor: these heads are parked in the route's governor (paused, open), not missing;
+    // the gap rule must not give up on them while they wait there (./keyed.ts).
+    const waiting = headsAtRoute.flatMap(({ key, n }) => {
+      const k = keys.get(key);
+      return k && k.done + 1 === n && k.headDue < now + MAX_HELD_MS ? [{ ...k, headDue: now + MAX_HELD_MS }] : [];
+    });
+    for (const k of waiting) keys.set(k.key, k);
+    this.#keys.store(waiting, now);
     const taken = items.map((item) => {
       const holds =
         item.why === "paused"
@@ -139,7 +148,8 @@ export class RouteGovernor extends DurableObject {
     });
     let wakeInSeconds: number | undefined;
     // While paused nothing is looked at: the resume sends a release message.
-    const orderParked = state.mode === "active" && items.some((item, i) => taken[i] && item.why === "order");
+    const headMayBeMissing = (item: ParkItem) => (keys.get(item.sequence?.key ?? "")?.headDue ?? 0) <= now + GAP_MS;
+    const orderParked = state.mode === "active" && items.some((item, i) => taken[i] && item.why === "order" && headMayBeMissing(item));
     if ((state.mode === "open" || orderParked) && taken.some(Boolean) && state.wakeAt <= now) {
       // While open: at the probe's time. Behind a key: when a head that never came would be given up on.
       const wakeAt = state.mode === "open" ? Math.max(state.probeAt, now + 1000) : now + GAP_MS + 1000;
@@ -201,9 +211,11 @@ export class RouteGovernor extends DurableObject {
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE until < ?", now);
     const env = this.env as { DELIVERY_RETRIES?: Queue<unknown>; DELIVERIES?: Queue<unknown> };
     const queue = env.DELIVERY_RETRIES ?? env.DELIVERIES;
-    const routeId = this.ctx.id.name ?? routeIdOf(this.#parked.oldest()?.body);
+    const address = this.ctx.id.name === undefined ? undefined : governorAddress(this.ctx.id.name);
+    const routeId = address?.routeId ?? routeIdOf(this.#parked.oldest()?.body);
     if (this.#parked.count > 0 && routeId !== undefined && queue && this.#state.wakeAt < now - 60_000) {
-      await queue.send({ v: 1, kind: "release", routeId }, { contentType: "json" }).catch(() => undefined);
+      const shard = address?.shard;
+      await queue.send({ v: 1, kind: "release", routeId, ...(shard !== undefined && { shard }) }, { contentType: "json" }).catch(() => undefined);
     }
     const more = this.#parked.count > 0 || this.#keys.any;
     if (more) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);

@@ -33,7 +33,7 @@ describe("what the governor writes", () => {
 
   it("an ordered route: one row per key at acceptance, none when a batch decides on time, one when it reports", async () => {
     const stub = governor();
-    const ordered: Settings = { ...BREAKER, ordered: { key: "subject", onHeadFailure: "block" } };
+    const ordered: Settings = { ...BREAKER, ordered: { key: "subject", shards: 8, onHeadFailure: "block" } };
     const assigned = await stub.assign(["k1", "k2", "k1"], NOW);
     expect(assigned.numbers).toEqual([1, 1, 2]);
     expect(assigned.rowsWritten).toBe(2);
