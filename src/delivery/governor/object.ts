@@ -66,7 +66,7 @@ export class RouteGovernor extends DurableObject {
       return key.last;
     });
     this.#keys.store(keys.values(), now, true);
-    void this.#scheduleSweep(now);
+    void this.#scheduleSweep();
     return { numbers, rowsWritten: this.#written };
   }
 
@@ -156,7 +156,7 @@ export class RouteGovernor extends DurableObject {
       this.#storeState({ ...state, wakeAt });
       wakeInSeconds = Math.ceil((wakeAt - now) / 1000);
     }
-    void this.#scheduleSweep(now);
+    void this.#scheduleSweep();
     return { ...this.#answer(), taken, ...(wakeInSeconds !== undefined && { wakeInSeconds }) };
   }
 
@@ -221,8 +221,9 @@ export class RouteGovernor extends DurableObject {
     if (more) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
-  async #scheduleSweep(now: number): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
+  /** A day from now on the object's clock, which the alarm runs on (a caller's `now` may be another's). */
+  async #scheduleSweep(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
   }
 
   /**

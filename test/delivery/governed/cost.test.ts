@@ -4,8 +4,7 @@ import { governorOf } from "../../../src/delivery/governor/client";
 import type { Settings } from "../../../src/delivery/governor/state";
 import { uniqueId } from "../../helpers";
 
-// The real clock: the daily alarm runs on it, and drops key tables of days 30 days before it.
-const NOW = Date.now();
+const NOW = Date.parse("2026-05-01T12:00:00Z");
 const BREAKER: Settings = { breaker: { failures: 10, probeSeconds: 30, windowSeconds: 60 } };
 const governor = () => governorOf(env.ROUTE_GOVERNOR, uniqueId("route"));
 const success = (id: string, sequence?: { key: string; n: number }) => ({
