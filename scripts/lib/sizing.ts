@@ -1,5 +1,6 @@
 import { BASE_PER_MONTH, DESIGNED, monthlyTotal } from "../../bench/lib/cost";
 import { adapters } from "../../src/adapters";
+import { DEFAULT_ORDERED_SHARDS } from "../../src/config/governance";
 import { DEFAULT_LEDGER_SHARDS, MAX_LEDGER_SHARDS } from "../../src/config/ledger";
 import type { GatewayConfig } from "../../src/config/schema";
 import { type ConfiguredQueues, planQueues, type QueuePlan, queueWarnings } from "./queue-sizing";
@@ -31,6 +32,13 @@ export const PEAK_FACTOR = 5;
 export const SHARD_FILL = 0.8;
 /** Durable Object requests a notification costs its shard: reserve, confirm, the consumer's report. */
 export const SHARD_REQUESTS_PER_NOTIFICATION = 3;
+/**
+ * Calls an ordered route's key governors take a notification (#30.4): its number at acceptance,
+ * and its share of a batch's decide and report (a batch of 25 over 16 key governors touches ~12:
+ * ~1 call a message).
+ */
+export const KEY_GOVERNOR_CALLS_PER_NOTIFICATION = 2;
+
 /** Bytes a notification's row takes with the event log on: a typical 0.7–0.9 KB envelope with a couple of attempts (bench/results/ledger.md measures 539 B for a 0.3 KB one). */
 export const ROW_BYTES_LOG_ON = 1500;
 /** With the log off a shard keeps the mark alone (key, id, time). */
@@ -72,6 +80,8 @@ export interface Sizing {
   queues: number;
   /** The queues and their consumers' settings (./queue-sizing.ts). */
   queuePlan: QueuePlan;
+  /** `ordered.shards` for a route that takes every notification: its peak's key governor calls at 1,000 a second each, in powers of two. */
+  orderedShards: number;
   bytesPerShard: number;
   storageBytes: number;
   monthlyCost: number;
@@ -112,6 +122,10 @@ export function size(input: SizingInput): Sizing {
     daysKept,
     queues: queuePlan.queues,
     queuePlan,
+    orderedShards: Math.max(
+      DEFAULT_ORDERED_SHARDS,
+      2 ** Math.ceil(Math.log2(Math.ceil((peakPerSecond * KEY_GOVERNOR_CALLS_PER_NOTIFICATION) / LIMITS.shardRequestsPerSecond))),
+    ),
     bytesPerShard: storageBytes / shards,
     storageBytes,
     monthlyCost,
@@ -148,6 +162,7 @@ export function describeSizing(s: Sizing): string[] {
     `for ${count(s.perDay)} notifications a day (${s.averagePerSecond.toFixed(0)}/s on average, ${s.peakPerSecond.toFixed(0)}/s at a ${PEAK_FACTOR}× peak):`,
     `  ledger.shards: ${s.shards} (the peak needs ${s.shardsForRate}, ${s.daysKept} days of rows need ${s.shardsForStorage}; ceiling ${MAX_LEDGER_SHARDS})`,
     ...describeQueues(s.queuePlan),
+    `  an ordered route taking every notification: ordered.shards ${s.orderedShards} (${Math.round(s.peakPerSecond * KEY_GOVERNOR_CALLS_PER_NOTIFICATION).toLocaleString("en-US")} key governor calls a second at the peak, ${LIMITS.shardRequestsPerSecond.toLocaleString("en-US")} each)`,
     `  event log: ${days} days; ${(s.bytesPerShard / GB).toFixed(1)} GB a shard of ${LIMITS.shardBytes / GB} GB, ${(s.storageBytes / GB).toFixed(0)} GB in all`,
     `  cost: about ${money(s.monthlyCost)} a month (Workers Paid, one route, storage included)`,
   ];
@@ -170,11 +185,11 @@ export function sizingTable(volumes: number[] = [1e6, 10e6, 100e6]): string {
     const s = size({ perDay });
     const days = s.daysOfLogAtCeiling ?? s.daysKept - 1;
     const consumer = `${s.queuePlan.consumer.max_batch_size} × ${s.queuePlan.consumer.max_concurrency}`;
-    return `| ${count(perDay)} | ${s.peakPerSecond.toFixed(0)} | ${s.shards} | ${s.queues} | ${consumer} | ${days} | ${(s.bytesPerShard / GB).toFixed(1)} GB | ${(s.storageBytes / GB).toFixed(0)} GB | ${money(s.monthlyCost)} |`;
+    return `| ${count(perDay)} | ${s.peakPerSecond.toFixed(0)} | ${s.shards} | ${s.queues} | ${consumer} | ${s.orderedShards} | ${days} | ${(s.bytesPerShard / GB).toFixed(1)} GB | ${(s.storageBytes / GB).toFixed(0)} GB | ${money(s.monthlyCost)} |`;
   });
   return [
-    "| a day | peak /s | `ledger.shards` | delivery queues | a queue's consumer (batch × concurrency) | days of log | a shard holds | ledger storage | a month |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| a day | peak /s | `ledger.shards` | delivery queues | a queue's consumer (batch × concurrency) | an ordered route's `ordered.shards` | days of log | a shard holds | ledger storage | a month |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }
@@ -203,6 +218,13 @@ export function sizeForConfig(config: GatewayConfig, perDay: number, routes = 1)
 /** Where the config falls short of the sizing. */
 export function sizingWarnings(config: GatewayConfig, sizing: Sizing, queues?: ConfiguredQueues): string[] {
   const warnings: string[] = queues ? queueWarnings(queues, sizing.queuePlan) : [];
+  for (const route of config.routes) {
+    if (route.ordered && route.ordered.shards < sizing.orderedShards) {
+      warnings.push(
+        `route ${route.id}: ordered.shards is ${route.ordered.shards}, ${sizing.orderedShards} are needed if it takes every notification (docs/delivery.md)`,
+      );
+    }
+  }
   if (config.ledger.shards < sizing.shards) {
     warnings.push(
       `ledger.shards is ${config.ledger.shards}, ${sizing.shards} are needed (set previousShards and previousShardsUntil when changing it: docs/event-log.md)`,

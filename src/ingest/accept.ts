@@ -1,7 +1,7 @@
 import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
-import { numberMessages, orderedGroups } from "../delivery/governor/client";
+import { numberingCalls, numberMessages, orderedGroups } from "../delivery/governor/client";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
 import { deliveryQueuesOf, queueIndex, spreadKeyOf } from "../delivery/queues";
 import type { Bindings } from "../env";
@@ -102,7 +102,13 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     routes.value,
     fresh,
   );
-  const sending = prepare(ctx, plan, ordering.length, deliveryQueuesOf(ctx.env).length, reservedOperations(marks.length, ctx.config.ledger, ctx.now.getTime()));
+  const sending = prepare(
+    ctx,
+    plan,
+    numberingCalls(ordering),
+    deliveryQueuesOf(ctx.env).length,
+    reservedOperations(marks.length, ctx.config.ledger, ctx.now.getTime()),
+  );
   if (sending.overBudget !== undefined) {
     await claim.abandoned();
     return { accepted: [], duplicates: [], overBudget: sending.overBudget };
@@ -151,7 +157,7 @@ interface Sending {
  * messages, sent last. Every write and send is counted against the invocation's operations
  * before the first is made.
  */
-function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number, queues: number, reserved: number): Sending {
+function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, numbering: number, queues: number, reserved: number): Sending {
   // With the event log on, an unrouted envelope's record is its ledger row (state `unrouted`),
   // listed and replayed from there (deadletters/unrouted.ts): no KV, no D1, a counter. One too
   // large for a row is stored aside, where the log reads it. With the log off, a dead letter.
@@ -168,8 +174,8 @@ function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedR
     queues <= 1
       ? batches([...deliveries, ...followUps]).length
       : batches(deliveries).length + batches(followUps).length + Math.max(0, Math.min(queues, deliveries.length) - 1);
-  // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
-  const writes = plan.aside.length + asideUnrouted.length + keptHere.length * 3 + orderedRoutes;
+  // A dead letter is a read and two writes (its record and its listing key); numbering is one call per key governor of an ordered route.
+  const writes = plan.aside.length + asideUnrouted.length + keptHere.length * 3 + numbering;
   return { keptHere, asideUnrouted, deliveries, followUps, batches: [], overBudget: operationsOverBudget({ writes, sends, reserved }) };
 }
 

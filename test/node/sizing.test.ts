@@ -4,7 +4,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BATCH_SECONDS, CONCURRENCY_FILL, configuredQueues, planQueues, QUEUE_LIMITS, queueToml } from "../../scripts/lib/queue-sizing";
-import { LIMITS, PEAK_FACTOR, perDayOf, ROW_BYTES_LOG_ON, SHARD_REQUESTS_PER_NOTIFICATION, size, sizingTable } from "../../scripts/lib/sizing";
+import {
+  KEY_GOVERNOR_CALLS_PER_NOTIFICATION,
+  LIMITS,
+  PEAK_FACTOR,
+  perDayOf,
+  ROW_BYTES_LOG_ON,
+  SHARD_REQUESTS_PER_NOTIFICATION,
+  size,
+  sizingTable,
+} from "../../scripts/lib/sizing";
 import { DEFAULT_LEDGER_SHARDS, MAX_LEDGER_SHARDS } from "../../src/config/ledger";
 import { MAX_DELIVERY_QUEUES } from "../../src/queue/delivery-queues";
 
@@ -21,6 +30,9 @@ describe("sizing a gateway for a volume", () => {
     expect(s.shards).toBeLessThanOrEqual(MAX_LEDGER_SHARDS);
     // Queues: 5,000 messages a second a queue.
     expect(peak / s.queues).toBeLessThanOrEqual(LIMITS.queueMessagesPerSecond);
+    // An ordered route's key governors: about 1,000 requests a second each, 64 at most (ordered.shards).
+    expect((peak * KEY_GOVERNOR_CALLS_PER_NOTIFICATION) / s.orderedShards).toBeLessThanOrEqual(LIMITS.shardRequestsPerSecond);
+    expect(s.orderedShards).toBeLessThanOrEqual(64);
     // The log keeps at least the 7 days dedup needs, the 30 asked for when they fit.
     const days = s.daysOfLogAtCeiling ?? s.daysKept - 1;
     expect(days).toBeGreaterThanOrEqual(7);

@@ -156,6 +156,16 @@ export async function numberMessages(namespace: DurableObjectNamespace | undefin
   );
 }
 
+/** The calls numbering takes: one per key governor each ordered route's keys hash to (counted against a request's budget). */
+export function numberingCalls(groups: ToNumber[]): number {
+  let calls = 0;
+  for (const { ordered, messages } of groups) {
+    const keys = messages.flatMap((m) => orderKeyOf(m.envelope, ordered.key) ?? []);
+    calls += byKeyShard(keys, (key) => key, ordered.shards).size;
+  }
+  return calls;
+}
+
 /** The messages of ordered routes, grouped by route, in the order they were planned. */
 export function orderedGroups(messages: DeliveryMessage[], routes: { id: string; ordered?: Ordered | undefined }[], envelopes: Envelope[]): ToNumber[] {
   const ordered = new Map(routes.flatMap((r) => (r.ordered ? [[r.id, r.ordered] as const] : [])));
