@@ -17,9 +17,10 @@ import { join } from "node:path";
 import { readCommandLine } from "../scripts/lib/args";
 import { adapt } from "../src/adapters/adapt";
 import { bs2Spi } from "../src/adapters/bs2-spi";
+import { MAX_JSON_NODES } from "../src/adapters/json-limits";
 import { pix } from "../src/adapters/pix";
 import type { Adapter, ProviderRequest } from "../src/adapters/types";
-import { utf8Length } from "../src/bytes";
+import { base64Encode, utf8Length } from "../src/bytes";
 import type { Route } from "../src/config/schema";
 import { Source } from "../src/config/source";
 import { envelopeJson, toEnvelope } from "../src/envelope";
@@ -56,6 +57,16 @@ function manyKeys(fields: Record<string, unknown>, bytes: number): Record<string
   }
 }
 
+/**
+ * The most keys a provider's body may hold (MAX_JSON_NODES, less the body's own objects and
+ * fields), the rest of `bytes` one long string: the costliest body an adapter still reads.
+ */
+function mostKeys(fields: Record<string, unknown>, bytes: number): Record<string, unknown> {
+  const object: Record<string, unknown> = { ...fields };
+  for (let i = 0; i < MAX_JSON_NODES - 20; i++) object[`k${i}`] = i % 7;
+  return oneString(object, bytes);
+}
+
 function oneString(fields: Record<string, unknown>, bytes: number): Record<string, unknown> {
   const size = JSON.stringify({ ...fields, note: "" }).length;
   return { ...fields, note: "x".repeat(bytes - size) };
@@ -72,12 +83,29 @@ interface Case {
   adapter: Adapter;
   rest: string;
   body: unknown;
+  /** Refused before parsing (quarantined): its own work is the refusal and the raw bytes' base64. */
+  refused?: true;
 }
 
 const cases: Case[] = [
-  { name: "Pix, one item of 95,000 keys", provider: "pix", adapter: pix, rest: "pix", body: pixBody(manyKeys) },
+  { name: "Pix, one item of 95,000 keys (quarantined)", provider: "pix", adapter: pix, rest: "pix", body: pixBody(manyKeys), refused: true },
+  { name: `Pix, one item of ${MAX_JSON_NODES - 20} keys and a long string`, provider: "pix", adapter: pix, rest: "pix", body: pixBody(mostKeys) },
   { name: "Pix, one item holding one long string", provider: "pix", adapter: pix, rest: "pix", body: pixBody(oneString) },
-  { name: "BS2 SPI, a body of 95,000 keys", provider: "bs2-spi", adapter: bs2Spi, rest: "RecebimentoFinalizado", body: manyKeys(SPI_BODY, MIB) },
+  {
+    name: "BS2 SPI, a body of 95,000 keys (quarantined)",
+    provider: "bs2-spi",
+    adapter: bs2Spi,
+    rest: "RecebimentoFinalizado",
+    body: manyKeys(SPI_BODY, MIB),
+    refused: true,
+  },
+  {
+    name: `BS2 SPI, a body of ${MAX_JSON_NODES - 20} keys and a long string`,
+    provider: "bs2-spi",
+    adapter: bs2Spi,
+    rest: "RecebimentoFinalizado",
+    body: mostKeys(SPI_BODY, MIB),
+  },
   { name: "BS2 SPI, a body holding one long string", provider: "bs2-spi", adapter: bs2Spi, rest: "RecebimentoFinalizado", body: oneString(SPI_BODY, MIB) },
 ];
 
@@ -121,11 +149,14 @@ for (const c of cases) {
   });
   const adaptOnly = await timed(async () => {
     const adapted = await adapt(c.adapter, request(), source, MAX_NOTIFICATIONS);
-    if (!adapted.ok) throw new Error(`${c.name}: ${adapted.reason}`);
+    if (adapted.ok === Boolean(c.refused)) throw new Error(`${c.name}: ${adapted.ok ? "accepted" : adapted.reason}`);
   });
   const whole = await timed(async () => {
-    const adapted = await adapt(c.adapter, request(), source, MAX_NOTIFICATIONS);
-    if (!adapted.ok) throw new Error(`${c.name}: ${adapted.reason}`);
+    const providerRequest = request();
+    const adapted = await adapt(c.adapter, providerRequest, source, MAX_NOTIFICATIONS);
+    if (adapted.ok === Boolean(c.refused)) throw new Error(`${c.name}: ${adapted.ok ? "accepted" : adapted.reason}`);
+    // What src/deadletters/quarantine.ts computes from the body: its bytes in base64.
+    if (!adapted.ok) return void base64Encode(providerRequest.body);
     // What src/ingest/plan.ts (planDelivery, asJson) and src/ledger/claim.ts (eventRow) compute.
     for (const envelope of adapted.notifications.map((n) => toEnvelope(c.provider, n, new Date()))) {
       const taken = routes.filter((route) => routeTakes(route, c.provider, envelope));
@@ -153,6 +184,8 @@ const md = [
   `${report.date} · Node ${report.node} (V8) · \`npm run bench:adapters\` · ${WARM_UP} warm-up runs, then ${RUNS} timed one by one with process.cpuUsage() · load average at start ${loadAtStart.join(" / ")} (the machine is shared: CPU time grows with its load)`,
   "",
   "`adapt()`: parse, read the fields, check the payload can be stored. The request's own work: `adapt()`, the envelope, two routes (one filtered), the delivery plan with the envelope's JSON, the ledger row's text. Auth and the bindings' I/O are not in it.",
+  "",
+  `A provider's body of more than ${MAX_JSON_NODES} objects, arrays and members is quarantined before it is parsed (docs/limits.md): its own work is that refusal and its bytes in base64. The costliest body still read holds ${MAX_JSON_NODES - 20} keys.`,
   "",
   "| body | bytes | adapt() median ms | adapt() p95 ms | request's own work median ms | p95 ms |",
   "|---|---|---|---|---|---|",

@@ -176,7 +176,8 @@ function targets(ingestRounds: Rounds, inMemoryRounds: Rounds, eventLogRounds: R
     target("(c) req/s at 10 connections, gateway with in-memory bindings / body-only worker", mem?.rpsRatio, "≥ 0.8x", (n) => n >= 0.8),
     target("(f) accepted req/s at 10 connections, gateway with the event log / without", logged?.rpsRatio, "≥ 0.9x", (n) => n >= 0.9),
     target("(f) accepted p99 at 10 connections, gateway with the event log / without", logged?.p99Ratio, "report", () => true),
-    { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 128 KiB", pass: gzipKiB < 128 },
+    // The budget .ci/run holds the bundle to (docs/benchmarks.md, "The bundle's budget").
+    { name: "(e) bundle, gzip", measured: gzipKiB, range: "", unit: " KiB", goal: "< 200 KiB", pass: gzipKiB < 200 },
   ];
 }
 

@@ -57,7 +57,8 @@ function readPayload(request: ProviderRequest, bodiless: boolean): Read<{ payloa
     return { ok: true, value: { payload: { kind: "json", value: query }, json: undefined } };
   }
   const contentType = request.headers.get("content-type");
-  const parsed = parseJson(request.body);
+  // The sender's own shape: no bound on its objects and members (see MAX_JSON_NODES).
+  const parsed = parseJson(request.body, Number.POSITIVE_INFINITY);
   const declared = contentType !== null && isJsonContentType(contentType);
   if (declared && !parsed.ok) return parsed;
   if (parsed.ok && (declared || (typeof parsed.value === "object" && parsed.value !== null))) {

@@ -1,6 +1,6 @@
 import { base64Encode, sha256Hex, utf8, utf8Decode } from "../bytes";
 import type { NotificationPayload } from "../envelope";
-import { MAX_JSON_DEPTH, nestsWithin } from "./json-limits";
+import { jsonShapeProblem, MAX_JSON_DEPTH, MAX_JSON_NODES } from "./json-limits";
 import type { ProviderRequest } from "./types";
 
 /**
@@ -28,11 +28,18 @@ export function isBlank(body: Uint8Array): boolean {
   return body.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 }
 
-export function parseJson(body: Uint8Array): Read<unknown> {
+/**
+ * The body parsed as JSON, within MAX_JSON_DEPTH levels and, unless `maxNodes` says otherwise,
+ * MAX_JSON_NODES objects, arrays and members (both checked on the text, before parsing).
+ */
+export function parseJson(body: Uint8Array, maxNodes = MAX_JSON_NODES): Read<unknown> {
   if (isBlank(body)) return { ok: false, reason: "The body is empty." };
   const text = decodeUtf8(body);
   if (text === undefined) return { ok: false, reason: "The body is not valid UTF-8." };
-  if (!nestsWithin(text, MAX_JSON_DEPTH)) return { ok: false, reason: `The body nests deeper than ${MAX_JSON_DEPTH} levels.` };
+  const problem = jsonShapeProblem(text, MAX_JSON_DEPTH, maxNodes);
+  if (problem === "too_deep") return { ok: false, reason: `The body nests deeper than ${MAX_JSON_DEPTH} levels.` };
+  if (problem === "too_many_nodes")
+    return { ok: false, reason: `The body holds more than ${maxNodes} objects, arrays and members, more than any provider sends.` };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -40,9 +47,9 @@ export function parseJson(body: Uint8Array): Read<unknown> {
   }
 }
 
-/** The body as one JSON object: what every provider adapter but `generic` needs. */
-export function parseJsonObject(body: Uint8Array): Read<JsonObject> {
-  const parsed = parseJson(body);
+/** The body as one JSON object: what every provider adapter but `generic` needs (bounds as parseJson). */
+export function parseJsonObject(body: Uint8Array, maxNodes = MAX_JSON_NODES): Read<JsonObject> {
+  const parsed = parseJson(body, maxNodes);
   if (!parsed.ok) return parsed;
   if (!isObject(parsed.value)) return { ok: false, reason: "The body is not a JSON object." };
   return { ok: true, value: parsed.value };

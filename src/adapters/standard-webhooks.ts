@@ -11,7 +11,8 @@ export const standardWebhooks: Adapter = {
   async adapt(request) {
     const webhookId = request.headers.get("webhook-id")?.trim();
     if (!webhookId) return { ok: false, reason: "The request has no webhook-id header." };
-    const parsed = parseJsonObject(request.body);
+    // The sender's own shape: no bound on its objects and members (see MAX_JSON_NODES).
+    const parsed = parseJsonObject(request.body, Number.POSITIVE_INFINITY);
     if (!parsed.ok) return parsed;
     const payload = parsed.value;
     // The type is the sender's own name for the event, kept as given.

@@ -50,6 +50,14 @@ interface RouteGroup {
   /** The last success the governor knew of when it decided (0: none). */
   lastSuccessBefore: number;
   decidedAt: number;
+  /** Settles once every attempt the governor granted this group in this batch has finished. */
+  granted: Promise<void>;
+}
+
+/** One granted attempt's end, made before it starts: what the messages after it wait for. */
+interface Finishing {
+  promise: Promise<Settled | undefined>;
+  resolve: (settled: Settled | undefined) => void;
 }
 
 interface Entry {
@@ -93,7 +101,7 @@ export async function governBatch(
 export class GovernedBatch {
   readonly #entries = new Map<Message<unknown>, Entry>();
   readonly #groups: RouteGroup[] = [];
-  readonly #finished = new Map<string, Promise<Settled | undefined>>();
+  readonly #finishings = new Map<string, Finishing>();
 
   constructor(
     private readonly env: Bindings,
@@ -138,6 +146,7 @@ export class GovernedBatch {
       failuresBefore: 0,
       lastSuccessBefore: 0,
       decidedAt: this.deps.now(),
+      granted: Promise.resolve(),
     };
     this.#groups.push(group);
     const asks = items.map(({ message, sequence, envelopeId }) => ({ id: message.id, envelopeId, ...(sequence && { sequence }) }));
@@ -149,6 +158,7 @@ export class GovernedBatch {
       group.failuresBefore = answer.state.failures;
       group.lastSuccessBefore = answer.state.lastSuccess;
       logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
+      group.granted = this.#grantedRound(items, answer.verdicts);
       items.forEach((item, i) => {
         this.#entries.set(item.message, {
           verdict: answer.verdicts[i]!,
@@ -161,6 +171,29 @@ export class GovernedBatch {
     } catch (error) {
       this.#unavailable(routeId, items, "governor_unreachable", error);
     }
+  }
+
+  /**
+   * The attempts granted to one route's messages, as one promise that settles when all have
+   * finished: what a message held by the breaker's cap waits for (run()). Each attempt's own
+   * promise is made here, before any run() starts, so the batch's order does not matter.
+   */
+  #grantedRound(items: Item[], verdicts: Verdict[]): Promise<void> {
+    const attempts = items.filter((_, i) => verdicts[i]?.kind === "attempt");
+    return Promise.all(attempts.map(({ message }) => this.#finishing(message.id).promise)).then(() => undefined);
+  }
+
+  #finishing(messageId: string): Finishing {
+    let finishing = this.#finishings.get(messageId);
+    if (finishing === undefined) {
+      let resolve: (settled: Settled | undefined) => void = () => {};
+      const promise = new Promise<Settled | undefined>((r) => {
+        resolve = r;
+      });
+      finishing = { promise, resolve };
+      this.#finishings.set(messageId, finishing);
+    }
+    return finishing;
   }
 
   /** The messages told to park, stored once in the governor (one call per route); a release message asked for when one is due. */
@@ -192,7 +225,15 @@ export class GovernedBatch {
 
   #unavailable(routeId: string, items: Item[], event: string, error: unknown): void {
     log({ event, routeId, error: String(error).slice(0, 200) });
-    const group: RouteGroup = { routeId, settings: { breaker: false }, results: [], failuresBefore: 0, lastSuccessBefore: 0, decidedAt: 0 };
+    const group: RouteGroup = {
+      routeId,
+      settings: { breaker: false },
+      results: [],
+      failuresBefore: 0,
+      lastSuccessBefore: 0,
+      decidedAt: 0,
+      granted: Promise.resolve(),
+    };
     const verdict: Verdict = { kind: "hold", delaySeconds: GOVERNOR_DOWN_HOLD_SECONDS, why: "unavailable" };
     for (const item of items) {
       const entry = this.#entries.get(item.message);
@@ -208,6 +249,12 @@ export class GovernedBatch {
     if (!entry) return void (await attempt());
     const { env, config, outcomes, deps } = this;
     const { verdict, group, sequence } = entry;
+    if (verdict.kind === "hold" && verdict.unlessAnswered) {
+      // A quiet route's first attempts went out; once one succeeds, the target answers: the rest go now.
+      await group.granted;
+      if (!group.results.some((r) => r.outcome === "success")) return holdMessage(message, env, config, outcomes, verdict.delaySeconds, deps.now());
+      return this.#attempt(message, entry, { kind: "attempt", at: deps.now(), probe: false }, attempt);
+    }
     if (verdict.kind === "hold") return holdMessage(message, env, config, outcomes, verdict.delaySeconds, deps.now());
     if (verdict.kind === "park") {
       if (entry.parked) return message.ack();
@@ -218,16 +265,21 @@ export class GovernedBatch {
       log({ event: "delivery_sequence_done", routeId: group.routeId, messageId: message.id, sequence });
       return message.ack();
     }
-    let release: (settled: Settled | undefined) => void = () => {};
-    this.#finished.set(
-      message.id,
-      new Promise((resolve) => {
-        release = resolve;
-      }),
-    );
+    return this.#attempt(message, entry, verdict, attempt);
+  }
+
+  async #attempt(
+    message: Message<unknown>,
+    entry: Entry,
+    verdict: Extract<Verdict, { kind: "attempt" }>,
+    attempt: (probe?: Probe) => Promise<Settled | undefined>,
+  ): Promise<void> {
+    const { env, config, outcomes, deps } = this;
+    const { group, sequence } = entry;
+    const release = this.#finishing(message.id).resolve;
     try {
       if (verdict.after !== undefined) {
-        const before = await this.#finished.get(verdict.after);
+        const before = await this.#finishing(verdict.after).promise;
         // The one before it in this batch did not finish: this one waits its turn.
         if (before?.fate !== "finished")
           return holdMessage(message, env, config, outcomes, Math.min(60, Math.max(1, before?.retryDelaySeconds ?? 1)), deps.now());

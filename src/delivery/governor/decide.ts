@@ -99,7 +99,12 @@ function judge(candidate: Candidate, input: DecideInput, run: Run, verdicts: Ver
   if (state.mode === "paused") return park("paused");
   const probe = state.mode === "open";
   if (probe && (run.probeGiven || after !== undefined || now < state.probeAt || !isTheProbe(input.asks[index]!, state, settings, now))) return park("open");
-  if (run.granted >= run.cap) return hold("breaker", BREAKER_CAP_HOLD_SECONDS);
+  if (run.granted >= run.cap) {
+    // A target that answers lets the rest of the batch go at once (batch.ts); one that does not
+    // holds them a moment, by which time the breaker knows. Not where a rate or order applies.
+    const answerable = after === undefined && settings.rateLimit === undefined && settings.ordered === undefined;
+    return { ...hold("breaker", BREAKER_CAP_HOLD_SECONDS), ...(answerable && { unlessAnswered: true as const }) };
+  }
   const concurrency = settings.rateLimit?.concurrency;
   const leases = after === undefined && concurrency !== undefined;
   if (leases && input.leases + run.leased.length >= concurrency) return hold("concurrency", 2);

@@ -79,8 +79,12 @@ export type ParkReason = "paused" | "open" | "order";
 export type Verdict =
   /** Attempt at `at` (a rate-limit slot); `after`: the message of the same key to finish first, in this batch. */
   | { kind: "attempt"; at: number; probe: boolean; after?: string }
-  /** Send again with a delay: no attempt made, none used up (a rate slot, a short wait). */
-  | { kind: "hold"; delaySeconds: number; why: HoldReason }
+  /**
+   * Send again with a delay: no attempt made, none used up (a rate slot, a short wait).
+   * `unlessAnswered`: held by the breaker's cap on a route with nothing known to have
+   * succeeded lately; attempted in this batch after all once one of its granted attempts succeeds.
+   */
+  | { kind: "hold"; delaySeconds: number; why: HoldReason; unlessAnswered?: true }
   /** Stored once in the governor until it can be attempted: no attempt made, no queue traffic while it waits. */
   | { kind: "park"; why: ParkReason }
   /** A number already delivered or dead-lettered: a duplicate message, acked without an attempt. */

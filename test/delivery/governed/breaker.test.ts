@@ -68,6 +68,39 @@ describe("the circuit breaker", () => {
     expect(ops).toEqual(["hookgate.route.paused", "hookgate.route.resumed"]);
   }, 60_000);
 
+  it("lets a quiet route's whole first batch go once one of its first attempts succeeds, and holds it when none does", async () => {
+    const clock = Date.now();
+    const { queue, due, pending } = timedQueue(() => clock);
+    const up = uniqueId("up");
+    const down = uniqueId("down");
+    await control(down, { status: 503 });
+    // Routes of their own: a governor remembers its route's last success across tests.
+    const bound = governedBindings([recorderRoute(up, up), recorderRoute(down, down)], queue);
+    for (let i = 0; i < 10; i++) expect((await notify({ id: uniqueId("pix"), type: "acme.pix.paid" }, bound)).status).toBe(202);
+    const bodies = due(clock);
+    const of = (route: string) => bodies.filter((b) => b.routeId === route);
+    expect(of(up)).toHaveLength(10);
+
+    // One batch of ten each, the default breaker, nothing known of either target: each may try
+    // five (the breaker's threshold) before it is known to answer.
+    await consume(of(up), bound, clock);
+    // The answering target: its first five succeeded, so the other five went in the same batch.
+    expect((await arrivals(up)).filter((a) => a.status === 200)).toHaveLength(10);
+    expect(pending.filter((p) => p.body.routeId === up)).toHaveLength(0);
+
+    await consume(of(down), bound, clock);
+    // The one that does not answer: five attempts, the rest held a second, by when the breaker knows.
+    expect(await arrivals(down)).toHaveLength(5);
+    const queued = pending.filter((p) => p.body.routeId === down);
+    const held = queued.filter((p) => p.body.attempts.length === 0);
+    expect(held).toHaveLength(5);
+    expect(held.every((p) => p.dueAt - clock <= 1000)).toBe(true);
+    // The five that failed wait for their retry (5 s, jittered), later than the held ones.
+    const retrying = queued.filter((p) => p.body.attempts.length === 1);
+    expect(retrying).toHaveLength(5);
+    expect(retrying.every((p) => p.dueAt - clock > 1000)).toBe(true);
+  }, 60_000);
+
   it("never tells a route about its own breaker, and tells the others about an operator's pause and resume", async () => {
     const clock = Date.now();
     const { queue, due, nextDue } = timedQueue(() => clock);
