@@ -48,4 +48,13 @@ describe("what the governor writes", () => {
     // One row per key that moved on, and the route's row (the breaker keeps when the last success was).
     expect(reported.rowsWritten).toBe(3);
   });
+
+  it("an ordered route's key governor: a key numbered again the same day rewrites its row, the next day moves it to that day's table (two rows), once", async () => {
+    const stub = governor();
+    expect((await stub.assign(["k1", "k2"], NOW)).rowsWritten).toBe(2);
+    expect((await stub.assign(["k1"], NOW + 60_000)).rowsWritten).toBe(1);
+    const nextDay = NOW + 86_400_000;
+    expect((await stub.assign(["k1"], nextDay)).rowsWritten).toBe(2);
+    expect((await stub.assign(["k1"], nextDay + 60_000)).rowsWritten).toBe(1);
+  });
 });
