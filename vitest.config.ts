@@ -24,7 +24,17 @@ export default defineConfig(async () => {
           // DELIVERY_RETRIES (wrangler.toml's hookgate-retries) is left unbound here: delivery then sends
           // its retries and releases to DELIVERIES, the one queue each test wraps and drives; a test
           // about the two queues binds both itself (test/delivery/governed/ingest-starved.test.ts).
-          queueProducers: { DELIVERIES: { queueName: "hookgate-deliveries" }, RECONCILE: { queueName: "hookgate-reconcile" } },
+          queueProducers: {
+            DELIVERIES: { queueName: "hookgate-deliveries" },
+            RECONCILE: { queueName: "hookgate-reconcile" },
+            // A second delivery queue under a name the gateway does not read, so every other test
+            // keeps one queue; test/delivery/queues.test.ts binds it as DELIVERIES_1 itself.
+            TEST_DELIVERIES_1: { queueName: "hookgate-deliveries-1" },
+          },
+          // The second delivery queue has a consumer of its own, as in production (wrangler.toml,
+          // docs/deploy.md "Sizing"): the Worker's queue handler takes its batches in the
+          // background. Batch size, timeout and retries explicit, not Miniflare's defaults.
+          queueConsumers: { "hookgate-deliveries-1": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } },
           durableObjects: {
             LEDGER: { className: "Ledger", useSQLite: true },
             STRICT_DEDUP: { className: "StrictDedup", useSQLite: true },

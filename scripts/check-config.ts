@@ -13,6 +13,7 @@ import { configWarnings, environmentNotes, localRelaxations } from "../src/confi
 import { isLocalDev } from "../src/net/targets";
 import { readCommandLine, usageOf } from "./lib/args";
 import { secretReader } from "./lib/dotvars";
+import { configuredQueues } from "./lib/queue-sizing";
 import { describeSizing, perDayOf, sizeForConfig, sizingWarnings } from "./lib/sizing";
 
 const COMMAND = {
@@ -29,7 +30,11 @@ secret it names that has no value (by name, never a value).
                     (default .dev.vars, when present)
   --per-day N       the notifications a day expected: prints the ledger shards, delivery queues,
                     days of event log, storage and cost that volume needs, and warns when the
-                    config's ledger.shards or eventLog.retentionDays do not fit it
+                    config's ledger.shards or eventLog.retentionDays do not fit it, or the
+                    delivery queues and consumers of the wrangler.toml (--wrangler) are too few
+  --routes N        with --per-day: the routes a notification matches on average (default 1)
+  --wrangler FILE   with --per-day: the wrangler config whose queues are checked (default
+                    wrangler.toml, when present)
   -h, --help        this text
 
 Exit code: 0 when the config is valid, 1 when it is not, 2 for a mistake in the command.
@@ -38,7 +43,13 @@ Examples
   npm run check-config -- demo/config.json --local
   npm run check-config -- prod.json --secrets prod.vars
   npm run check-config -- prod.json --per-day 10000000`,
-  options: { local: { type: "boolean", default: false }, secrets: { type: "string", default: ".dev.vars" }, "per-day": { type: "string" } },
+  options: {
+    local: { type: "boolean", default: false },
+    secrets: { type: "string", default: ".dev.vars" },
+    "per-day": { type: "string" },
+    routes: { type: "string" },
+    wrangler: { type: "string", default: "wrangler.toml" },
+  },
   maxPositionals: 1,
 } as const;
 
@@ -48,6 +59,11 @@ function main(argv: string[]): number {
   const perDay = values["per-day"] === undefined ? undefined : perDayOf(values["per-day"]);
   if (perDay === null) {
     console.error(`--per-day takes a whole number of notifications a day, such as 10000000 (or 10M), not ${values["per-day"]}`);
+    return 2;
+  }
+  const routesPerNotification = values.routes === undefined ? 1 : Number(values.routes);
+  if (!Number.isFinite(routesPerNotification) || routesPerNotification < 1 || routesPerNotification > 100) {
+    console.error(`--routes takes the routes a notification matches on average, 1 to 100, not ${values.routes}`);
     return 2;
   }
   if (!file) {
@@ -87,9 +103,10 @@ function main(argv: string[]): number {
   const how = local ? ", as `npm start` runs it: loopback targets allowed" : "";
   console.log(`${file}: ok (${Object.keys(sources).length} sources, ${routes.length} routes, ${loaded.usedSecrets.size} secrets${how})`);
   if (perDay !== undefined) {
-    const sizing = sizeForConfig(loaded.config, perDay);
+    const sizing = sizeForConfig(loaded.config, perDay, routesPerNotification);
     for (const line of describeSizing(sizing)) console.log(line);
-    for (const warning of sizingWarnings(loaded.config, sizing)) console.warn(`warning: ${warning}`);
+    const queues = existsSync(values.wrangler) ? configuredQueues(readFileSync(values.wrangler, "utf8")) : undefined;
+    for (const warning of sizingWarnings(loaded.config, sizing, queues)) console.warn(`warning: ${warning}`);
   }
   return 0;
 }

@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { readCommandLine } from "./lib/args";
+import { queueToml } from "./lib/queue-sizing";
 import {
   createCommand,
   describeStep,
@@ -78,7 +79,10 @@ what is left to do. A second run finds everything and changes nothing.
   --config FILE     the wrangler config to write (default wrangler.toml)
   --per-day N       the notifications a day expected (10000000 or 10M): prints the ledger shards,
                     delivery queues, days of event log, storage and cost that volume needs
-                    (docs/deploy.md, "Sizing"); given alone, only that
+                    (docs/deploy.md, "Sizing"), and the wrangler.toml blocks of its delivery
+                    queues and their consumers; given alone, only that
+  --routes N        with --per-day: the routes a notification matches on average (default 1);
+                    each is one more queue message
   -h, --help        this text`,
   options: {
     env: { type: "string", default: "staging" },
@@ -88,6 +92,7 @@ what is left to do. A second run finds everything and changes nothing.
     "dry-run": { type: "boolean", default: false },
     config: { type: "string", default: "wrangler.toml" },
     "per-day": { type: "string" },
+    routes: { type: "string" },
   },
 } as const;
 
@@ -99,21 +104,29 @@ function setupArgs(argv: string[]) {
   const telemetry: Telemetry = { logs: values["otlp-logs"], traces: values["otlp-traces"] };
   const perDay = values["per-day"] === undefined ? undefined : perDayOf(values["per-day"]);
   if (perDay === null) throw new Error(`--per-day takes a whole number of notifications a day, such as 10000000 (or 10M), not ${values["per-day"]}`);
-  const sizingOnly = perDay !== undefined && argv.every((arg, i) => arg.startsWith("--per-day") || argv[i - 1] === "--per-day");
+  const routes = values.routes === undefined ? 1 : Number(values.routes);
+  if (!Number.isFinite(routes) || routes < 1 || routes > 100)
+    throw new Error(`--routes takes the routes a notification matches on average, 1 to 100, not ${values.routes}`);
+  const sizing = (arg: string, i: number) => /^--(per-day|routes)/.test(arg) || ["--per-day", "--routes"].includes(argv[i - 1] ?? "");
+  const sizingOnly = perDay !== undefined && argv.every(sizing);
   for (const [flag, name] of [
     ["--otlp-logs", telemetry.logs],
     ["--otlp-traces", telemetry.traces],
   ] as const) {
     if (name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(name)) throw new Error(`${flag} takes the name of a destination made in the dashboard`);
   }
-  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain, telemetry, perDay, sizingOnly };
+  return { env: env as Environment, dryRun: values["dry-run"], file: values.config, domain, telemetry, perDay, routes, sizingOnly };
 }
 
 function main(argv: string[]): number {
-  const { env, dryRun, file, domain: given, telemetry: named, perDay, sizingOnly } = setupArgs(argv);
+  const { env, dryRun, file, domain: given, telemetry: named, perDay, routes, sizingOnly } = setupArgs(argv);
   if (perDay !== undefined) {
     // The defaults' sizing (16-shard steps, a 30-day log, 7 days of dedup); check-config --per-day sizes a config.
-    for (const line of describeSizing(size({ perDay }))) console.log(line);
+    const sizing = size({ perDay, routes });
+    for (const line of describeSizing(sizing)) console.log(line);
+    console.log(
+      `\nwrangler.toml's delivery queues and consumers for this volume (replace the consumers of hookgate-deliveries and hookgate-retries):\n\n${queueToml(sizing.queuePlan)}`,
+    );
     if (sizingOnly) return 0;
     console.log("");
   }

@@ -18,6 +18,12 @@ export interface Env {
   STATE: KVNamespace;
   /** Deliveries, the chunks of a bulk replay, and the follow-ups of large batches (the consumer tells them apart). */
   DELIVERIES: Queue<DeliveryMessage | ReplayMessage | FollowUp>;
+  /**
+   * More delivery queues, each with its own consumer running the same handler: DELIVERIES_1 …
+   * DELIVERIES_15, read by src/delivery/queues.ts (`deliveryQueuesOf`), which spreads new
+   * notifications over them by hash. Index signature of Bindings; named here for the reader.
+   */
+  DELIVERIES_1?: Queue<unknown>;
   /** Retries, released parked messages and release messages: delivery's own traffic, apart from ingest's (src/delivery/queues.ts). */
   DELIVERY_RETRIES?: Queue<unknown>;
   /**

@@ -8,6 +8,8 @@ declare namespace Cloudflare {
     TEST_BUSY_RECEIVER_PORT: string;
     TEST_RECORDER_PORT: string;
     TEST_PROMETHEUS_PARSER_PORT: string;
+    /** A second delivery queue (hookgate-deliveries-1) with a background consumer; bound as DELIVERIES_1 by test/delivery/queues.test.ts only. */
+    TEST_DELIVERIES_1: Queue<unknown>;
   }
   interface GlobalProps {
     mainModule: typeof import("../src/index");

@@ -1,7 +1,9 @@
 import { BASE_PER_MONTH, DESIGNED, monthlyTotal } from "../../bench/lib/cost";
 import { adapters } from "../../src/adapters";
+import { DEFAULT_ORDERED_SHARDS } from "../../src/config/governance";
 import { DEFAULT_LEDGER_SHARDS, MAX_LEDGER_SHARDS } from "../../src/config/ledger";
 import type { GatewayConfig } from "../../src/config/schema";
+import { type ConfiguredQueues, planQueues, type QueuePlan, queueWarnings } from "./queue-sizing";
 
 /**
  * What a gateway needs for a volume: ledger shards, delivery queues, days of event log, storage
@@ -30,6 +32,13 @@ export const PEAK_FACTOR = 5;
 export const SHARD_FILL = 0.8;
 /** Durable Object requests a notification costs its shard: reserve, confirm, the consumer's report. */
 export const SHARD_REQUESTS_PER_NOTIFICATION = 3;
+/**
+ * Calls an ordered route's key governors take a notification (#30.4): its number at acceptance,
+ * and its share of a batch's decide and report (a batch of 25 over 16 key governors touches ~12:
+ * ~1 call a message).
+ */
+export const KEY_GOVERNOR_CALLS_PER_NOTIFICATION = 2;
+
 /** Bytes a notification's row takes with the event log on: a typical 0.7–0.9 KB envelope with a couple of attempts (bench/results/ledger.md measures 539 B for a 0.3 KB one). */
 export const ROW_BYTES_LOG_ON = 1500;
 /** With the log off a shard keeps the mark alone (key, id, time). */
@@ -67,8 +76,12 @@ export interface Sizing {
   daysKept: number;
   /** When more shards are needed than the ceiling: the days of log that fit at the ceiling. */
   daysOfLogAtCeiling?: number;
-  /** Delivery queues for the peak's messages at 5,000 a second each. */
+  /** Delivery queues for the peak's messages (notifications × routes) at 80 % of 5,000 a second each. */
   queues: number;
+  /** The queues and their consumers' settings (./queue-sizing.ts). */
+  queuePlan: QueuePlan;
+  /** `ordered.shards` for a route that takes every notification: its peak's key governor calls at 1,000 a second each, in powers of two. */
+  orderedShards: number;
   bytesPerShard: number;
   storageBytes: number;
   monthlyCost: number;
@@ -92,7 +105,7 @@ export function size(input: SizingInput): Sizing {
   // In steps of 16, the default: room to grow before the count must change (docs/event-log.md says how).
   const needed = Math.ceil(Math.max(DEFAULT_LEDGER_SHARDS, shardsForRate, shardsForStorage) / SHARD_STEP) * SHARD_STEP;
   const shards = Math.min(needed, MAX_LEDGER_SHARDS);
-  const queues = Math.max(1, Math.ceil((peakPerSecond * routes) / LIMITS.queueMessagesPerSecond));
+  const queuePlan = planQueues(peakPerSecond, routes);
   const notificationsPerMonth = perDay * 30;
   const storageCost = Math.max(0, storageBytes / 1e9 - 5) * STORAGE_PER_GB_MONTH;
   const ops = eventLog ? DESIGNED.logOn : DESIGNED.logOff;
@@ -107,7 +120,12 @@ export function size(input: SizingInput): Sizing {
     shardsForRate,
     shardsForStorage,
     daysKept,
-    queues,
+    queues: queuePlan.queues,
+    queuePlan,
+    orderedShards: Math.max(
+      DEFAULT_ORDERED_SHARDS,
+      2 ** Math.ceil(Math.log2(Math.ceil((peakPerSecond * KEY_GOVERNOR_CALLS_PER_NOTIFICATION) / LIMITS.shardRequestsPerSecond))),
+    ),
     bytesPerShard: storageBytes / shards,
     storageBytes,
     monthlyCost,
@@ -143,7 +161,8 @@ export function describeSizing(s: Sizing): string[] {
   const lines = [
     `for ${count(s.perDay)} notifications a day (${s.averagePerSecond.toFixed(0)}/s on average, ${s.peakPerSecond.toFixed(0)}/s at a ${PEAK_FACTOR}× peak):`,
     `  ledger.shards: ${s.shards} (the peak needs ${s.shardsForRate}, ${s.daysKept} days of rows need ${s.shardsForStorage}; ceiling ${MAX_LEDGER_SHARDS})`,
-    `  delivery queues: ${s.queues} (at ${LIMITS.queueMessagesPerSecond.toLocaleString("en-US")} messages a second each)`,
+    ...describeQueues(s.queuePlan),
+    `  an ordered route taking every notification: ordered.shards ${s.orderedShards} (${Math.round(s.peakPerSecond * KEY_GOVERNOR_CALLS_PER_NOTIFICATION).toLocaleString("en-US")} key governor calls a second at the peak, ${LIMITS.shardRequestsPerSecond.toLocaleString("en-US")} each)`,
     `  event log: ${days} days; ${(s.bytesPerShard / GB).toFixed(1)} GB a shard of ${LIMITS.shardBytes / GB} GB, ${(s.storageBytes / GB).toFixed(0)} GB in all`,
     `  cost: about ${money(s.monthlyCost)} a month (Workers Paid, one route, storage included)`,
   ];
@@ -151,16 +170,26 @@ export function describeSizing(s: Sizing): string[] {
   return lines;
 }
 
+function describeQueues(q: QueuePlan): string[] {
+  const perQueue = Math.round(q.messagesPerSecond / q.queues).toLocaleString("en-US");
+  return [
+    `  delivery queues: ${q.queues} (${Math.round(q.messagesPerSecond).toLocaleString("en-US")} messages/s at the peak, ${perQueue} a queue of ${LIMITS.queueMessagesPerSecond.toLocaleString("en-US")})${q.overCeiling ? "; more than the gateway reads: fewer routes a notification" : ""}`,
+    `  each delivery queue's consumer: max_batch_size = ${q.consumer.max_batch_size}, max_concurrency = ${q.consumer.max_concurrency}`,
+    `  retries queue: ${Math.round(q.retriesPerSecond).toLocaleString("en-US")} messages/s at the peak; its consumer: max_batch_size = ${q.retries.max_batch_size}, max_concurrency = ${q.retries.max_concurrency}`,
+  ];
+}
+
 /** The table docs/deploy.md carries for 1 M, 10 M and 100 M a day. */
 export function sizingTable(volumes: number[] = [1e6, 10e6, 100e6]): string {
   const rows = volumes.map((perDay) => {
     const s = size({ perDay });
     const days = s.daysOfLogAtCeiling ?? s.daysKept - 1;
-    return `| ${count(perDay)} | ${s.peakPerSecond.toFixed(0)} | ${s.shards} | ${s.queues} | ${days} | ${(s.bytesPerShard / GB).toFixed(1)} GB | ${(s.storageBytes / GB).toFixed(0)} GB | ${money(s.monthlyCost)} |`;
+    const consumer = `${s.queuePlan.consumer.max_batch_size} × ${s.queuePlan.consumer.max_concurrency}`;
+    return `| ${count(perDay)} | ${s.peakPerSecond.toFixed(0)} | ${s.shards} | ${s.queues} | ${consumer} | ${s.orderedShards} | ${days} | ${(s.bytesPerShard / GB).toFixed(1)} GB | ${(s.storageBytes / GB).toFixed(0)} GB | ${money(s.monthlyCost)} |`;
   });
   return [
-    "| a day | peak /s | `ledger.shards` | delivery queues | days of log | a shard holds | ledger storage | a month |",
-    "|---|---|---|---|---|---|---|---|",
+    "| a day | peak /s | `ledger.shards` | delivery queues | a queue's consumer (batch × concurrency) | an ordered route's `ordered.shards` | days of log | a shard holds | ledger storage | a month |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
 }
@@ -175,10 +204,11 @@ export function perDayOf(text: string): number | null {
 }
 
 /** The sizing for a config: its event log, retention and longest dedup window. */
-export function sizeForConfig(config: GatewayConfig, perDay: number): Sizing {
+export function sizeForConfig(config: GatewayConfig, perDay: number, routes = 1): Sizing {
   const dedupSeconds = Object.values(config.sources).map((s) => s.dedupTtlSeconds ?? adapters[s.provider].defaultDedupTtlSeconds);
   return size({
     perDay,
+    routes,
     eventLog: config.eventLog.enabled,
     retentionDays: config.eventLog.retentionDays,
     dedupDays: Math.ceil(Math.max(0, ...dedupSeconds) / DAY_SECONDS),
@@ -186,8 +216,15 @@ export function sizeForConfig(config: GatewayConfig, perDay: number): Sizing {
 }
 
 /** Where the config falls short of the sizing. */
-export function sizingWarnings(config: GatewayConfig, sizing: Sizing): string[] {
-  const warnings: string[] = [];
+export function sizingWarnings(config: GatewayConfig, sizing: Sizing, queues?: ConfiguredQueues): string[] {
+  const warnings: string[] = queues ? queueWarnings(queues, sizing.queuePlan) : [];
+  for (const route of config.routes) {
+    if (route.ordered && route.ordered.shards < sizing.orderedShards) {
+      warnings.push(
+        `route ${route.id}: ordered.shards is ${route.ordered.shards}, ${sizing.orderedShards} are needed if it takes every notification (docs/delivery.md)`,
+      );
+    }
+  }
   if (config.ledger.shards < sizing.shards) {
     warnings.push(
       `ledger.shards is ${config.ledger.shards}, ${sizing.shards} are needed (set previousShards and previousShardsUntil when changing it: docs/event-log.md)`,

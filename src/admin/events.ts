@@ -28,7 +28,9 @@ export function registerEventAdmin(app: App): void {
     const detail = await getEvent(c.env, logOn(c.env, c.get("config")), c.req.param("id"));
     if (!detail) throw new GatewayError("not_found", "no such event in the log");
     // Where a pending delivery waits (paused, open, rate, order), from its route's governor.
-    return c.json({ ...detail, deliveries: await waitingOfDeliveries(c.env, c.req.param("id"), detail.deliveries) });
+    const shards = new Map((await routingRules(c.get("config"), c.env.STATE)).map((r) => [r.id, r.ordered?.shards ?? 0]));
+    const deliveries = await waitingOfDeliveries(c.env, c.req.param("id"), detail.deliveries, (id) => shards.get(id) ?? 0);
+    return c.json({ ...detail, deliveries });
   });
 
   app.post("/admin/events/:id/redeliver", async (c) => {

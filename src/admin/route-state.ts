@@ -35,13 +35,13 @@ export function registerRouteStateAdmin(app: App): void {
 
 /** Each view with its route's state; a governor that cannot be read leaves the state out rather than fail the list. */
 export async function withStates(env: Bindings, views: RouteView[]): Promise<RouteView[]> {
-  return Promise.all(views.map(async (view) => ({ ...view, ...(await routeStateOf(env, view.id)) })));
+  return Promise.all(views.map(async (view) => ({ ...view, ...(await routeStateOf(env, view.id, view.ordered?.shards)) })));
 }
 
 /** A route's state from its governor; undefined (and logged) when the governor cannot be read. */
-export async function routeStateOf(env: Bindings, routeId: string): Promise<RouteStateView | undefined> {
+export async function routeStateOf(env: Bindings, routeId: string, shards?: number): Promise<RouteStateView | undefined> {
   try {
-    return await readRouteState(env.ROUTE_GOVERNOR, routeId);
+    return await readRouteState(env.ROUTE_GOVERNOR, routeId, shards);
   } catch (error) {
     log({ event: "route_state_unreadable", routeId, error: String(error).slice(0, 200) });
     return undefined;

@@ -78,7 +78,7 @@ export const RouteView = z.object({
   timeoutMs: z.number(),
   breaker: z.union([z.literal(false), z.object({ failures: z.number(), probeSeconds: z.number(), windowSeconds: z.number().optional() })]).optional(),
   rateLimit: z.object({ perSecond: z.number(), concurrency: z.number().optional() }).optional(),
-  ordered: z.object({ key: z.string(), onHeadFailure: z.enum(["block", "deadletter"]) }).optional(),
+  ordered: z.object({ key: z.string(), shards: z.number().optional(), onHeadFailure: z.enum(["block", "deadletter"]) }).optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
   state: z

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { GatewayConfig } from "../config/schema";
+import { deliveryQueueFor } from "../delivery/queues";
 import type { Bindings } from "../env";
 import { GatewayError } from "../errors";
 import { Recorder } from "../ledger/recorder";
@@ -88,7 +89,9 @@ export async function startBulkReplay(
   for (let i = 0; i < ids.length; i += REPLAY_CHUNK) messages.push({ v: 1, kind: "replay", deadLetterIds: ids.slice(i, i + REPLAY_CHUNK) });
   try {
     for (let i = 0; i < messages.length; i += SEND_BATCH_MESSAGES) {
-      await env.DELIVERIES.sendBatch(messages.slice(i, i + SEND_BATCH_MESSAGES).map((body) => ({ body, contentType: "json" as const })));
+      // A chunk's queue by its first dead letter: chunks spread over the delivery queues like notifications.
+      const chunk = messages.slice(i, i + SEND_BATCH_MESSAGES);
+      await deliveryQueueFor(env, chunk[0]!.deadLetterIds[0] ?? "").sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
     }
   } catch {
     // Some chunks may be queued: replaying again is safe, each record is replayed once.

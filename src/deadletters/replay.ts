@@ -4,6 +4,7 @@ import { type GatewayConfig, MAX_NOTIFICATIONS_PER_REQUEST_LIMIT } from "../conf
 import { numberMessages } from "../delivery/governor/client";
 import { type DeliveryMessage, envelopeIdOf } from "../delivery/message";
 import { loadPayload } from "../delivery/payload";
+import { deliveryQueueFor } from "../delivery/queues";
 import type { Bindings } from "../env";
 import { toEnvelope } from "../envelope";
 import { GatewayError } from "../errors";
@@ -138,7 +139,7 @@ async function replayDelivery(
       await numberMessages(env.ROUTE_GOVERNOR, [{ routeId, ordered, messages: [{ body, envelope: payload.envelope }] }], now.getTime());
     }
     // Delayed, so the consumer's delete of the record comes after KV's one write a second to its key.
-    await env.DELIVERIES.send(body, { contentType: "json", delaySeconds: REPLAY_DELAY_SECONDS });
+    await deliveryQueueFor(env, body).send(body, { contentType: "json", delaySeconds: REPLAY_DELAY_SECONDS });
   });
   return { ids: [envelopeIdOf(record)], routes: [routeId] };
 }

@@ -19,7 +19,7 @@ import { type GovernedStep, orderedNext, settledOf } from "./governor/outcome";
 import { type Attempt, DeliveryMessage, envelopeIdOf } from "./message";
 import { BatchOutcomes } from "./outcomes";
 import { loadPayload, shapePayload } from "./payload";
-import { isReleaseMessage, retryQueueOf } from "./queues";
+import { deliveryQueueFor, isReleaseMessage, retryQueueOf } from "./queues";
 import { handleReleaseMessage } from "./release";
 import { resend } from "./resend";
 
@@ -58,7 +58,7 @@ export async function handleDeliveryBatch(
   const results = await Promise.allSettled(
     batch.messages.map((m) =>
       deferred.has(m)
-        ? sendAgainLater(m, env.DELIVERIES, HEAVY_REPLAY_DELAY_SECONDS)
+        ? sendAgainLater(m, deliveryQueueFor(env, m.id), HEAVY_REPLAY_DELAY_SECONDS)
         : isReplayMessage(m.body)
           ? handleReplayMessage(m, env, config, deps.now, waitUntil)
           : isReleaseMessage(m.body)
@@ -207,7 +207,7 @@ function logAttempt(envelopeId: string, source: string, route: Route, attempt: n
 }
 
 /** The same message as a new one, later; if that send fails, Queues retries this one. */
-async function sendAgainLater(message: Message<unknown>, queue: Bindings["DELIVERIES"], delaySeconds: number): Promise<void> {
+async function sendAgainLater(message: Message<unknown>, queue: Queue<unknown>, delaySeconds: number): Promise<void> {
   try {
     await queue.send(message.body as ReplayMessage, { delaySeconds, contentType: "json" });
     message.ack();

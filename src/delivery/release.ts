@@ -27,11 +27,12 @@ export async function handleReleaseMessage(
   outcomes: BatchOutcomes,
 ): Promise<void> {
   try {
-    const answer = await governorOf(env.ROUTE_GOVERNOR, body.routeId).release(now, RELEASE_PER_SECOND);
+    const answer = await governorOf(env.ROUTE_GOVERNOR, body.routeId, body.shard).release(now, RELEASE_PER_SECOND);
     log({
       event: "governor_call",
       call: "release",
       routeId: body.routeId,
+      ...(body.shard !== undefined && { shard: body.shard }),
       rowsWritten: answer.rowsWritten,
       released: answer.bodies.length,
       expired: answer.expired.length,
@@ -39,7 +40,7 @@ export async function handleReleaseMessage(
     });
     await sendAll(retryQueueOf(env), answer.bodies);
     for (const text of answer.expired) await buryExpired(text, env, config, now, outcomes);
-    if (answer.wakeInSeconds !== undefined) await sendRelease(env, body.routeId, answer.wakeInSeconds);
+    if (answer.wakeInSeconds !== undefined) await sendRelease(env, body.routeId, answer.wakeInSeconds, body.shard);
     message.ack();
   } catch (error) {
     log({ event: "governor_release_failed", routeId: body.routeId, error: String(error).slice(0, 200) });

@@ -1,8 +1,9 @@
 import type { GatewayConfig } from "../config/schema";
 import { unroutedDeadLetter } from "../deadletters/build";
 import { putDeadLetter } from "../deadletters/store";
-import { numberMessages, orderedGroups } from "../delivery/governor/client";
+import { numberingCalls, numberMessages, orderedGroups } from "../delivery/governor/client";
 import { type DeliveryMessage, envelopeKeyFor, MAX_INLINE_ENVELOPE_BYTES } from "../delivery/message";
+import { deliveryQueuesOf, queueIndex, spreadKeyOf } from "../delivery/queues";
 import type { Bindings } from "../env";
 import { dedupKeyOf, type Envelope } from "../envelope";
 import { GatewayError } from "../errors";
@@ -101,14 +102,21 @@ export async function acceptEnvelopes(ctx: AcceptContext, envelopes: Envelope[])
     routes.value,
     fresh,
   );
-  const sending = prepare(ctx, plan, ordering.length, reservedOperations(marks.length, ctx.config.ledger, ctx.now.getTime()));
+  const sending = prepare(
+    ctx,
+    plan,
+    numberingCalls(ordering),
+    deliveryQueuesOf(ctx.env).length,
+    reservedOperations(marks.length, ctx.config.ledger, ctx.now.getTime()),
+  );
   if (sending.overBudget !== undefined) {
     await claim.abandoned();
     return { accepted: [], duplicates: [], overBudget: sending.overBudget };
   }
   try {
     await numberMessages(ctx.env.ROUTE_GOVERNOR, ordering, ctx.now.getTime());
-    await enqueue(ctx, plan, sending);
+    // Spread over the delivery queues only now: an ordered message is spread by its key, numbered above.
+    await enqueue(ctx, plan, spread(sending, deliveryQueuesOf(ctx.env).length));
   } catch (error) {
     log({ event: "enqueue_failed", source: ctx.source.name, error: error instanceof Error ? error.message : "unknown" });
     await claim.abandoned();
@@ -132,11 +140,15 @@ function countFiltered(routed: AcceptedEnvelope[], at: number): void {
   for (const { filteredRouteIds = [] } of routed) for (const id of filteredRouteIds) count("delivery", id, "filtered", at);
 }
 
-/** What enqueueing takes, before any I/O: the dead letters kept here and the sendBatch calls. */
+type Planned = PlannedMessage<DeliveryMessage | FollowUp>;
+
+/** What enqueueing takes, before any I/O: the dead letters kept here and the sendBatch calls, each to its delivery queue. */
 interface Sending {
   keptHere: DeliveryPlan["unrouted"];
   asideUnrouted: Envelope[];
-  batches: PlannedMessage<DeliveryMessage | FollowUp>[][];
+  deliveries: Planned[];
+  followUps: Planned[];
+  batches: { queue: number; messages: Planned[] }[];
   overBudget?: string;
 }
 
@@ -145,7 +157,7 @@ interface Sending {
  * messages, sent last. Every write and send is counted against the invocation's operations
  * before the first is made.
  */
-function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedRoutes: number, reserved: number): Sending {
+function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, numbering: number, queues: number, reserved: number): Sending {
   // With the event log on, an unrouted envelope's record is its ledger row (state `unrouted`),
   // listed and replayed from there (deadletters/unrouted.ts): no KV, no D1, a counter. One too
   // large for a row is stored aside, where the log reads it. With the log off, a dead letter.
@@ -155,10 +167,28 @@ function prepare({ config, source }: AcceptContext, plan: DeliveryPlan, orderedR
   const direct = unrouted.length <= DIRECT_WRITES;
   const keptHere = unrouted.filter((u) => direct || !fitsMessage(u.size));
   const followUps = unrouted.filter((u) => !direct && fitsMessage(u.size)).map((u) => unroutedMessage(source.name, u.envelope, u.size));
-  const sends = batches<PlannedMessage<DeliveryMessage | FollowUp>>([...plan.messages, ...followUps]);
-  // A dead letter is a read and two writes (its record and its listing key); numbering is one call per ordered route.
-  const writes = plan.aside.length + asideUnrouted.length + keptHere.length * 3 + orderedRoutes;
-  return { keptHere, asideUnrouted, batches: sends, overBudget: operationsOverBudget({ writes, sends: sends.length, reserved }) };
+  const deliveries: Planned[] = plan.messages;
+  // Counted before ordered messages have their numbers (spread() runs after): spread over several
+  // queues, each queue's share is batched apart, at most one sendBatch more per queue used.
+  const sends =
+    queues <= 1
+      ? batches([...deliveries, ...followUps]).length
+      : batches(deliveries).length + batches(followUps).length + Math.max(0, Math.min(queues, deliveries.length) - 1);
+  // A dead letter is a read and two writes (its record and its listing key); numbering is one call per key governor of an ordered route.
+  const writes = plan.aside.length + asideUnrouted.length + keptHere.length * 3 + numbering;
+  return { keptHere, asideUnrouted, deliveries, followUps, batches: [], overBudget: operationsOverBudget({ writes, sends, reserved }) };
+}
+
+/** The deliveries in batches, each batch for one delivery queue (docs/delivery.md, "Queues"); the follow-ups last, to the first. */
+function spread(sending: Sending, queues: number): Sending {
+  if (queues <= 1) return { ...sending, batches: batches([...sending.deliveries, ...sending.followUps]).map((messages) => ({ queue: 0, messages })) };
+  const byQueue = new Map<number, Planned[]>();
+  for (const m of sending.deliveries) {
+    const index = queueIndex(spreadKeyOf(m.body as DeliveryMessage), queues);
+    byQueue.set(index, [...(byQueue.get(index) ?? []), m]);
+  }
+  const sends = [...byQueue].flatMap(([queue, messages]) => batches(messages).map((batch) => ({ queue, messages: batch })));
+  return { ...sending, batches: [...sends, ...batches(sending.followUps).map((messages) => ({ queue: 0, messages }))] };
 }
 
 /** Stores aside and unrouted first, then sends: a message never points at an envelope not yet stored. */
@@ -173,8 +203,9 @@ async function enqueue({ env, config, source, now, replayOf, byOperator }: Accep
   // One after another, follow-ups last.
   const said = { ...(replayOf !== undefined && { replayOf }), ...(byOperator && { byOperator: true as const }) };
   const body = (m: DeliveryMessage | FollowUp) => ("task" in m || Object.keys(said).length === 0 ? m : { ...m, ...said });
+  const queues = deliveryQueuesOf(env);
   for (const batch of sending.batches) {
-    await env.DELIVERIES.sendBatch(batch.map((m) => ({ body: body(m.body), contentType: "json" as const })));
+    await queues[batch.queue]!.sendBatch(batch.messages.map((m) => ({ body: body(m.body), contentType: "json" as const })));
   }
 }
 

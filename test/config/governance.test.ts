@@ -19,7 +19,9 @@ describe("a route's governance in the config", () => {
       ordered: { key: "data.pix.txid", onHeadFailure: "block" },
     });
     const byDefault = parse({ ordered: {} });
-    expect(byDefault.ok && byDefault.config.routes[0]!.ordered).toEqual({ key: "subject", onHeadFailure: "block" });
+    expect(byDefault.ok && byDefault.config.routes[0]!.ordered).toEqual({ key: "subject", shards: 8, onHeadFailure: "block" });
+    const sharded = parse({ ordered: { shards: 16 } });
+    expect(sharded.ok && sharded.config.routes[0]!.ordered?.shards).toBe(16);
   });
 
   it("refuses values out of range, naming the path", () => {
@@ -28,6 +30,7 @@ describe("a route's governance in the config", () => {
       [{ rateLimit: { perSecond: -3 } }, "routes[0].rateLimit.perSecond: must be greater than 0"],
       [{ rateLimit: { perSecond: 5, concurrency: 0 } }, "routes[0].rateLimit.concurrency: must be at least 1"],
       [{ breaker: { failures: 0 } }, "routes[0].breaker.failures: must be at least 1"],
+      [{ ordered: { shards: 0 } }, "routes[0].ordered.shards: must be at least 1"],
       [{ breaker: { failures: 3, probeSeconds: 0 } }, "routes[0].breaker.probeSeconds: must be at least 1"],
       [{ ordered: { key: "amount" } }, "routes[0].ordered.key: must be an envelope attribute"],
       [{ ordered: { key: "data." } }, "routes[0].ordered.key: must be an envelope attribute"],

@@ -1,8 +1,21 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LIMITS, PEAK_FACTOR, perDayOf, ROW_BYTES_LOG_ON, SHARD_REQUESTS_PER_NOTIFICATION, size, sizingTable } from "../../scripts/lib/sizing";
+import { BATCH_SECONDS, CONCURRENCY_FILL, configuredQueues, planQueues, QUEUE_LIMITS, queueToml } from "../../scripts/lib/queue-sizing";
+import {
+  KEY_GOVERNOR_CALLS_PER_NOTIFICATION,
+  LIMITS,
+  PEAK_FACTOR,
+  perDayOf,
+  ROW_BYTES_LOG_ON,
+  SHARD_REQUESTS_PER_NOTIFICATION,
+  size,
+  sizingTable,
+} from "../../scripts/lib/sizing";
 import { DEFAULT_LEDGER_SHARDS, MAX_LEDGER_SHARDS } from "../../src/config/ledger";
+import { MAX_DELIVERY_QUEUES } from "../../src/queue/delivery-queues";
 
 const VOLUMES = [1e6, 10e6, 100e6];
 
@@ -17,6 +30,9 @@ describe("sizing a gateway for a volume", () => {
     expect(s.shards).toBeLessThanOrEqual(MAX_LEDGER_SHARDS);
     // Queues: 5,000 messages a second a queue.
     expect(peak / s.queues).toBeLessThanOrEqual(LIMITS.queueMessagesPerSecond);
+    // An ordered route's key governors: about 1,000 requests a second each, 64 at most (ordered.shards).
+    expect((peak * KEY_GOVERNOR_CALLS_PER_NOTIFICATION) / s.orderedShards).toBeLessThanOrEqual(LIMITS.shardRequestsPerSecond);
+    expect(s.orderedShards).toBeLessThanOrEqual(64);
     // The log keeps at least the 7 days dedup needs, the 30 asked for when they fit.
     const days = s.daysOfLogAtCeiling ?? s.daysKept - 1;
     expect(days).toBeGreaterThanOrEqual(7);
@@ -47,6 +63,65 @@ describe("sizing a gateway for a volume", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     expect(check).toContain("ledger.shards: 64");
+  }, 60_000);
+
+  it.each([
+    [1e6, 1],
+    [10e6, 1],
+    [100e6, 1],
+    [10e6, 3],
+    [100e6, 3],
+  ])(
+    "plans queues for %d a day at %d routes a notification: each queue under 5,000 a second, each consumer draining twice its share within 250",
+    (perDay, routes) => {
+      const peak = (perDay / 86_400) * PEAK_FACTOR;
+      const q = planQueues(peak, routes);
+      const perQueue = (peak * routes) / q.queues;
+      expect(perQueue).toBeLessThanOrEqual(LIMITS.queueMessagesPerSecond * 0.8);
+      expect(q.queues).toBeLessThanOrEqual(MAX_DELIVERY_QUEUES);
+      for (const [consumer, rate] of [
+        [q.consumer, perQueue],
+        [q.retries, q.retriesPerSecond],
+      ] as const) {
+        expect(consumer.max_batch_size).toBeLessThanOrEqual(QUEUE_LIMITS.maxBatchSize);
+        expect(consumer.max_concurrency).toBeLessThanOrEqual(QUEUE_LIMITS.maxConcurrency);
+        // What it drains at 0.5 s a batch is twice what the peak brings, unless 250 caps it.
+        const drains = (consumer.max_concurrency * consumer.max_batch_size) / BATCH_SECONDS;
+        expect(drains).toBeGreaterThanOrEqual(Math.min(rate * 2, (QUEUE_LIMITS.maxConcurrency * consumer.max_batch_size) / BATCH_SECONDS));
+        expect(drains).toBeGreaterThanOrEqual(rate / CONCURRENCY_FILL - 1);
+      }
+      expect(q.retries.max_batch_size * q.retries.max_concurrency).toBeGreaterThanOrEqual(q.retriesPerSecond * BATCH_SECONDS);
+    },
+  );
+
+  it("prints the wrangler.toml blocks of 100 M a day's queues, which check-config reads back without a warning", () => {
+    const setup = execFileSync(process.execPath, ["--import", "tsx", "scripts/setup.ts", "--per-day", "100M"], { encoding: "utf8" });
+    expect(setup).toContain("delivery queues: 2");
+    expect(setup).toContain('binding = "DELIVERIES_1"');
+    expect(setup).toContain("max_batch_size = 25");
+    expect(setup).toContain("max_concurrency = 116");
+    // wrangler.toml as shipped, its delivery consumers replaced by the printed blocks.
+    const shipped = readFileSync("wrangler.toml", "utf8");
+    const withoutConsumers = shipped.replace(/\[\[queues\.consumers\]\]\nqueue = "hookgate-(deliveries|retries)"[\s\S]*?(?=\n\n)/g, "");
+    const plan = planQueues((100e6 / 86_400) * PEAK_FACTOR);
+    const sized = `${withoutConsumers}\n\n${queueToml(plan)}\n`;
+    expect(configuredQueues(sized).queues.map((q) => [q.queue, q.consumer?.max_batch_size])).toEqual([
+      ["hookgate-deliveries", 25],
+      ["hookgate-deliveries-1", 25],
+    ]);
+    const dir = mkdtempSync(path.join(tmpdir(), "hookgate-sizing-"));
+    writeFileSync(path.join(dir, "sized.toml"), sized);
+    const check = (wrangler: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/check-config.ts", "demo/config.json", "--local", "--per-day", "100M", "--wrangler", wrangler], {
+        encoding: "utf8",
+      });
+    const asShipped = check("wrangler.toml");
+    expect(asShipped.status).toBe(0);
+    expect(asShipped.stderr).toContain("wrangler.toml binds 1 delivery queue (DELIVERIES…), 2 are needed");
+    expect(asShipped.stderr).toContain("set max_batch_size = 25 and max_concurrency = 116");
+    const asSized = check(path.join(dir, "sized.toml"));
+    expect(asSized.status).toBe(0);
+    expect(asSized.stderr).not.toMatch(/delivery queue|max_batch_size|no consumer/);
   }, 60_000);
 
   it("reads --per-day as digits, with separators, or with K and M", () => {

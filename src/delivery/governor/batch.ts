@@ -10,6 +10,7 @@ import { retryQueueOf, sendAll, sendRelease } from "../queues";
 import { governorOf } from "./client";
 import { announce } from "./events";
 import { buryUnattempted, holdMessage } from "./hold";
+import { decideOrdered, parkOrdered, reportOrdered, type Wake } from "./keyed";
 import type { ParkItem } from "./parked";
 import { MAX_HELD_MS } from "./release-rows";
 import type { Result, Settings, Verdict } from "./state";
@@ -150,8 +151,10 @@ export class GovernedBatch {
     this.#groups.push(group);
     const asks = items.map(({ message, sequence, envelopeId }) => ({ id: message.id, envelopeId, ...(sequence && { sequence }) }));
     try {
-      const governor = governorOf(env.ROUTE_GOVERNOR, routeId);
-      const answer = await governor.decide(group.settings, asks, this.deps.now());
+      const now = this.deps.now();
+      const answer = ordered
+        ? await decideOrdered(env, routeId, group.settings, asks, now)
+        : await governorOf(env.ROUTE_GOVERNOR, routeId).decide(group.settings, asks, now);
       group.failuresBefore = answer.state.failures;
       group.lastSuccessBefore = answer.state.lastSuccess;
       logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
@@ -164,7 +167,7 @@ export class GovernedBatch {
           ...(item.sequence && { sequence: item.sequence }),
         });
       });
-      await this.#park(routeId, items);
+      await this.#park(routeId, items, ordered?.shards);
     } catch (error) {
       this.#unavailable(routeId, items, "governor_unreachable", error);
     }
@@ -194,7 +197,7 @@ export class GovernedBatch {
   }
 
   /** The messages told to park, stored once in the governor (one call per route); a release message asked for when one is due. */
-  async #park(routeId: string, items: Item[]): Promise<void> {
+  async #park(routeId: string, items: Item[], shards?: number): Promise<void> {
     const now = this.deps.now();
     // A message held past 14 days already is not parked: run() makes it a dead letter (hold.ts).
     const fresh = (item: Item) => item.heldSince === undefined || now - Date.parse(item.heldSince) <= MAX_HELD_MS;
@@ -206,12 +209,18 @@ export class GovernedBatch {
       const body = JSON.stringify({ ...(item.message.body as DeliveryMessage), heldSince });
       return { why: verdict.why, envelopeId: item.envelopeId, sequence: item.sequence, attempts: item.attempts, since: Date.parse(heldSince), body };
     });
-    const answer = await governorOf(this.env.ROUTE_GOVERNOR, routeId).park(parkItems, now);
+    // An ordered route's: behind a key in its key governor, paused or open in the route's (./keyed.ts).
+    const answer =
+      shards === undefined
+        ? await governorOf(this.env.ROUTE_GOVERNOR, routeId)
+            .park(parkItems, now)
+            .then((a) => ({ ...a, wakes: a.wakeInSeconds === undefined ? [] : [{ seconds: a.wakeInSeconds }] }))
+        : await parkOrdered(this.env, routeId, shards, parkItems, now);
     log({ event: "governor_call", call: "park", routeId, rowsWritten: answer.rowsWritten, parked: answer.taken.filter(Boolean).length });
     toPark.forEach((item, i) => {
       this.#entries.get(item.message)!.parked = answer.taken[i] === true;
     });
-    if (answer.wakeInSeconds !== undefined) await sendRelease(this.env, routeId, answer.wakeInSeconds);
+    for (const wake of answer.wakes as Wake[]) await sendRelease(this.env, routeId, wake.seconds, wake.shard);
   }
 
   #unavailable(routeId: string, items: Item[], event: string, error: unknown): void {
@@ -304,7 +313,9 @@ export class GovernedBatch {
   async #reportRoute(group: RouteGroup): Promise<void> {
     const { env, config, deps } = this;
     try {
-      const answer = await governorOf(env.ROUTE_GOVERNOR, group.routeId).report(group.settings, group.results, deps.now());
+      const answer = group.settings.ordered
+        ? await reportOrdered(env, group.routeId, group.settings, group.results, deps.now())
+        : await governorOf(env.ROUTE_GOVERNOR, group.routeId).report(group.settings, group.results, deps.now());
       logCall("report", group.routeId, answer.rowsWritten);
       if (answer.changes.length > 0) this.waitUntil(announce(env, config, group.routeId, answer.changes, new Date(deps.now())));
       // Heads whose turn came go at once; a breaker that closed lets its parked messages out.

@@ -8,14 +8,15 @@ import { sendRelease } from "../queues";
 import { orderKeyOf } from "./key";
 import type { RouteGovernor } from "./object";
 import type { Waiting } from "./release-rows";
+import { byKeyShard, keyGovernorName } from "./shards";
 import type { Change, RouteState } from "./state";
 
 export type GovernorNamespace = DurableObjectNamespace<RouteGovernor>;
 
-/** One object per route, named by the route's id. */
-export function governorOf(namespace: DurableObjectNamespace | undefined, routeId: string) {
+/** One object per route, named by the route's id; an ordered route's keys also in `ordered.shards` key governors (./shards.ts). */
+export function governorOf(namespace: DurableObjectNamespace | undefined, routeId: string, shard?: number) {
   if (!namespace) throw new Error("the ROUTE_GOVERNOR binding is missing (wrangler.toml)");
-  return (namespace as unknown as GovernorNamespace).getByName(routeId);
+  return (namespace as unknown as GovernorNamespace).getByName(shard === undefined ? routeId : keyGovernorName(routeId, shard));
 }
 
 /** What the admin API shows of a route's governance. */
@@ -38,9 +39,16 @@ export function stateView(state: RouteState, parked = 0): RouteStateView {
   };
 }
 
-export async function readRouteState(namespace: DurableObjectNamespace | undefined, routeId: string): Promise<RouteStateView> {
-  const answer = await governorOf(namespace, routeId).read();
-  return stateView(answer.state, answer.parked);
+/** The route's state, and its parked messages: the route governor's and, for an ordered route, each key governor's. */
+export async function readRouteState(namespace: DurableObjectNamespace | undefined, routeId: string, shards = 0): Promise<RouteStateView> {
+  const [answer, ...keys] = await Promise.all([
+    governorOf(namespace, routeId).read(),
+    ...Array.from({ length: shards }, (_, i) => governorOf(namespace, routeId, i).read()),
+  ]);
+  return stateView(
+    answer!.state,
+    keys.reduce((sum, k) => sum + k.parked, answer!.parked),
+  );
 }
 
 export async function pauseRouteNow(env: Bindings, routeId: string, now: number): Promise<Change | undefined> {
@@ -62,14 +70,20 @@ export async function waitingOfDeliveries<D extends { routeId: string; state: st
   env: Bindings,
   envelopeId: string,
   deliveries: D[],
+  shardsOf: (routeId: string) => number = () => 0,
 ): Promise<(D & { waiting?: Waiting })[]> {
   return Promise.all(
     deliveries.map(async (d) => {
       if (d.state !== "pending" || !env.ROUTE_GOVERNOR) return d;
-      const waiting = await governorOf(env.ROUTE_GOVERNOR, d.routeId)
-        .waiting(envelopeId)
-        .catch(() => undefined);
-      return waiting ? { ...d, waiting } : d;
+      // The route's governor, then (an operator's question: every one) its key governors.
+      const shards = [undefined, ...Array.from({ length: shardsOf(d.routeId) }, (_, i) => i)];
+      for (const shard of shards) {
+        const waiting = await governorOf(env.ROUTE_GOVERNOR, d.routeId, shard)
+          .waiting(envelopeId)
+          .catch(() => undefined);
+        if (waiting) return { ...d, waiting };
+      }
+      return d;
     }),
   );
 }
@@ -120,21 +134,36 @@ export async function numberMessages(namespace: DurableObjectNamespace | undefin
         }
         return [{ body: m.body, key }];
       });
-      if (keyed.length === 0) return;
-      const { numbers, rowsWritten } = await withinTime(
-        governorOf(namespace, routeId).assign(
-          keyed.map((k) => k.key),
-          now,
-        ),
-        ASSIGN_TIMEOUT_MS,
-        `the governor of route ${routeId} did not number the messages within ${ASSIGN_TIMEOUT_MS} ms`,
+      // Each key to its key governor (./shards.ts), all of them at once.
+      const shards = byKeyShard(keyed, (k) => k.key, ordered.shards);
+      await Promise.all(
+        [...shards].map(async ([shard, mine]) => {
+          const { numbers, rowsWritten } = await withinTime(
+            governorOf(namespace, routeId, shard).assign(
+              mine.map((k) => k.key),
+              now,
+            ),
+            ASSIGN_TIMEOUT_MS,
+            `the key governor ${shard} of route ${routeId} did not number the messages within ${ASSIGN_TIMEOUT_MS} ms`,
+          );
+          logSuccess({ event: "governor_call", call: "assign", routeId, shard, rowsWritten, numbered: numbers.length }, { route: routeId });
+          mine.forEach((k, i) => {
+            k.body.sequence = { key: k.key, n: numbers[i]! };
+          });
+        }),
       );
-      logSuccess({ event: "governor_call", call: "assign", routeId, rowsWritten, numbered: numbers.length }, { route: routeId });
-      keyed.forEach((k, i) => {
-        k.body.sequence = { key: k.key, n: numbers[i]! };
-      });
     }),
   );
+}
+
+/** The calls numbering takes: one per key governor each ordered route's keys hash to (counted against a request's budget). */
+export function numberingCalls(groups: ToNumber[]): number {
+  let calls = 0;
+  for (const { ordered, messages } of groups) {
+    const keys = messages.flatMap((m) => orderKeyOf(m.envelope, ordered.key) ?? []);
+    calls += byKeyShard(keys, (key) => key, ordered.shards).size;
+  }
+  return calls;
 }
 
 /** The messages of ordered routes, grouped by route, in the order they were planned. */

@@ -41,6 +41,12 @@ export interface DecideInput {
   settings: Settings;
   asks: Ask[];
   now: number;
+  /**
+   * An ordered route's key shard (./shards.ts): only the order is decided here, each candidate
+   * an attempt (after the one before it, for a run); the route's own governor then gates them
+   * (pause, breaker, rate) as unordered messages.
+   */
+  orderOnly?: boolean;
 }
 
 /**
@@ -57,6 +63,10 @@ export function decide(input: DecideInput): Decision {
   const verdicts: Verdict[] = new Array(asks.length);
   const skipped: { key: string; n: number }[] = [];
   const candidates = orderedCandidates(input, keys, verdicts, skipped);
+  if (input.orderOnly) {
+    for (const { index, after } of candidates) verdicts[index] = { kind: "attempt", at: now, probe: false, ...(after !== undefined && { after: after.id }) };
+    return { state, keys, verdicts, leased: [], skipped };
+  }
   // With no success known in the breaker's window (a new route, a quiet one, a failing one), a
   // batch may try no more than would open the breaker: a target down from the start costs `failures` attempts.
   const cap = settings.breaker && unanswered(state, settings.breaker, now) ? Math.max(1, settings.breaker.failures - state.failures) : Number.POSITIVE_INFINITY;

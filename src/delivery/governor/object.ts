@@ -1,12 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
+import { log } from "../../log";
 import { type Decision, decide, GAP_MS } from "./decide";
+import { KEY_DAYS_KEPT, KeyDays } from "./key-days";
 import { PARKED_SCHEMA, ParkedRows, type ParkItem } from "./parked";
-import { type Released, releaseFrom, type Waiting, waitingOf } from "./release-rows";
+import { MAX_HELD_MS, type Released, releaseFrom, type Waiting, waitingOf } from "./release-rows";
 import { pauseRoute, resumeRoute, settle } from "./settle";
-import { type Ask, type Change, FRESH_ROUTE, freshKey, type KeyState, type Result, type RouteState, type Settings } from "./state";
+import { governorAddress } from "./shards";
+import { type Ask, type Change, FRESH_ROUTE, type KeyState, type Result, type RouteState, type Settings } from "./state";
 
-/** A key idle (everything delivered) this long is forgotten; its numbers then start again at 1. */
-const IDLE_KEY_MS = 30 * 86_400_000;
 const SWEEP_EVERY_MS = 86_400_000;
 
 /** What every answer carries: the route's state, and the SQLite rows the call wrote (for the cost table). */
@@ -28,6 +29,7 @@ export class RouteGovernor extends DurableObject {
   #state: RouteState;
   #written = 0;
   readonly #parked: ParkedRows;
+  readonly #keys: KeyDays;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -35,14 +37,16 @@ export class RouteGovernor extends DurableObject {
     // WITHOUT ROWID: a row written is one row billed, not a row and its primary key's index entry.
     sql.exec(
       "CREATE TABLE IF NOT EXISTS route (one INTEGER PRIMARY KEY CHECK (one = 1), state TEXT NOT NULL);" +
-        "CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, last INTEGER NOT NULL, done INTEGER NOT NULL, head_due INTEGER NOT NULL) WITHOUT ROWID;" +
         "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;" +
         "CREATE TABLE IF NOT EXISTS skipped (key TEXT NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID;" +
         PARKED_SCHEMA,
     );
-    this.#parked = new ParkedRows(sql, (rows) => {
+    const written = (rows: number) => {
       this.#written += rows;
-    });
+    };
+    // Before ParkedRows: its queries read the keys' view.
+    this.#keys = new KeyDays(sql, written);
+    this.#parked = new ParkedRows(sql, written);
     const row = sql.exec<{ state: string }>("SELECT state FROM route").toArray()[0];
     this.#state = row ? { ...FRESH_ROUTE, ...(JSON.parse(row.state) as Partial<RouteState>) } : { ...FRESH_ROUTE };
   }
@@ -54,24 +58,24 @@ export class RouteGovernor extends DurableObject {
   /** At acceptance, for an ordered route: the next number of each key value, in the order given. */
   assign(keyValues: string[], now: number): { numbers: number[]; rowsWritten: number } {
     this.#written = 0;
-    const keys = this.#loadKeys(keyValues, now);
+    const keys = this.#keys.load([...new Set(keyValues)], now);
     const numbers = keyValues.map((name) => {
       const key = keys.get(name)!;
       if (key.last === key.done) key.headDue = now;
       key.last += 1;
       return key.last;
     });
-    this.#storeKeys(keys.values());
-    void this.#scheduleSweep(now);
+    this.#keys.store(keys.values(), now, true);
+    void this.#scheduleSweep();
     return { numbers, rowsWritten: this.#written };
   }
 
   /** One consumer batch's messages for this route: a verdict each. */
-  decide(settings: Settings, asks: Ask[], now: number): Answer & Pick<Decision, "verdicts"> {
+  decide(settings: Settings, asks: Ask[], now: number, orderOnly = false): Answer & Pick<Decision, "verdicts"> {
     this.#written = 0;
     const sql = this.ctx.storage.sql;
     const names = [...new Set(asks.flatMap((a) => (a.sequence ? [a.sequence.key] : [])))];
-    const keys = this.#loadKeys(names, now, false);
+    const keys = this.#keys.load(names);
     const skippedBefore = new Set<string>();
     for (const ask of asks) {
       const s = ask.sequence;
@@ -87,10 +91,11 @@ export class RouteGovernor extends DurableObject {
       settings,
       asks,
       now,
+      orderOnly,
     });
     for (const id of decision.leased) this.#exec("INSERT OR REPLACE INTO leases (id, until) VALUES (?, ?)", id, now + 60_000);
     for (const s of decision.skipped) this.#exec("INSERT OR IGNORE INTO skipped (key, n, at) VALUES (?, ?, ?)", s.key, s.n, now);
-    this.#storeKeys(changed(keys, decision.keys));
+    this.#keys.store(changed(keys, decision.keys), now);
     this.#storeState(decision.state);
     return { ...this.#answer(), verdicts: decision.verdicts };
   }
@@ -100,10 +105,10 @@ export class RouteGovernor extends DurableObject {
     this.#written = 0;
     for (const r of results) if (settings.rateLimit?.concurrency !== undefined) this.#exec("DELETE FROM leases WHERE id = ?", r.id);
     const names = [...new Set(results.flatMap((r) => (r.sequence ? [r.sequence.key] : [])))];
-    const keys = this.#loadKeys(names, now, false);
+    const keys = this.#keys.load(names);
     const settled = settle({ state: this.#state, keys, settings, results, now });
     const moved = changed(keys, settled.keys);
-    this.#storeKeys(moved);
+    this.#keys.store(moved, now);
     this.#storeState(settled.state);
     // A key whose head finished: the next number, if parked, goes now (its turn came).
     const heads = moved.flatMap((k) => {
@@ -119,10 +124,18 @@ export class RouteGovernor extends DurableObject {
    * meanwhile, its key's turn came, it is the designated probe) is not parked: the caller sends
    * it again in a moment. Says when a release message should come, if none is on its way.
    */
-  park(items: ParkItem[], now: number): Answer & { parked: number; taken: boolean[]; wakeInSeconds?: number } {
+  park(items: ParkItem[], now: number, headsAtRoute: { key: string; n: number }[] = []): Answer & { parked: number; taken: boolean[]; wakeInSeconds?: number } {
     this.#written = 0;
     const state = this.#state;
-    const keys = this.#loadKeys([...new Set(items.flatMap((i) => (i.sequence ? [i.sequence.key] : [])))], now, false);
+    const keys = this.#keys.load([...new Set([...items.flatMap((i) => (i.sequence ? [i.sequence.key] : [])), ...headsAtRoute.map((h) => h.key)])]);
+    // A key governor: these heads are parked in the route's governor (paused, open), not missing;
+    // the gap rule must not give up on them while they wait there (./keyed.ts).
+    const waiting = headsAtRoute.flatMap(({ key, n }) => {
+      const k = keys.get(key);
+      return k && k.done + 1 === n && k.headDue < now + MAX_HELD_MS ? [{ ...k, headDue: now + MAX_HELD_MS }] : [];
+    });
+    for (const k of waiting) keys.set(k.key, k);
+    this.#keys.store(waiting, now);
     const taken = items.map((item) => {
       const holds =
         item.why === "paused"
@@ -135,14 +148,15 @@ export class RouteGovernor extends DurableObject {
     });
     let wakeInSeconds: number | undefined;
     // While paused nothing is looked at: the resume sends a release message.
-    const orderParked = state.mode === "active" && items.some((item, i) => taken[i] && item.why === "order");
+    const headMayBeMissing = (item: ParkItem) => (keys.get(item.sequence?.key ?? "")?.headDue ?? 0) <= now + GAP_MS;
+    const orderParked = state.mode === "active" && items.some((item, i) => taken[i] && item.why === "order" && headMayBeMissing(item));
     if ((state.mode === "open" || orderParked) && taken.some(Boolean) && state.wakeAt <= now) {
       // While open: at the probe's time. Behind a key: when a head that never came would be given up on.
       const wakeAt = state.mode === "open" ? Math.max(state.probeAt, now + 1000) : now + GAP_MS + 1000;
       this.#storeState({ ...state, wakeAt });
       wakeInSeconds = Math.ceil((wakeAt - now) / 1000);
     }
-    void this.#scheduleSweep(now);
+    void this.#scheduleSweep();
     return { ...this.#answer(), taken, ...(wakeInSeconds !== undefined && { wakeInSeconds }) };
   }
 
@@ -165,7 +179,7 @@ export class RouteGovernor extends DurableObject {
   waiting(envelopeId: string): Waiting | undefined {
     const row = this.#parked.find(envelopeId);
     if (!row) return undefined;
-    const done = row.key === null ? 0 : (this.#loadKeys([row.key], 0, false).get(row.key)?.done ?? 0);
+    const done = row.key === null ? 0 : (this.#keys.load([row.key]).get(row.key)?.done ?? 0);
     return waitingOf(row, this.#state, done);
   }
 
@@ -184,28 +198,32 @@ export class RouteGovernor extends DurableObject {
   }
 
   /**
-   * Once a day: forget keys idle for 30 days and what was skipped as long ago; and, while
+   * Once a day: drop the keys' day tables older than 30 days and forget what was skipped as long ago; and, while
    * messages are parked, a release message if none came for a day (a lost one, or a route paused
    * for two weeks whose oldest messages are dead letters now).
    */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const before = now - IDLE_KEY_MS;
-    this.ctx.storage.sql.exec("DELETE FROM keys WHERE done = last AND head_due < ?", before);
-    this.ctx.storage.sql.exec("DELETE FROM skipped WHERE at < ?", before);
+    const dropped = this.#keys.expire(now);
+    if (dropped.length > 0) log({ event: "governor_keys_expired", governor: this.ctx.id.name, tables: dropped });
+    // Skipped numbers are rare (a head that never came): a DELETE by time stays small.
+    this.ctx.storage.sql.exec("DELETE FROM skipped WHERE at < ?", now - KEY_DAYS_KEPT * 86_400_000);
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE until < ?", now);
     const env = this.env as { DELIVERY_RETRIES?: Queue<unknown>; DELIVERIES?: Queue<unknown> };
     const queue = env.DELIVERY_RETRIES ?? env.DELIVERIES;
-    const routeId = this.ctx.id.name ?? routeIdOf(this.#parked.oldest()?.body);
+    const address = this.ctx.id.name === undefined ? undefined : governorAddress(this.ctx.id.name);
+    const routeId = address?.routeId ?? routeIdOf(this.#parked.oldest()?.body);
     if (this.#parked.count > 0 && routeId !== undefined && queue && this.#state.wakeAt < now - 60_000) {
-      await queue.send({ v: 1, kind: "release", routeId }, { contentType: "json" }).catch(() => undefined);
+      const shard = address?.shard;
+      await queue.send({ v: 1, kind: "release", routeId, ...(shard !== undefined && { shard }) }, { contentType: "json" }).catch(() => undefined);
     }
-    const more = this.#parked.count > 0 || this.ctx.storage.sql.exec("SELECT 1 FROM keys LIMIT 1").toArray().length > 0;
+    const more = this.#parked.count > 0 || this.#keys.any;
     if (more) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
   }
 
-  async #scheduleSweep(now: number): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + SWEEP_EVERY_MS);
+  /** A day from now on the object's clock, which the alarm runs on (a caller's `now` may be another's). */
+  async #scheduleSweep(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS);
   }
 
   /**
@@ -216,14 +234,14 @@ export class RouteGovernor extends DurableObject {
   #skipMissingHeads(now: number): void {
     const sql = this.ctx.storage.sql;
     const stuck = sql
-      .exec<{ key: string; done: number; first: number }>(
-        "SELECT k.key AS key, k.done AS done, min(p.n) AS first FROM keys k JOIN parked p ON p.key = k.key WHERE k.head_due < ? GROUP BY k.key HAVING min(p.n) > k.done + 1 LIMIT 100",
+      .exec<{ key: string; done: number; first: number; part: string }>(
+        "SELECT k.key AS key, k.done AS done, min(p.n) AS first, k.part AS part FROM key_state k JOIN parked p ON p.key = k.key WHERE k.head_due < ? GROUP BY k.key HAVING min(p.n) > k.done + 1 LIMIT 100",
         now - GAP_MS,
       )
       .toArray();
-    for (const { key, done, first } of stuck) {
+    for (const { key, done, first, part } of stuck) {
       for (let n = done + 1; n < first; n++) this.#exec("INSERT OR IGNORE INTO skipped (key, n, at) VALUES (?, ?, ?)", key, n, now);
-      this.#exec("UPDATE keys SET done = ?, head_due = ? WHERE key = ?", first - 1, now, key);
+      this.#keys.advance(key, part, first - 1, now);
     }
   }
 
@@ -238,30 +256,6 @@ export class RouteGovernor extends DurableObject {
   #activeLeases(now: number): number {
     this.#exec("DELETE FROM leases WHERE until <= ?", now);
     return this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM leases").one().n;
-  }
-
-  #loadKeys(names: string[], now: number, create = true): Map<string, KeyState> {
-    const keys = new Map<string, KeyState>();
-    for (const name of names) {
-      const row = this.ctx.storage.sql
-        .exec<{ last: number; done: number; head_due: number }>("SELECT last, done, head_due FROM keys WHERE key = ?", name)
-        .toArray()[0];
-      if (row) keys.set(name, { key: name, last: row.last, done: row.done, headDue: row.head_due });
-      else if (create) keys.set(name, freshKey(name, now));
-    }
-    return keys;
-  }
-
-  #storeKeys(keys: Iterable<KeyState>): void {
-    for (const k of keys) {
-      this.#exec(
-        "INSERT INTO keys (key, last, done, head_due) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET last = excluded.last, done = excluded.done, head_due = excluded.head_due",
-        k.key,
-        k.last,
-        k.done,
-        k.headDue,
-      );
-    }
   }
 
   #storeState(state: RouteState): void {

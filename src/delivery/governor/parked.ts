@@ -69,7 +69,7 @@ export class ParkedRows {
     const unordered = this.sql.exec<ParkedRow>(`SELECT ${COLUMNS} FROM parked WHERE key IS NULL ORDER BY seq LIMIT ?`, limit).toArray();
     const heads = this.sql
       .exec<ParkedRow>(
-        `SELECT p.seq, p.why, p.envelope, p.key, p.n, p.since, p.body FROM keys k JOIN parked p ON p.key = k.key AND p.n = k.done + 1 ORDER BY p.seq LIMIT ?`,
+        `SELECT p.seq, p.why, p.envelope, p.key, p.n, p.since, p.body FROM key_state k JOIN parked p ON p.key = k.key AND p.n = k.done + 1 ORDER BY p.seq LIMIT ?`,
         limit,
       )
       .toArray();

@@ -32,7 +32,7 @@ describe("what the governor writes", () => {
 
   it("an ordered route: one row per key at acceptance, none when a batch decides on time, one when it reports", async () => {
     const stub = governor();
-    const ordered: Settings = { ...BREAKER, ordered: { key: "subject", onHeadFailure: "block" } };
+    const ordered: Settings = { ...BREAKER, ordered: { key: "subject", shards: 8, onHeadFailure: "block" } };
     const assigned = await stub.assign(["k1", "k2", "k1"], NOW);
     expect(assigned.numbers).toEqual([1, 1, 2]);
     expect(assigned.rowsWritten).toBe(2);
@@ -47,5 +47,14 @@ describe("what the governor writes", () => {
     const reported = await stub.report(ordered, [success("a", asks[0]!.sequence), success("b", asks[1]!.sequence), success("c", asks[2]!.sequence)], NOW);
     // One row per key that moved on, and the route's row (the breaker keeps when the last success was).
     expect(reported.rowsWritten).toBe(3);
+  });
+
+  it("an ordered route's key governor: a key numbered again the same day rewrites its row, the next day moves it to that day's table (two rows), once", async () => {
+    const stub = governor();
+    expect((await stub.assign(["k1", "k2"], NOW)).rowsWritten).toBe(2);
+    expect((await stub.assign(["k1"], NOW + 60_000)).rowsWritten).toBe(1);
+    const nextDay = NOW + 86_400_000;
+    expect((await stub.assign(["k1"], nextDay)).rowsWritten).toBe(2);
+    expect((await stub.assign(["k1"], nextDay + 60_000)).rowsWritten).toBe(1);
   });
 });

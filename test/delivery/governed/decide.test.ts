@@ -128,7 +128,7 @@ describe("decide: the rate limit", () => {
 });
 
 describe("decide: ordered keys", () => {
-  const ORDERED: Settings = { ...BREAKER, ordered: { key: "subject", onHeadFailure: "block" } };
+  const ORDERED: Settings = { ...BREAKER, ordered: { key: "subject", shards: 8, onHeadFailure: "block" } };
   const seq = (id: string, k: string, n: number): Ask => ({ id, sequence: { key: k, n } });
 
   it("attempts the head and the run right after it in this batch, each after the one before; holds what comes later", () => {
