@@ -56,15 +56,18 @@ export interface Operations {
 const BATCH = 10;
 
 /**
- * The measured lines, as bounds. CPU: a request's, read from its workerd process
- * (`npm run bench:ledger -- --only cpu`: 0.60 ms, HTTP parsing and Miniflare included, which
- * Cloudflare does not bill; a body-only worker takes 0.40 ms there); a delivered message's is
- * taken as a request's. Durable Object duration: each call's busy time, bounded by the cost
- * test's round trips past the hop of a call that does nothing: 2–9 ms a call on the shared 2-core
- * machine at load average 16, SQLite committing to its disk (docs/deploy.md says what
- * Cloudflare's would be).
+ * The measured lines, as bounds, from an idle run of the development machine (2026-12-08). CPU:
+ * a request's, read from its workerd process (`npm run bench:ledger -- --only cpu`: 0.43–0.46 ms,
+ * HTTP parsing and Miniflare included, which Cloudflare does not bill; a body-only worker takes
+ * 0.28 ms there); a delivered message's, the consumer's process while the queue drains
+ * (`--only drain`: 0.81–0.87 ms with the event log on, 0.42–0.47 off; the ledger's objects and
+ * Miniflare's broker run in that process too, so it bounds the consumer from above). Durable
+ * Object duration: each call's busy time, the cost test's round trips past the hop of a call
+ * that does nothing: 0.6–0.9 ms a call idle, 1.4 at load average 4 (2–9 ms at load 16–20 with
+ * eight engineers on the machine); priced at 3 ms, SQLite committing to a local disk
+ * (docs/deploy.md says what Cloudflare's would be).
  */
-export const MEASURED = { requestCpuMs: 0.6, deliveryCpuMs: 0.6, doCallBusyMs: 10 } as const;
+export const MEASURED = { requestCpuMs: 0.5, deliveryCpuMs: 0.9, doCallBusyMs: 3 } as const;
 
 const none = {
   workerRequests: 0,
