@@ -24,7 +24,7 @@ import type { Envelope } from "../src/envelope";
 import { applyTransform } from "../src/routing/transform";
 import { MAX_TRANSFORM_DEPTH, MAX_TRANSFORM_WORK } from "../src/routing/transform-budget";
 import { ROOT } from "./lib/build";
-import { cases } from "./lib/transform-cases";
+import { boleto, cases, oneMiBOfBoletos } from "./lib/transform-cases";
 
 readCommandLine(process.argv.slice(2), {
   help: `npm run bench:transform
@@ -37,7 +37,6 @@ rate), and writes bench/results/transform.{md,json}. Exit 1 on a miss.
   options: {},
 });
 
-const MIB = 1024 * 1024;
 const WARM_UP = 10;
 const RUNS = 30;
 const GOAL_MS = 10;
@@ -58,29 +57,7 @@ function envelopeOf(data: unknown): Envelope {
   };
 }
 
-const boleto = (i: number) => ({
-  Id: `6f1c2d9a-0b7e-4c55-9d1e-${String(i).padStart(12, "0")}`,
-  NossoNumeroBoleto: String(10_000_000 + i),
-  SeuNumeroBoleto: `PEDIDO-${i}`,
-  Valor: `${(i % 9000) + 10}.00`,
-  Pagador: { Nome: "Maria Souza", Documento: "12345678909" },
-  StatusBoleto: { Status: (i % 4) + 1, Descricao: "Boleto registrado", DataStatus: "2026-12-01T10:00:00-03:00" },
-});
-
-/** A batch of boletos whose envelope's JSON is 1 MiB, parsed as the consumer has it. */
-function oneMiB(): Envelope {
-  const items: unknown[] = [];
-  let size = JSON.stringify(envelopeOf({ items })).length;
-  for (let i = 0; ; i++) {
-    const next = boleto(i);
-    size += JSON.stringify(next).length + 1;
-    if (size > MIB) break;
-    items.push(next);
-  }
-  return JSON.parse(JSON.stringify(envelopeOf({ items })));
-}
-
-const big = oneMiB();
+const big = oneMiBOfBoletos(envelopeOf);
 const ERP = '{"boleto": data.NossoNumeroBoleto, "order": data.SeuNumeroBoleto, "amount": $number(data.Valor), "paidAt": time}';
 
 /** The garbage collector's pauses, to tell an evaluation's own time from a collection that fell in it. */

@@ -1,3 +1,28 @@
+import type { Envelope } from "../../src/envelope";
+
+/** One boleto record of the batch the cases run on. */
+export const boleto = (i: number) => ({
+  Id: `6f1c2d9a-0b7e-4c55-9d1e-${String(i).padStart(12, "0")}`,
+  NossoNumeroBoleto: String(10_000_000 + i),
+  SeuNumeroBoleto: `PEDIDO-${i}`,
+  Valor: `${(i % 9000) + 10}.00`,
+  Pagador: { Nome: "Maria Souza", Documento: "12345678909" },
+  StatusBoleto: { Status: (i % 4) + 1, Descricao: "Boleto registrado", DataStatus: "2026-12-01T10:00:00-03:00" },
+});
+
+/** A batch of boletos (`data.items`) in `envelopeOf`, as many as keep its JSON within 1 MiB, parsed as the consumer has it. */
+export function oneMiBOfBoletos(envelopeOf: (data: unknown) => Envelope): Envelope {
+  const items: unknown[] = [];
+  let size = JSON.stringify(envelopeOf({ items })).length;
+  for (let i = 0; ; i++) {
+    const next = boleto(i);
+    size += JSON.stringify(next).length + 1;
+    if (size > 1024 * 1024) break;
+    items.push(next);
+  }
+  return JSON.parse(JSON.stringify(envelopeOf({ items }))) as Envelope;
+}
+
 /**
  * bench/transform.ts's expressions: each built to do the most work it can on a 1 MiB envelope of
  * boleto records (`data.items`). The later ones are what the step count alone did not see (issue

@@ -64,13 +64,7 @@ export function measure(value: unknown, sizes: WeakMap<object, number>, limit: n
   let size = VALUE_SIZE;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const part =
-        typeof item === "string"
-          ? VALUE_SIZE + item.length
-          : typeof item !== "object" || item === null
-            ? VALUE_SIZE
-            : measure(item, sizes, limit - size, depth + 1);
+      const part = partSize(value[i], sizes, limit - size, depth);
       if (part === undefined) return undefined;
       size += part;
       if (size > limit) return undefined;
@@ -78,13 +72,7 @@ export function measure(value: unknown, sizes: WeakMap<object, number>, limit: n
   } else {
     const object = value as Record<string, unknown>;
     for (const key in object) {
-      const item = object[key];
-      const part =
-        typeof item === "string"
-          ? VALUE_SIZE + item.length
-          : typeof item !== "object" || item === null
-            ? VALUE_SIZE
-            : measure(item, sizes, limit - size, depth + 1);
+      const part = partSize(object[key], sizes, limit - size, depth);
       if (part === undefined) return undefined;
       size += key.length + part;
       if (size > limit) return undefined;
@@ -92,6 +80,13 @@ export function measure(value: unknown, sizes: WeakMap<object, number>, limit: n
   }
   if (size >= STRING_UNIT) sizes.set(value, size);
   return size;
+}
+
+/** An item's or a member's size: a string or a scalar at once (the common case, no call), an object one level down. */
+function partSize(item: unknown, sizes: WeakMap<object, number>, limit: number, depth: number): number | undefined {
+  if (typeof item === "string") return VALUE_SIZE + item.length;
+  if (typeof item !== "object" || item === null) return VALUE_SIZE;
+  return measure(item, sizes, limit, depth + 1);
 }
 
 export function isFunctionValue(value: unknown): boolean {

@@ -1,6 +1,6 @@
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
-import type { Envelope } from "../../src/envelope";
+import { oneMiBOfBoletos } from "../../bench/lib/transform-cases";
 import { applyTransform, MAX_RESULT_BYTES } from "../../src/routing/transform";
 import { compileTransform } from "../../src/routing/transform-compile";
 import { envelope } from "../delivery/helpers";
@@ -13,28 +13,7 @@ import { envelope } from "../delivery/helpers";
  * answers.
  */
 
-const boleto = (i: number) => ({
-  Id: `6f1c2d9a-0b7e-4c55-9d1e-${String(i).padStart(12, "0")}`,
-  NossoNumeroBoleto: String(10_000_000 + i),
-  SeuNumeroBoleto: `PEDIDO-${i}`,
-  Valor: `${(i % 9000) + 10}.00`,
-  Pagador: { Nome: "Maria Souza", Documento: "12345678909" },
-  StatusBoleto: { Status: (i % 4) + 1, Descricao: "Boleto registrado", DataStatus: "2026-12-01T10:00:00-03:00" },
-});
-
-/** A batch of boletos whose envelope is 1 MiB as JSON, as bench/transform.ts builds it. */
-function oneMiB(): Envelope {
-  const items: unknown[] = [];
-  let size = JSON.stringify(envelope({ data: { items } })).length;
-  for (let i = 0; ; i++) {
-    size += JSON.stringify(boleto(i)).length + 1;
-    if (size > 1024 * 1024) break;
-    items.push(boleto(i));
-  }
-  return JSON.parse(JSON.stringify(envelope({ data: { items } })));
-}
-
-const big = oneMiB();
+const big = oneMiBOfBoletos((data) => envelope({ data }));
 const copies = (n: number, of = "$$") => Array(n).fill(of).join(", ");
 const BUDGET = /\(T0002\): the transform took more than 2000 units of work$/;
 
