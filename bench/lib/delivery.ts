@@ -12,7 +12,7 @@ import { uniquePool } from "./requests";
 import { type ConsumerSettings, GATEWAY_OBJECTS, startSink, startWorker } from "./servers";
 
 /** wrangler.toml's batch size and retries; a 0.1 s batch timeout so the last partial batch does not wait 1 s. */
-export const CONSUMER: ConsumerSettings = { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 5 };
+export const CONSUMER: ConsumerSettings = { maxBatchSize: 25, maxBatchTimeout: 0.1, maxRetries: 5 };
 
 export interface DeliveryResult {
   messages: number;

@@ -18,9 +18,10 @@ import { isLedgerUnroutedId, listUnrouted, replayLedgerUnrouted } from "./unrout
  * enqueues replay messages of REPLAY_CHUNK ids each; the delivery consumer replays them.
  *
  * Budget: the admin call makes at most MAX_LIST_PAGES list calls plus one sendBatch per 100
- * messages. A consumer batch (10 messages at most) replays at most 10 × REPLAY_CHUNK records at
- * 5 operations each (read the record, read the added routes, mark it replaying: a list and two
- * writes with its time index, send): 750 of the 1,000. The test counts them.
+ * messages. A consumer batch (25 messages at most) replays at most MAX_REPLAYS_PER_BATCH (10) of
+ * them, the rest sent again a moment later: 10 × REPLAY_CHUNK records at 5 operations each (read
+ * the record, read the added routes, mark it replaying: a list and two writes with its time
+ * index, send): 750 of the 1,000. The test counts them.
  *
  * A quarantined record is replayed alone in its message, and one a consumer batch at most
  * (isHeavyReplay): reading it again accepts a whole request.
@@ -30,6 +31,9 @@ import { isLedgerUnroutedId, listUnrouted, replayLedgerUnrouted } from "./unrout
  * Queues delivers twice finds nothing left to do for the ids it already handled.
  */
 export { REPLAY_CHUNK };
+
+/** The replay messages one consumer invocation takes (its batch may hold 25). */
+export const MAX_REPLAYS_PER_BATCH = 10;
 
 const MAX_LIST_PAGES = 200;
 const SEND_BATCH_MESSAGES = 100;

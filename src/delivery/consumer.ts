@@ -2,7 +2,14 @@ import { loadConfig } from "../config/load";
 import type { GatewayConfig, Route } from "../config/schema";
 import { confirmBeforeDelivery } from "../confirm/step";
 import { deliveryDeadLetter, unreadableDeadLetter } from "../deadletters/build";
-import { HEAVY_REPLAY_DELAY_SECONDS, handleReplayMessage, isHeavyReplay, isReplayMessage, type ReplayMessage } from "../deadletters/bulk";
+import {
+  HEAVY_REPLAY_DELAY_SECONDS,
+  handleReplayMessage,
+  isHeavyReplay,
+  isReplayMessage,
+  MAX_REPLAYS_PER_BATCH,
+  type ReplayMessage,
+} from "../deadletters/bulk";
 import type { DeadLetterReason } from "../deadletters/record";
 import { forgetReplayed, storeDeadLetter } from "../deadletters/store";
 import type { Bindings } from "../env";
@@ -51,7 +58,10 @@ export async function handleDeliveryBatch(
   const outcomes = new BatchOutcomes(Recorder.for(env, config), deps.now);
   // One heavy replay (a quarantined request, read again whole) per batch; the others are sent
   // again as new messages, so waiting never uses up their Queues retries.
-  const deferred = new Set(batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1));
+  // Replay chunks are bounded per invocation too (deadletters/bulk.ts): the first
+  // MAX_REPLAYS_PER_BATCH of a batch, the rest a moment later, like a second heavy replay.
+  const replays = batch.messages.filter((m) => isReplayMessage(m.body) && !isHeavyReplay(m.body));
+  const deferred = new Set([...batch.messages.filter((m) => isHeavyReplay(m.body)).slice(1), ...replays.slice(MAX_REPLAYS_PER_BATCH)]);
   // Route governance (pause, breaker, rate limit, order): one call per route now, one after.
   const deliveries = batch.messages.filter((m) => !deferred.has(m) && !isReplayMessage(m.body) && !isReleaseMessage(m.body));
   const governor = await governBatch(env, config, deliveries, deps, outcomes, waitUntil);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { REPLAY_CHUNK } from "../../src/deadletters/bulk";
+import { MAX_REPLAYS_PER_BATCH, REPLAY_CHUNK } from "../../src/deadletters/bulk";
 import type { DeadLetter } from "../../src/deadletters/record";
 import { deliveryDeadLetterId } from "../../src/deadletters/record";
 import { getDeadLetter, putDeadLetter } from "../../src/deadletters/store";
@@ -77,15 +77,24 @@ describe("bulk replay", () => {
     expect(chunks).toHaveLength(Math.ceil(250 / REPLAY_CHUNK));
     expect(new Set(chunks.flatMap((c) => c.deadLetterIds))).toEqual(new Set(records.map((r) => r.id)));
 
-    // The consumer takes the chunks as Queues would: at most 10 messages a batch, one invocation each.
+    // The consumer takes the chunks as Queues would: batches of 25 (wrangler.toml's max_batch_size),
+    // one invocation each. 17 chunks fit one batch, but 17 × 15 records would pass the limit: the
+    // batch replays MAX_REPLAYS_PER_BATCH and sends the rest again, which the next batch takes.
     const deliveries: DeliveryMessage[] = [];
-    for (let i = 0; i < chunks.length; i += 10) {
+    let pending: unknown[] = [...chunks];
+    let invocations = 0;
+    while (pending.length > 0 && invocations < 10) {
+      invocations += 1;
       const batch = counted();
-      const run = await runBatch(chunks.slice(i, i + 10), bindings(config, { STATE: batch.state, DELIVERIES: batch.queue }), deps(fetch));
+      const run = await runBatch(pending.slice(0, 25), bindings(config, { STATE: batch.state, DELIVERIES: batch.queue }), deps(fetch));
       expect(run.ids.every((_, n) => run.acked(n))).toBe(true);
       expect(batch.counts.kv + batch.counts.queue).toBeLessThanOrEqual(INVOCATION_LIMIT);
-      deliveries.push(...(batch.counts.sent as DeliveryMessage[]));
+      const again = batch.counts.sent.filter((m) => (m as { kind?: string }).kind !== undefined && !("envelope" in (m as object)));
+      expect(pending.slice(0, 25).length - again.length).toBeLessThanOrEqual(MAX_REPLAYS_PER_BATCH);
+      deliveries.push(...(batch.counts.sent.filter((m) => !again.includes(m)) as DeliveryMessage[]));
+      pending = [...again, ...pending.slice(25)];
     }
+    expect(invocations).toBe(2);
     expect(deliveries).toHaveLength(250);
     expect(new Set(deliveries.map((d) => d.replayOf))).toEqual(new Set(records.map((r) => r.id)));
     expect(deliveries.every((d) => d.routeId === ledger)).toBe(true);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { costPerMillion, DESIGNED, INVOCATION_LOGS, type Operations } from "../../bench/lib/cost";
+import { BATCH, costPerMillion, DESIGNED, INVOCATION_LOGS, type Operations } from "../../bench/lib/cost";
 import { keyOfId, shardOf } from "../../src/ledger/shard";
 import { flushMetrics } from "../../src/observability/metrics";
 import { captureLogs, uniqueId } from "../helpers";
@@ -76,10 +76,10 @@ function meteredBindings(config: unknown) {
     DEDUP: countCalls("DEDUP", env.DEDUP),
   });
   let batches = 0;
-  /** What was queued since the last call, counting the consumer invocations (batches of 10) that drain it. */
+  /** What was queued since the last call, counting the consumer invocations (batches of BATCH, wrangler.toml's) that drain it. */
   const takeCounted = () => {
     const bodies = take();
-    batches += Math.ceil(bodies.length / 10);
+    batches += Math.ceil(bodies.length / BATCH);
     return bodies;
   };
   /** Runs `work` (making `requests` requests) and answers the operations it made. */
@@ -153,10 +153,10 @@ describe("what a notification costs, metered", () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")]));
     // The first request of an isolate reads the added routes; the next ones reuse them for a few seconds.
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     const ops = await measure(async () => {
       expect((await notify({ id: uniqueId("cost"), type: "acme.paid" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("ok"));
+      await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     });
     // The route's governor: one decide per route per consumer batch (a healthy route has nothing to report).
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide"]);
@@ -167,10 +167,10 @@ describe("what a notification costs, metered", () => {
   it("event log off: reserve and confirm, one row (the mark), no report", async () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")], { eventLog: { enabled: false } }));
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     const ops = await measure(async () => {
       expect((await notify({ id: uniqueId("off"), type: "acme.paid" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("ok"));
+      await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     });
     // One line names what the batch delivered: the logs alone say where the notification went.
     expect(ops).toMatchObject({ queueOperations: 3, doRequests: 2, doRowsWritten: 1, kvReads: 0, kvWrites: 0, d1RowsWritten: 0, logEvents: 1, batches: 1 });
@@ -180,10 +180,10 @@ describe("what a notification costs, metered", () => {
   it("a second route adds its message and at most one row; a subject adds nothing", async () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger"), route("erp")]));
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     const ops = await measure(async () => {
       expect((await notify({ id: uniqueId("two"), type: "acme.paid", subject: "00012345" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("ok"));
+      await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     });
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide", "GOVERNOR.decide"]);
     const extra = { ...ops, queueOperations: ops.queueOperations - 3, doRequests: ops.doRequests - 3, doRowsWritten: ops.doRowsWritten - 3 };
@@ -194,11 +194,11 @@ describe("what a notification costs, metered", () => {
   it("each retry: its message again, one report call, one row", async () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")]));
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     const answers = [503];
     const ops = await measure(async () => {
       expect((await notify({ id: uniqueId("retry"), type: "acme.paid" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("", { status: answers.shift() ?? 200 }));
+      await drain(take, bound, () => new Response("", { status: answers.shift() ?? 200 }), Date.now(), BATCH);
     });
     // The failing batch reports to the route's governor (the breaker's count), and so does the batch that ends the run of failures.
     expect(ops.governorCalls).toEqual(["GOVERNOR.decide", "GOVERNOR.report", "GOVERNOR.decide", "GOVERNOR.report"]);
@@ -212,7 +212,7 @@ describe("what a notification costs, metered", () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")]));
     const id = uniqueId("dup");
     await notify({ id, type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     const ops = await measure(async () => {
       expect((await notify({ id, type: "acme.paid" }, bound)).status).toBe(200);
     });
@@ -223,12 +223,12 @@ describe("what a notification costs, metered", () => {
   it("a full batch: at most one report call per shard it touches; log events, rows read and the shards' busy time per notification within the table", async () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")]));
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
-    const N = 10;
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
+    const N = BATCH;
     const ids = Array.from({ length: N }, () => uniqueId("batch"));
     const ops = await measure(async () => {
       for (const id of ids) expect((await notify({ id, type: "acme.paid" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("ok"));
+      await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     }, N);
     expect(ops.batches).toBe(1);
     const shards = new Set(ids.map((id) => shardOf(keyOfId(`acme:${id}`), 16))).size;
@@ -246,11 +246,11 @@ describe("what a notification costs, metered", () => {
   it("with the event log off, a full batch writes one log line in all", async () => {
     const { bound, take, measure } = meteredBindings(eventConfig([route("ledger")], { eventLog: { enabled: false } }));
     await notify({ id: uniqueId("warm"), type: "acme.paid" }, bound);
-    await drain(take, bound, () => new Response("ok"));
-    const N = 10;
+    await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
+    const N = BATCH;
     const ops = await measure(async () => {
       for (let i = 0; i < N; i++) expect((await notify({ id: uniqueId("off-batch"), type: "acme.paid" }, bound)).status).toBe(202);
-      await drain(take, bound, () => new Response("ok"));
+      await drain(take, bound, () => new Response("ok"), Date.now(), BATCH);
     }, N);
     expect(ops.logEvents / N).toBeLessThanOrEqual(DESIGNED.logOff.logEvents);
     expect(ops.doBusyMs / N).toBeLessThanOrEqual(DESIGNED.logOff.doBusyMs);

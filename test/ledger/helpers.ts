@@ -76,9 +76,10 @@ export async function admin<T = unknown>(path: string, bound: Bindings, init: Re
 
 /**
  * Runs the consumer over what was queued, then over what it re-sent, until nothing is left:
- * the life of every message, with the target answering per URL from `answers`.
+ * the life of every message, with the target answering per URL from `answers`, in batches of
+ * `batchSize` (wrangler.toml's is 25; most tests keep 10).
  */
-export async function drain(take: () => unknown[], bound: Bindings, answer: (url: string) => Step, now = Date.now()) {
+export async function drain(take: () => unknown[], bound: Bindings, answer: (url: string) => Step, now = Date.now(), batchSize = 10) {
   const fetch = (async (input: RequestInfo | URL) => {
     const step = answer(String(input));
     if (step instanceof Error) throw step;
@@ -88,7 +89,7 @@ export async function drain(take: () => unknown[], bound: Bindings, answer: (url
   for (let round = 0; round < 20; round++) {
     const bodies = take();
     if (bodies.length === 0) return;
-    for (let i = 0; i < bodies.length; i += 10) await runBatch(bodies.slice(i, i + 10), bound, deps(fetch, now));
+    for (let i = 0; i < bodies.length; i += batchSize) await runBatch(bodies.slice(i, i + batchSize), bound, deps(fetch, now));
   }
   throw new Error("the queue did not drain in 20 rounds");
 }
