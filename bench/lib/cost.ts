@@ -56,7 +56,7 @@ export interface Operations {
 /** wrangler.toml's consumer batch (max_batch_size) for new deliveries. */
 export const BATCH = 25;
 /** wrangler.toml's batch for the retries queue (a retry is delivered from it). */
-const RETRY_BATCH = 10;
+export const RETRY_BATCH = 10;
 
 /**
  * The measured lines, as bounds, from an idle run of the development machine (2026-12-08). CPU:

@@ -56,11 +56,6 @@ export function jsonShapeProblem(text: string, maxDepth: number, maxNodes: numbe
   return undefined;
 }
 
-/** True when no object or array in the JSON text nests deeper than `max` (see jsonShapeProblem). */
-export function nestsWithin(text: string, max: number): boolean {
-  return jsonShapeProblem(text, max, Number.POSITIVE_INFINITY) !== "too_deep";
-}
-
 /** Why the payload cannot be kept, or undefined when it can. */
 export function unstorablePayload(payload: NotificationPayload): string | undefined {
   let json: string | undefined;

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { BATCH, RETRY_BATCH } from "../../bench/lib/cost";
+import { CONSUMER } from "../../bench/lib/delivery";
 import { BATCH_SECONDS, CONCURRENCY_FILL, configuredQueues, planQueues, QUEUE_LIMITS, queueToml } from "../../scripts/lib/queue-sizing";
 import {
   KEY_GOVERNOR_CALLS_PER_NOTIFICATION,
@@ -46,6 +48,15 @@ describe("sizing a gateway for a volume", () => {
     expect(s.daysOfLogAtCeiling).toBe(26);
     expect(s.queues).toBe(2);
     expect(s.advice).toMatch(/26 days.*R2.*209 shards/);
+  });
+
+  it("prices and benches the consumer batches wrangler.toml ships", () => {
+    const shipped = readFileSync("wrangler.toml", "utf8");
+    const [deliveries] = configuredQueues(shipped).queues;
+    expect(deliveries?.consumer?.max_batch_size).toBe(BATCH);
+    expect(CONSUMER.maxBatchSize).toBe(BATCH);
+    const retries = /queue = "hookgate-retries"\nmax_batch_size = (\d+)/.exec(shipped);
+    expect(Number(retries?.[1])).toBe(RETRY_BATCH);
   });
 
   it("is the table docs/deploy.md prints", () => {

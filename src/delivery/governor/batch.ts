@@ -158,7 +158,8 @@ export class GovernedBatch {
       group.failuresBefore = answer.state.failures;
       group.lastSuccessBefore = answer.state.lastSuccess;
       logCall("decide", routeId, answer.rowsWritten, answer.verdicts);
-      group.granted = this.#grantedRound(items, answer.verdicts);
+      // Only a batch with messages held by the breaker's cap waits on its granted attempts.
+      if (answer.verdicts.some((v) => v.kind === "hold" && v.unlessAnswered)) group.granted = this.#grantedRound(items, answer.verdicts);
       items.forEach((item, i) => {
         this.#entries.set(item.message, {
           verdict: answer.verdicts[i]!,
